@@ -1,0 +1,154 @@
+package org.sessionserver.compat.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sessionserver.compat.support.EioPolling;
+import org.sessionserver.compat.support.FixtureTarget;
+import org.sessionserver.compat.support.SharedFixture;
+import org.sessionserver.compat.support.SioWire;
+import org.sessionserver.compat.support.WsRecorder;
+
+/** Upgrade from long-polling to WebSocket: probe, noop to the pending poll, upgrade, then WebSocket only. */
+class EngineUpgradeIT {
+    private static FixtureTarget target;
+    private static EioPolling eio;
+
+    @BeforeAll
+    static void start() {
+        target = SharedFixture.get();
+        eio = new EioPolling(target);
+    }
+
+    /** Connects {@code /} over polling, then upgrades the way socket.io-client does; returns the upgraded socket. */
+    private static WsRecorder connectThenUpgrade(String sid) {
+        eio.push(sid, "40");
+        List<String> packets = eio.pollPackets(sid, 2);
+        SioWire.assertConnectReply(packets.get(0), "");
+        assertEquals("42[\"auth\",{}]", packets.get(1));
+
+        CompletableFuture<EioPolling.Response> pending = eio.pollAsync(sid);
+        WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), true);
+        ws.sendText("2probe");
+        ws.expectText("3probe");
+        EioPolling.Response released = EioPolling.await(pending);
+        assertEquals(200, released.status());
+        // a ping may have been due on the poll just before the probe; the noop is what releases the poll
+        if (released.body().equals("2")) {
+            eio.push(sid, "3");
+            released = eio.poll(sid);
+        }
+        assertEquals("6", released.body(), "the pending poll is released with a noop");
+        ws.sendText("5");
+        return ws;
+    }
+
+    @Test
+    void upgradeThenMessagesFlowOnTheWebSocket() {
+        String sid = eio.handshake();
+        try (WsRecorder ws = connectThenUpgrade(sid)) {
+            ws.sendText("42[\"message\",\"over websocket\"]");
+            ws.expectText("42[\"message-back\",\"over websocket\"]");
+            ws.sendText("42[\"message\",1,{\"a\":[null]}]");
+            ws.expectText("42[\"message-back\",1,{\"a\":[null]}]");
+        }
+    }
+
+    @Test
+    void upgradeWithoutSocketIoConnectionAsInThePublicSuite() {
+        String sid = eio.handshake();
+        try (WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), false)) {
+            ws.sendText("2probe");
+            ws.expectText("3probe");
+            EioPolling.Response poll = eio.poll(sid);
+            assertEquals(200, poll.status());
+            assertEquals("6", poll.body());
+            ws.sendText("5");
+            ws.sendText("40");
+            SioWire.assertConnectReply(ws.nextText(), "");
+            ws.expectText("42[\"auth\",{}]");
+        }
+    }
+
+    @Test
+    void pollingAfterUpgradeIsRefused() {
+        String sid = eio.handshake();
+        try (WsRecorder ws = connectThenUpgrade(sid)) {
+            ws.sendText("42[\"message\",\"barrier\"]");
+            ws.expectText("42[\"message-back\",\"barrier\"]");
+            EioPolling.Response poll = eio.poll(sid);
+            assertEquals(400, poll.status(), "poll after upgrade; body " + poll.body());
+            assertTrue(poll.json().has("code") && poll.json().has("message"), poll.body());
+            EioPolling.Response post = eio.post("EIO=4&transport=polling&sid=" + sid, "42[\"message\",\"x\"]");
+            assertEquals(400, post.status(), "post after upgrade; body " + post.body());
+            // the WebSocket is unharmed, and nothing the refused POST carried was delivered
+            ws.sendText("42[\"message\",\"still\"]");
+            ws.expectText("42[\"message-back\",\"still\"]");
+        }
+    }
+
+    @Test
+    void secondWebSocketWithTheSameSidIsRefusedAndTheFirstKeepsWorking() throws Exception {
+        String sid = eio.handshake();
+        try (WsRecorder ws = connectThenUpgrade(sid)) {
+            ws.sendText("42[\"message\",\"barrier\"]");
+            ws.expectText("42[\"message-back\",\"barrier\"]");
+            assertRefused(SioWire.openAsync(target, "EIO=4&transport=websocket&sid=" + sid));
+            ws.sendText("42[\"message\",\"first still works\"]");
+            ws.expectText("42[\"message-back\",\"first still works\"]");
+            assertTrue(!ws.isEnded(), "the first WebSocket was closed");
+        }
+    }
+
+    @Test
+    void secondProbeWhileUpgradingIsRefused() throws Exception {
+        String sid = eio.handshake();
+        try (WsRecorder first = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), false)) {
+            first.sendText("2probe");
+            first.expectText("3probe");
+            assertRefused(SioWire.openAsync(target, "EIO=4&transport=websocket&sid=" + sid));
+            first.sendText("5");
+            first.sendText("40");
+            SioWire.assertConnectReply(first.nextText(), "");
+        }
+    }
+
+    @Test
+    void websocketSessionCannotBeUsedOverPolling() {
+        try (WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket"), true)) {
+            String sid = EioPolling.json(ws.expectOpenPacket()).get("sid").asText();
+            EioPolling.Response poll = eio.poll(sid);
+            assertEquals(400, poll.status(), "body " + poll.body());
+            ws.sendText("40");
+            SioWire.assertConnectReply(ws.nextText(), "");
+        }
+    }
+
+    private static void assertRefused(CompletableFuture<WsRecorder> second) throws Exception {
+        WsRecorder ws;
+        try {
+            ws = second.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException
+                    || e.getCause() instanceof java.io.IOException) {
+                return; // refused at the upgrade
+            }
+            throw e;
+        }
+        try (ws) {
+            ws.awaitEnd(Duration.ofSeconds(2));
+            if (!ws.unread().isEmpty()) {
+                fail("the refused WebSocket carried " + ws.unread());
+            }
+        }
+    }
+}

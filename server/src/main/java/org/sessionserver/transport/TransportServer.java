@@ -1,0 +1,108 @@
+package org.sessionserver.transport;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOServer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import org.sessionserver.transport.http.HttpRouter;
+
+/**
+ * The listening socket: netty-socketio's {@link SocketIOServer} bootstrap (event loops, native epoll, socket
+ * options) with our own channel pipeline, HTTP codec then {@link HttpRouter}, in place of netty-socketio's handlers.
+ */
+public final class TransportServer implements AutoCloseable {
+    /** Request line and headers may be long (tokens in query strings); bodies are bounded by the payload limit. */
+    private static final int MAX_INITIAL_LINE = 16 * 1024;
+    private static final int MAX_HEADER_SIZE = 16 * 1024;
+    /** Room for a polling body at the payload limit plus its framing. */
+    private static final int BODY_SLACK = 1024;
+
+    private static final long CLOSE_TIMEOUT_MS = 2_000;
+
+    private final SocketIOServer bootstrap;
+    private final Pipeline pipeline;
+    private final int port;
+
+    private TransportServer(SocketIOServer bootstrap, Pipeline pipeline, int port) {
+        this.bootstrap = bootstrap;
+        this.pipeline = pipeline;
+        this.port = port;
+    }
+
+    /**
+     * Binds {@code host:port} (port 0: any free port) and serves with {@code router}.
+     *
+     * @param maxBody the largest HTTP body accepted (larger ones get 413)
+     */
+    public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody) {
+        Configuration config = new Configuration();
+        config.setHostname(host);
+        config.setPort(port);
+        config.setBossThreads(1);
+        config.setWorkerThreads(workerThreads);
+        config.setUseLinuxNativeEpoll(Epoll.isAvailable());
+        config.getSocketConfig().setReuseAddress(true);
+        config.getSocketConfig().setTcpNoDelay(true);
+        SocketIOServer bootstrap = new SocketIOServer(config);
+        Pipeline pipeline = new Pipeline(router, maxBody);
+        bootstrap.setPipelineFactory(pipeline);
+        Future<Void> bound = bootstrap.startAsync().syncUninterruptibly();
+        return new TransportServer(bootstrap, pipeline, boundPort(bound));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Closes every connection, then stops the event loops. */
+    @Override
+    public void close() {
+        pipeline.channels.close().awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+        bootstrap.stop();
+    }
+
+    /**
+     * netty-socketio 2.0.14 does not tell which port it bound (port 0 in tests); its start future is the bind's
+     * {@link ChannelFuture}, which knows.
+     */
+    private static int boundPort(Future<Void> bound) {
+        Channel channel = ((ChannelFuture) bound).channel();
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Our pipeline in place of netty-socketio's handlers (which its {@code start} still builds, unused, and its
+     * {@code stop} releases).
+     */
+    private static final class Pipeline extends SocketIOChannelInitializer {
+        private final HttpRouter router;
+        private final int maxBody;
+        private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+        Pipeline(HttpRouter router, int maxBody) {
+            this.router = router;
+            this.maxBody = maxBody;
+        }
+
+        @Override
+        protected void initChannel(Channel channel) {
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+            pipeline.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(maxBody + BODY_SLACK));
+            pipeline.addLast(HTTP_ENCODER, new HttpResponseEncoder());
+            pipeline.addLast("router", router);
+            channels.add(channel);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.sessionserver.transport.engineio;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.sessionserver.transport.http.HttpExchange;
+
+/**
+ * The Engine.IO v4 endpoint: validates each request of the endpoint path, opens sessions (polling or WebSocket),
+ * routes polls, posts and upgrades to their session, and answers everything else with the protocol's HTTP 400s.
+ *
+ * <p>This replaces netty-socketio's {@code AuthorizeHandler}, {@code PollingTransport} and
+ * {@code WebSocketTransport}, whose 2.0.14 versions fall back to Engine.IO v3 on a missing or bad {@code EIO},
+ * open a session on a POST without sid, answer a dead sid with 500, keep serving polls after an upgrade, let a
+ * second WebSocket take a session over, do not enforce the ping timeout on polling, omit {@code maxPayload} from the
+ * handshake, and drop a connection on a frame over 64 KiB.
+ */
+public final class EngineServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineIoOptions options;
+    private final Consumer<EngineSocket> onOpen;
+    private final ConcurrentHashMap<String, EngineSocket> sessions = new ConcurrentHashMap<>();
+
+    /**
+     * @param onOpen called on the session's loop for each new session, before any of its packets is read; it must
+     *               give the session a listener ({@link #listen}).
+     */
+    public EngineServer(EngineIoOptions options, Consumer<EngineSocket> onOpen) {
+        this.options = options;
+        this.onOpen = onOpen;
+    }
+
+    public EngineIoOptions options() {
+        return options;
+    }
+
+    public static void listen(EngineSocket socket, EngineSocketListener listener) {
+        socket.listen(listener);
+    }
+
+    public Collection<EngineSocket> sessions() {
+        return Collections.unmodifiableCollection(sessions.values());
+    }
+
+    /** Whether {@code path} (without query) belongs to this endpoint. */
+    public boolean serves(String path) {
+        return path.equals(options.path()) || path.equals(options.path().substring(0, options.path().length() - 1));
+    }
+
+    /** Handles one request of the endpoint on its I/O thread; the request is released by the caller. */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+        HttpExchange exchange = HttpExchange.of(ctx.channel(), request, options.cors());
+        if (!options.cors().allows(exchange.origin())) {
+            exchange.sendJson(HttpResponseStatus.FORBIDDEN, EngineIoError.FORBIDDEN.json());
+            return;
+        }
+        if (request.method().equals(HttpMethod.OPTIONS)) {
+            answerPreflight(exchange, request);
+            return;
+        }
+        if (!"4".equals(first(uri, "EIO"))) {
+            reject(exchange, EngineIoError.UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        EngineTransport transport = EngineTransport.of(first(uri, "transport"));
+        if (transport == null) {
+            reject(exchange, EngineIoError.UNKNOWN_TRANSPORT);
+            return;
+        }
+        String sid = first(uri, "sid");
+        EngineSocket session = sid == null ? null : sessions.get(sid);
+        if (sid != null && session == null) {
+            reject(exchange, EngineIoError.UNKNOWN_SID);
+            return;
+        }
+        boolean upgrade = "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        if (upgrade != (transport == EngineTransport.WEBSOCKET)) {
+            reject(exchange, EngineIoError.BAD_REQUEST);
+        } else if (upgrade) {
+            handleWebSocket(ctx, request, uri, exchange, session);
+        } else if (session == null) {
+            if (request.method().equals(HttpMethod.GET)) {
+                openPolling(ctx.channel(), request, uri, exchange);
+            } else {
+                reject(exchange, EngineIoError.BAD_HANDSHAKE_METHOD);
+            }
+        } else if (request.method().equals(HttpMethod.GET)) {
+            session.loop().execute(() -> session.onPoll(exchange));
+        } else if (request.method().equals(HttpMethod.POST)) {
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            session.loop().execute(() -> session.onPost(exchange, body));
+        } else {
+            reject(exchange, EngineIoError.BAD_REQUEST);
+        }
+    }
+
+    /** Closes every session (server shutdown). */
+    public void closeAll(String reason) {
+        sessions.values().forEach(session -> session.close(reason));
+    }
+
+    void reject(HttpExchange exchange, EngineIoError error) {
+        exchange.sendJson(error == EngineIoError.FORBIDDEN ? HttpResponseStatus.FORBIDDEN
+                : HttpResponseStatus.BAD_REQUEST, error.json());
+    }
+
+    void remove(EngineSocket session) {
+        sessions.remove(session.sid(), session);
+    }
+
+    private void openPolling(Channel channel, FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
+        EngineSocket session = register(channel, request, uri, EngineTransport.POLLING);
+        session.loop().execute(() -> {
+            onOpen.accept(session);
+            session.open(null, null);
+            exchange.send(HttpResponseStatus.OK, HttpExchange.TEXT, openPacket(session, true));
+        });
+    }
+
+    private void handleWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
+                                 HttpExchange exchange, EngineSocket existing) {
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+        // No permessage-deflate: it costs ~100 KB and twice the CPU per connection (socket.io ships it off too).
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(url, null, false, options.maxPayload()).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        Channel channel = ctx.channel();
+        EngineSocket session = existing != null ? existing : register(channel, request, uri, EngineTransport.WEBSOCKET);
+        handshaker.handshake(channel, request).addListener(done -> {
+            if (!done.isSuccess()) {
+                if (existing == null) {
+                    remove(session);
+                }
+                channel.close();
+                return;
+            }
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.addLast(new WebSocketFrameAggregator(options.maxPayload()));
+            pipeline.addLast(new WebSocketFrameHandler(session));
+            session.loop().execute(() -> {
+                if (existing != null) {
+                    if (session.canUpgrade()) {
+                        session.beginUpgrade(channel);
+                    } else {
+                        // Already upgraded or upgrading: engine.io accepts the WebSocket, then closes it.
+                        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+                    }
+                } else {
+                    onOpen.accept(session);
+                    session.open(openPacket(session, false), channel);
+                }
+            });
+        });
+    }
+
+    private EngineSocket register(Channel channel, FullHttpRequest request, QueryStringDecoder uri,
+                                  EngineTransport transport) {
+        HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
+        EngineHandshake handshake = new EngineHandshake(uri.parameters(), headers, channel.remoteAddress());
+        EngineSocket session = new EngineSocket(newSid(), channel.eventLoop(), this, handshake, transport);
+        sessions.put(session.sid(), session);
+        return session;
+    }
+
+    private String openPacket(EngineSocket session, boolean upgradable) {
+        return EnginePacketType.OPEN.code + "{\"sid\":\"" + session.sid() + "\",\"upgrades\":"
+                + (upgradable ? "[\"websocket\"]" : "[]") + ",\"pingInterval\":" + options.pingIntervalMs()
+                + ",\"pingTimeout\":" + options.pingTimeoutMs() + ",\"maxPayload\":" + options.maxPayload() + "}";
+    }
+
+    private void answerPreflight(HttpExchange exchange, FullHttpRequest request) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        String requested = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        if (requested != null) {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested);
+        }
+        exchange.send(response);
+    }
+
+    private static String newSid() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String first(QueryStringDecoder uri, String name) {
+        var values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

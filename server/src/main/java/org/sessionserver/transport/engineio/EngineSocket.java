@@ -1,0 +1,429 @@
+package org.sessionserver.transport.engineio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.http.HttpExchange;
+
+/**
+ * One Engine.IO v4 session: its transport (long-polling, then perhaps WebSocket after an upgrade), its outgoing
+ * buffer and its heartbeat.
+ *
+ * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field is touched only there; the public
+ * methods may be called from any thread and hop onto the loop when needed. Listener callbacks run there too.
+ */
+public final class EngineSocket {
+    /** Outgoing packets: a {@link String} is a text packet with its type digit, a {@code byte[]} a binary message. */
+    private static final char RECORD_SEPARATOR = '\u001e';
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final String sid;
+    private final EventLoop loop;
+    private final EngineServer server;
+    private final EngineIoOptions options;
+    private final EngineHandshake handshake;
+    private EngineSocketListener listener;
+
+    private State state = State.OPEN;
+    private EngineTransport transport;
+
+    private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
+    private HttpExchange pendingPoll;
+
+    private Channel webSocket;
+    private Channel probeSocket;
+    private boolean probed;
+
+    private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> pongDeadline;
+    private ScheduledFuture<?> upgradeDeadline;
+    private ScheduledFuture<?> drainDeadline;
+
+    EngineSocket(String sid, EventLoop loop, EngineServer server, EngineHandshake handshake, EngineTransport transport) {
+        this.sid = sid;
+        this.loop = loop;
+        this.server = server;
+        this.options = server.options();
+        this.handshake = handshake;
+        this.transport = transport;
+    }
+
+    public String sid() {
+        return sid;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public EngineHandshake handshake() {
+        return handshake;
+    }
+
+    /** The transport in use now: polling until an upgrade completes. */
+    public EngineTransport transport() {
+        return transport;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    void listen(EngineSocketListener listener) {
+        this.listener = listener;
+    }
+
+    /** Sends one text message ({@code 4} + text). */
+    public void sendMessage(String text) {
+        send(List.of(EnginePacketType.MESSAGE.code + text));
+    }
+
+    /**
+     * Sends messages in order, with nothing else between them: each element a {@link String} (a text message, without
+     * its {@code 4}) or a {@code byte[]} (a binary message), as a Socket.IO packet and its attachments need.
+     */
+    public void sendMessages(List<?> messages) {
+        Object[] packets = new Object[messages.size()];
+        for (int i = 0; i < packets.length; i++) {
+            Object message = messages.get(i);
+            packets[i] = message instanceof String text ? EnginePacketType.MESSAGE.code + text : message;
+        }
+        send(List.of(packets));
+    }
+
+    /** Closes the session from the server side, after what was already sent has been delivered. */
+    public void close(String reason) {
+        onLoop(() -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (transport == EngineTransport.POLLING && !pollBuffer.isEmpty() && pendingPoll == null) {
+                // Let the next poll carry what is buffered and the close packet, as engine.io does.
+                state = State.CLOSING;
+                pollBuffer.add(String.valueOf(EnginePacketType.CLOSE.code));
+                cancelHeartbeat();
+                drainDeadline = loop.schedule(() -> terminate(reason, false), options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
+                notifyClosed(reason);
+                return;
+            }
+            terminate(reason, false);
+        });
+    }
+
+    private void send(List<Object> packets) {
+        onLoop(() -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            if (transport == EngineTransport.WEBSOCKET) {
+                for (Object packet : packets) {
+                    webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
+                }
+                webSocket.flush();
+            } else {
+                pollBuffer.addAll(packets);
+                flushPoll();
+            }
+        });
+    }
+
+    // ---- opening
+
+    /** Starts the heartbeat and, for a session opened over WebSocket, sends the open packet on it. */
+    void open(String openPacket, Channel openingWebSocket) {
+        if (openingWebSocket != null) {
+            webSocket = openingWebSocket;
+            webSocket.writeAndFlush(new TextWebSocketFrame(openPacket), webSocket.voidPromise());
+        }
+        schedulePing();
+    }
+
+    // ---- long-polling
+
+    void onPoll(HttpExchange exchange) {
+        if (state == State.CLOSED || transport != EngineTransport.POLLING) {
+            server.reject(exchange, state == State.CLOSED ? EngineIoError.UNKNOWN_SID : EngineIoError.BAD_REQUEST);
+            return;
+        }
+        if (pendingPoll != null) {
+            // Two polls at once: a broken or hostile client. engine.io answers the first with a close and drops it.
+            server.reject(exchange, EngineIoError.BAD_REQUEST);
+            terminate("transport error", false);
+            return;
+        }
+        pendingPoll = exchange;
+        if (probed && pollBuffer.isEmpty()) {
+            answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            return;
+        }
+        flushPoll();
+    }
+
+    void onPost(HttpExchange exchange, String body) {
+        if (state != State.OPEN || transport != EngineTransport.POLLING) {
+            server.reject(exchange, state == State.OPEN ? EngineIoError.BAD_REQUEST : EngineIoError.UNKNOWN_SID);
+            return;
+        }
+        if (body.length() > options.maxPayload()) {
+            exchange.sendEmpty(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            terminate("transport error", false);
+            return;
+        }
+        int start = 0;
+        while (state == State.OPEN && start <= body.length()) {
+            int end = body.indexOf(RECORD_SEPARATOR, start);
+            if (end < 0) {
+                end = body.length();
+            }
+            String packet = body.substring(start, end);
+            start = end + 1;
+            if (packet.startsWith("b")) {
+                byte[] data;
+                try {
+                    // Lenient on line breaks: socket.io-client-java wraps its base64 every 76 characters.
+                    data = Base64.getMimeDecoder().decode(packet.substring(1));
+                } catch (IllegalArgumentException e) {
+                    server.reject(exchange, EngineIoError.BAD_REQUEST);
+                    terminate("parse error", false);
+                    return;
+                }
+                listener.onBinary(this, data);
+            } else if (!onTextPacket(packet, false)) {
+                if (state == State.OPEN) {
+                    server.reject(exchange, EngineIoError.BAD_REQUEST);
+                    terminate("parse error", false);
+                } else {
+                    exchange.send(HttpResponseStatus.OK, HttpExchange.HTML, "ok");
+                }
+                return;
+            }
+        }
+        exchange.send(HttpResponseStatus.OK, HttpExchange.HTML, "ok");
+    }
+
+    private void flushPoll() {
+        if (pendingPoll == null || pollBuffer.isEmpty()) {
+            return;
+        }
+        StringBuilder payload = new StringBuilder();
+        for (Object packet; (packet = pollBuffer.poll()) != null; ) {
+            if (payload.length() > 0) {
+                payload.append(RECORD_SEPARATOR);
+            }
+            if (packet instanceof byte[] binary) {
+                payload.append('b').append(Base64.getEncoder().encodeToString(binary));
+            } else {
+                payload.append((String) packet);
+            }
+        }
+        answerPoll(payload.toString());
+        if (state == State.CLOSING) {
+            finish();
+        }
+    }
+
+    private void answerPoll(String payload) {
+        HttpExchange poll = pendingPoll;
+        pendingPoll = null;
+        poll.send(HttpResponseStatus.OK, HttpExchange.TEXT, payload);
+    }
+
+    // ---- WebSocket
+
+    /** A WebSocket with this sid asks to take over from polling; false when the session cannot be upgraded. */
+    boolean canUpgrade() {
+        return state == State.OPEN && transport == EngineTransport.POLLING && probeSocket == null;
+    }
+
+    void beginUpgrade(Channel socket) {
+        probeSocket = socket;
+        upgradeDeadline = loop.schedule(() -> abandonUpgrade(socket), EngineIoOptions.UPGRADE_TIMEOUT_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    void onWebSocketText(Channel socket, String packet) {
+        if (socket == probeSocket) {
+            onProbeText(socket, packet);
+        } else if (socket == webSocket && state == State.OPEN && !onTextPacket(packet, true) && state == State.OPEN) {
+            terminate("parse error", false);
+        }
+    }
+
+    void onWebSocketBinary(Channel socket, byte[] data) {
+        if (socket == webSocket && state == State.OPEN) {
+            listener.onBinary(this, data);
+        } else if (socket == probeSocket) {
+            abandonUpgrade(socket);
+        }
+    }
+
+    void onWebSocketClosed(Channel socket) {
+        if (socket == probeSocket) {
+            abandonUpgrade(socket);
+        } else if (socket == webSocket && state != State.CLOSED) {
+            terminate("transport close", true);
+        }
+    }
+
+    private void onProbeText(Channel socket, String packet) {
+        if ("2probe".equals(packet) && !probed) {
+            probed = true;
+            socket.writeAndFlush(new TextWebSocketFrame("3probe"), socket.voidPromise());
+            if (pendingPoll != null && pollBuffer.isEmpty()) {
+                // Release the pending poll so that the client can pause polling and finish the upgrade.
+                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            }
+        } else if ("5".equals(packet) && probed) {
+            upgradeDeadline.cancel(false);
+            probeSocket = null;
+            probed = false;
+            webSocket = socket;
+            transport = EngineTransport.WEBSOCKET;
+            if (pendingPoll != null) {
+                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            }
+            for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
+                socket.write(frame(socket, buffered), socket.voidPromise());
+            }
+            socket.flush();
+        } else {
+            abandonUpgrade(socket);
+        }
+    }
+
+    private void abandonUpgrade(Channel socket) {
+        if (socket != probeSocket) {
+            return;
+        }
+        probeSocket = null;
+        probed = false;
+        upgradeDeadline.cancel(false);
+        socket.close();
+    }
+
+    private static Object frame(Channel socket, Object packet) {
+        if (packet instanceof byte[] binary) {
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(binary));
+        }
+        ByteBuf text = ByteBufUtil.writeUtf8(socket.alloc(), (String) packet);
+        return new TextWebSocketFrame(text);
+    }
+
+    // ---- packets common to both transports
+
+    /** Handles one text packet; false when it is not a valid packet (the caller closes the session). */
+    private boolean onTextPacket(String packet, boolean overWebSocket) {
+        EnginePacketType type = EnginePacketType.of(packet);
+        if (type == null) {
+            return false;
+        }
+        switch (type) {
+            case MESSAGE -> listener.onMessage(this, packet.substring(1));
+            case PONG -> onPong();
+            case CLOSE -> terminate("transport close", true);
+            case PING, OPEN, UPGRADE, NOOP -> {
+                // Nothing for the server to do: v4 clients do not ping, the rest only matter during an upgrade.
+            }
+        }
+        return true;
+    }
+
+    // ---- heartbeat
+
+    private void schedulePing() {
+        pingTimer = loop.schedule(this::ping, options.pingIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        if (state != State.OPEN) {
+            return;
+        }
+        send(List.of(String.valueOf(EnginePacketType.PING.code)));
+        pongDeadline = loop.schedule(() -> terminate("ping timeout", false), options.pingTimeoutMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void onPong() {
+        if (pongDeadline != null) {
+            pongDeadline.cancel(false);
+            pongDeadline = null;
+            schedulePing();
+        }
+    }
+
+    private void cancelHeartbeat() {
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+        }
+        if (pongDeadline != null) {
+            pongDeadline.cancel(false);
+        }
+    }
+
+    // ---- closing
+
+    /**
+     * Ends the session now. A pending poll is answered: with a noop when the client closed the session itself (it
+     * is waiting for nothing more), with a close packet otherwise.
+     */
+    private void terminate(String reason, boolean byClient) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean notified = state == State.CLOSING;
+        state = State.CLOSED;
+        cancelHeartbeat();
+        if (upgradeDeadline != null) {
+            upgradeDeadline.cancel(false);
+        }
+        if (drainDeadline != null) {
+            drainDeadline.cancel(false);
+        }
+        if (pendingPoll != null) {
+            answerPoll(String.valueOf(byClient ? EnginePacketType.NOOP.code : EnginePacketType.CLOSE.code));
+        }
+        pollBuffer.clear();
+        if (webSocket != null && webSocket.isActive()) {
+            webSocket.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (probeSocket != null) {
+            probeSocket.close();
+        }
+        server.remove(this);
+        if (!notified) {
+            notifyClosed(reason);
+        }
+    }
+
+    private void finish() {
+        state = State.CLOSING;
+        terminate("server shutting down", false);
+    }
+
+    private void notifyClosed(String reason) {
+        if (listener != null) {
+            listener.onClose(this, reason);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+}

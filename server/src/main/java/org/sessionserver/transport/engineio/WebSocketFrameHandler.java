@@ -1,0 +1,60 @@
+package org.sessionserver.transport.engineio;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the frames of one WebSocket to its Engine.IO session, on the session's loop. The frames are whole: a
+ * {@code WebSocketFrameAggregator} sits before this handler.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final EngineSocket session;
+
+    WebSocketFrameHandler(EngineSocket session) {
+        this.session = session;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            String packet = text.text();
+            session.loop().execute(() -> session.onWebSocketText(ctx.channel(), packet));
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            byte[] data = ByteBufUtil.getBytes(binary.content());
+            session.loop().execute(() -> session.onWebSocketBinary(ctx.channel(), data));
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else if (!(frame instanceof PongWebSocketFrame)) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.loop().execute(() -> session.onWebSocketClosed(ctx.channel()));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof CorruptedWebSocketFrameException)) {
+            log.debug("WebSocket of session {} failed", session.sid(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,74 @@
+package org.sessionserver.transport.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Map;
+import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.engineio.EngineServer;
+
+/**
+ * Sends each HTTP request of a connection to its endpoint: the Engine.IO path, or one of the plain routes by exact
+ * path; anything else is a 404. Messages that are not HTTP requests (WebSocket frames after an upgrade) pass on.
+ */
+@ChannelHandler.Sharable
+public final class HttpRouter extends ChannelInboundHandlerAdapter {
+    private final EngineServer engine;
+    private final Map<String, HttpRoute> routes;
+    private final CorsPolicy cors;
+
+    public HttpRouter(EngineServer engine, Map<String, HttpRoute> routes, CorsPolicy cors) {
+        this.engine = engine;
+        this.routes = Map.copyOf(routes);
+        this.cors = cors;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            route(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            new HttpExchange(ctx.channel(), false, null, cors).sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"malformed HTTP request\"}}");
+            return;
+        }
+        HttpExchange exchange = HttpExchange.of(ctx.channel(), request, cors);
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        if (engine.serves(path)) {
+            engine.handle(ctx, request, uri);
+            return;
+        }
+        HttpRoute route = routes.get(path);
+        if (route != null) {
+            route.handle(request, uri, exchange);
+        } else {
+            exchange.sendJson(HttpResponseStatus.NOT_FOUND,
+                    "{\"ok\":false,\"error\":{\"code\":\"not_found\",\"message\":\"no route " + jsonSafe(path) + "\"}}");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private static String jsonSafe(String text) {
+        return text.replaceAll("[^A-Za-z0-9/._~-]", "?");
+    }
+}
