@@ -13,7 +13,7 @@ public record CorsPolicy(Set<String> origins) {
     }
 
     public boolean allows(String origin) {
-        return origin == null || origins.contains("*") || origins.contains(origin);
+        return origin == null || origins.contains("*") || origins.contains(origin.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Adds the CORS response headers for a request from {@code origin} (none when it sent no Origin). */

@@ -104,6 +104,14 @@ public final class EngineSocket {
         send(List.of(packets));
     }
 
+    /**
+     * Sends packets already in Engine.IO form (a {@link String} with its type digit, or a {@code byte[]} binary
+     * message), shared as they are between sessions.
+     */
+    public void sendEncoded(List<Object> packets) {
+        send(packets);
+    }
+
     /** Closes the session from the server side, after what was already sent has been delivered. */
     public void close(String reason) {
         onLoop(() -> {

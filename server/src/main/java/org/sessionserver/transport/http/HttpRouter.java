@@ -13,7 +13,7 @@ import org.sessionserver.transport.engineio.EngineServer;
 
 /**
  * Sends each HTTP request of a connection to its endpoint: the Engine.IO path, or one of the plain routes by exact
- * path; anything else is a 404. Messages that are not HTTP requests (WebSocket frames after an upgrade) pass on.
+ * path, or by prefix for keys ending in {@code /*}; anything else is a 404. Messages that are not HTTP requests (WebSocket frames after an upgrade) pass on.
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
@@ -55,12 +55,25 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpRoute route = routes.get(path);
+        if (route == null) {
+            route = prefixRoute(path);
+        }
         if (route != null) {
             route.handle(request, uri, exchange);
         } else {
             exchange.sendJson(HttpResponseStatus.NOT_FOUND,
                     "{\"ok\":false,\"error\":{\"code\":\"not_found\",\"message\":\"no route " + jsonSafe(path) + "\"}}");
         }
+    }
+
+    private HttpRoute prefixRoute(String path) {
+        for (Map.Entry<String, HttpRoute> entry : routes.entrySet()) {
+            String key = entry.getKey();
+            if (key.endsWith("/*") && path.startsWith(key.substring(0, key.length() - 1))) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     @Override

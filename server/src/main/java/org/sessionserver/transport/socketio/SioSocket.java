@@ -24,6 +24,7 @@ public final class SioSocket {
     private final SioConnection connection;
     private final SioHandshake handshake;
     private final Object principal;
+    private volatile Object attachment;
     private volatile boolean connected = true;
 
     // Touched on the connection's loop only.
@@ -59,6 +60,15 @@ public final class SioSocket {
         return principal;
     }
 
+    /** What the application keeps with this socket (its session, say). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
     /** The Engine.IO session underneath: its sid identifies the transport channel. */
     public EngineSocket engine() {
         return connection.engine();
@@ -75,6 +85,16 @@ public final class SioSocket {
     public void emit(String event, Object... args) {
         if (connected) {
             connection.send(new SioPacket(SioPacketType.EVENT, namespace.name(), SioPacket.NO_ACK, eventData(event, args)));
+        }
+    }
+
+    /** Sends a packet encoded once for many sockets; it must have been prepared for this socket's namespace. */
+    public void sendPrepared(PreparedPacket packet) {
+        if (!packet.namespace().equals(namespace.name())) {
+            throw new IllegalArgumentException("packet prepared for " + packet.namespace() + ", socket in " + namespace.name());
+        }
+        if (connected) {
+            connection.engine().sendEncoded(packet.enginePackets());
         }
     }
 

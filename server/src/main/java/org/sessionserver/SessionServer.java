@@ -1,0 +1,116 @@
+package org.sessionserver;
+
+import java.util.Locale;
+import java.util.Set;
+import org.sessionserver.auth.Authenticator;
+import org.sessionserver.bridge.EchoEngine;
+import org.sessionserver.bridge.EngineBus;
+import org.sessionserver.bridge.InMemoryEngineBus;
+import org.sessionserver.bridge.InMemorySessionDirectory;
+import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.config.ConfigException;
+import org.sessionserver.config.ServerConfig;
+import org.sessionserver.httpapi.HttpApi;
+import org.sessionserver.intake.EventIntake;
+import org.sessionserver.intake.EventValidator;
+import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.MessageRouter;
+import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.SessionSettings;
+import org.sessionserver.sessions.SocketIoGateway;
+import org.sessionserver.transport.TransportServer;
+import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.engineio.EngineIoOptions;
+import org.sessionserver.transport.engineio.EngineServer;
+import org.sessionserver.transport.http.HttpRouter;
+import org.sessionserver.transport.socketio.SioOptions;
+import org.sessionserver.transport.socketio.SioServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One node of the session server: wires the bus, the sessions, the transports and the HTTP API, and runs them. */
+public final class SessionServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionServer.class);
+    static final String SOCKET_IO_PATH = "/socket.io/";
+
+    private final ServerConfig config;
+    private final EngineBus bus;
+    private final SessionDirectory directory;
+    private final EchoEngine echo;
+    private final EventIntake intake;
+    private final LocalSessions sessions;
+    private final EngineServer engineIo;
+    private final TransportServer transport;
+    private volatile boolean draining;
+
+    private SessionServer(ServerConfig config) {
+        this.config = config;
+        if (!config.redis().isEmbedded()) {
+            throw new ConfigException("REDIS_URL", "the Redis bridge is not available in this build yet");
+        }
+        InMemoryEngineBus memoryBus = new InMemoryEngineBus();
+        this.bus = memoryBus;
+        this.directory = new InMemorySessionDirectory();
+        this.echo = config.engine() == ServerConfig.EngineMode.ECHO ? EchoEngine.start(memoryBus.engineSide()) : null;
+
+        ServerMetrics metrics = new ServerMetrics();
+        this.sessions = new LocalSessions();
+        metrics.gauges(sessions::connections, sessions::participants);
+        SessionSettings settings = new SessionSettings(config.nodeId(),
+                config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
+                config.limits().rateLimitBurst());
+        Authenticator authenticator = config.auth().newAuthenticator();
+        this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
+        bus.onMessage(new MessageRouter(sessions, config.nodeId(), metrics)::route);
+
+        int maxPayload = maxPayload(config.limits().maxMessageSize());
+        CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
+        SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
+        new SocketIoGateway(settings, authenticator, sessions, directory, intake).bind(socketIo.of("/"));
+        this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
+                config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
+        HttpRouter router = new HttpRouter(engineIo, HttpApi.routes(settings, config.engineKey().orElse(null),
+                authenticator, intake, bus, directory, sessions, metrics, () -> draining), cors);
+        this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
+                router, maxPayload);
+    }
+
+    /** Starts a node; throws {@link ConfigException} when a setting cannot work. */
+    public static SessionServer start(ServerConfig config) {
+        SessionServer server = new SessionServer(config);
+        log.info("session server {} listening on port {} (bus {}, engine {}, auth {})", config.nodeId(),
+                server.port(), server.bus.status().kind(), config.engine().name().toLowerCase(Locale.ROOT),
+                config.auth().mode().name().toLowerCase(Locale.ROOT));
+        return server;
+    }
+
+    /**
+     * The Engine.IO payload limit: room for an event somewhat over {@code MAX_MESSAGE_SIZE}, so that it is refused
+     * as {@code too_large} with the connection kept, rather than dropped at the transport.
+     */
+    static int maxPayload(int maxMessageSize) {
+        return Math.max(EngineIoOptions.DEFAULT_MAX_PAYLOAD, 2 * maxMessageSize + 1024);
+    }
+
+    public int port() {
+        return transport.port();
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        intake.stopAccepting();
+        engineIo.closeAll("server shutting down");
+        transport.close();
+        if (echo != null) {
+            echo.close();
+        }
+        bus.close();
+        directory.close();
+        log.info("session server {} stopped", config.nodeId());
+    }
+}

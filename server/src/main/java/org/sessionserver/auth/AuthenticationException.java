@@ -1,0 +1,14 @@
+package org.sessionserver.auth;
+
+/**
+ * A refused token. The message is a short reason for the server's logs ("expired", "bad signature"); never show it
+ * to the client, which only learns "unauthorized". Checked, so that every caller decides what a refusal does.
+ */
+public final class AuthenticationException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public AuthenticationException(String reason) {
+        // No stack trace: refusals are routine (any client can cause one at will) and the reason says it all.
+        super(reason, null, false, false);
+    }
+}

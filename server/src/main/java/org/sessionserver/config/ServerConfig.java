@@ -1,0 +1,154 @@
+package org.sessionserver.config;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the server reads from its environment, validated once at start by {@link #fromEnv}. Unknown variables
+ * are ignored; a blank variable counts as unset.
+ *
+ * @param port        {@code PORT}: where Socket.IO, raw WebSocket and HTTP listen (default {@value #DEFAULT_PORT};
+ *                    0 picks a free port, for tests)
+ * @param nodeId      {@code NODE_ID}: this node's name in the cluster, 1-64 chars of {@code [A-Za-z0-9._:-]}
+ *                    (default {@code node-} and 8 random lowercase letters and digits)
+ * @param corsOrigins {@code CORS_ORIGINS}: browser origins allowed, such as {@code https://app.example.com}
+ *                    (lowercased), or just {@code *} for any (default {@code *})
+ * @param engine      {@code ENGINE}: {@code echo} runs the built-in echo engine, {@code none} expects an outside one
+ *                    (default {@code echo} without {@code REDIS_URL}, {@code none} with it)
+ * @param engineKey   {@code ENGINE_KEY}: the secret an engine presents to the engine-only HTTP routes, at least
+ *                    {@value #MIN_ENGINE_KEY_CHARS} chars (default unset: those routes are disabled)
+ * @param redis       {@code REDIS_URL}, {@code REDIS_PREFIX}
+ * @param auth        {@code AUTH_MODE}, {@code JWT_SECRET}, {@code API_KEYS}
+ * @param limits      {@code MAX_MESSAGE_SIZE}, {@code RATE_LIMIT_*}, {@code MAX_CONNECTIONS_PER_PARTICIPANT}
+ * @param timing      {@code PING_*_MS}, {@code NODE_TTL_MS}, {@code RECOVERY_WINDOW_MS}, {@code DRAIN_TIMEOUT_MS}
+ * @param log         {@code LOG_FORMAT}, {@code LOG_LEVEL}
+ */
+public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
+                           Optional<String> engineKey, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
+                           TimingConfig timing, LogConfig log) {
+    public enum EngineMode { ECHO, NONE }
+
+    public static final int DEFAULT_PORT = 3000;
+    public static final String DEFAULT_NODE_ID_PREFIX = "node-";
+    public static final String ANY_ORIGIN = "*";
+    public static final List<String> DEFAULT_CORS_ORIGINS = List.of(ANY_ORIGIN);
+    public static final EngineMode DEFAULT_ENGINE_EMBEDDED = EngineMode.ECHO;
+    public static final EngineMode DEFAULT_ENGINE_WITH_REDIS = EngineMode.NONE;
+    public static final int MIN_ENGINE_KEY_CHARS = 16;
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern ORIGIN =
+            Pattern.compile("[a-z][a-z0-9+.-]*://([a-z0-9-]+(\\.[a-z0-9-]+)*|\\[[0-9a-f:.]+\\])(:\\d{1,5})?");
+    private static final String RANDOM_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public ServerConfig {
+        Objects.requireNonNull(nodeId, "nodeId");
+        corsOrigins = List.copyOf(corsOrigins);
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(engineKey, "engineKey");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(timing, "timing");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @throws ConfigException naming the first bad variable, in one line that never shows a secret
+     */
+    public static ServerConfig fromEnv(Map<String, String> vars) {
+        Env env = new Env(vars);
+        RedisConfig redis = RedisConfig.fromEnv(env);
+        return new ServerConfig(
+                (int) env.integer("PORT", DEFAULT_PORT, 0, 65_535, "a port number 0-65535, 0 = any free port"),
+                nodeId(env),
+                corsOrigins(env),
+                env.choice("ENGINE", redis.isEmbedded() ? DEFAULT_ENGINE_EMBEDDED : DEFAULT_ENGINE_WITH_REDIS,
+                        EngineMode.class),
+                engineKey(env),
+                redis,
+                AuthConfig.fromEnv(env),
+                LimitsConfig.fromEnv(env),
+                TimingConfig.fromEnv(env),
+                LogConfig.fromEnv(env));
+    }
+
+    /** The settings of an empty environment: every default, a random node id. */
+    public static ServerConfig defaults() {
+        return fromEnv(Map.of());
+    }
+
+    /** True when {@link #corsOrigins} is {@code *}. */
+    public boolean anyOrigin() {
+        return corsOrigins.contains(ANY_ORIGIN);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
+                + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", "
+                + auth + ", " + limits + ", " + timing + ", " + log + "]";
+    }
+
+    private static String nodeId(Env env) {
+        String id = env.get("NODE_ID");
+        if (id == null) {
+            StringBuilder random = new StringBuilder(DEFAULT_NODE_ID_PREFIX);
+            for (int i = 0; i < 8; i++) {
+                random.append(RANDOM_CHARS.charAt(RANDOM.nextInt(RANDOM_CHARS.length())));
+            }
+            return random.toString();
+        }
+        if (!NODE_ID.matcher(id).matches()) {
+            throw new ConfigException("NODE_ID", Env.quote(id) + " is not a node id (expected 1-64 chars of "
+                    + "[A-Za-z0-9._:-])");
+        }
+        return id;
+    }
+
+    private static List<String> corsOrigins(Env env) {
+        String value = env.get("CORS_ORIGINS");
+        if (value == null || value.equals(ANY_ORIGIN)) {
+            return DEFAULT_CORS_ORIGINS;
+        }
+        String expected = " (expected * or comma-separated origins like https://app.example.com, no path)";
+        List<String> origins = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String origin = part.strip().toLowerCase(Locale.ROOT);
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (origin.equals(ANY_ORIGIN)) {
+                throw new ConfigException("CORS_ORIGINS", "\"*\" must stand alone" + expected);
+            }
+            if (!ORIGIN.matcher(origin).matches()) {
+                throw new ConfigException("CORS_ORIGINS", Env.quote(part.strip()) + " is not an origin" + expected);
+            }
+            if (!origins.contains(origin)) {
+                origins.add(origin);
+            }
+        }
+        if (origins.isEmpty()) {
+            throw new ConfigException("CORS_ORIGINS", Env.quote(value) + " names no origin" + expected);
+        }
+        return origins;
+    }
+
+    private static Optional<String> engineKey(Env env) {
+        String key = env.secret("ENGINE_KEY");
+        if (key != null && key.length() < MIN_ENGINE_KEY_CHARS) {
+            throw new ConfigException("ENGINE_KEY", "too short (expected at least " + MIN_ENGINE_KEY_CHARS
+                    + " chars; value not shown)");
+        }
+        return Optional.ofNullable(key);
+    }
+}

@@ -1,0 +1,79 @@
+package org.sessionserver.httpapi;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import io.netty.buffer.ByteBufInputStream;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.socketio.SioCodec;
+
+/** The shapes every HTTP API answer shares: {@code {"ok":true,...}} or {@code {"ok":false,"error":{code,message}}}. */
+final class Api {
+    private Api() {
+    }
+
+    static ObjectNode ok() {
+        return JsonNodeFactory.instance.objectNode().put("ok", true);
+    }
+
+    static void send(HttpExchange exchange, int status, JsonNode body) {
+        exchange.sendJson(HttpResponseStatus.valueOf(status), body.toString());
+    }
+
+    static void fail(HttpExchange exchange, ErrorCode code, String message) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("ok", false);
+        body.set("error", code.body(message));
+        send(exchange, code.httpStatus, body);
+    }
+
+    static void fail(HttpExchange exchange, Throwable failure) {
+        Refusal refusal = Refusal.of(failure);
+        fail(exchange, refusal.code(), refusal.getMessage());
+    }
+
+    /** False (and a 405 sent) when the request does not use {@code method}. */
+    static boolean requireMethod(FullHttpRequest request, HttpExchange exchange, HttpMethod method) {
+        if (request.method().equals(method)) {
+            return true;
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("ok", false);
+        body.set("error", JsonNodeFactory.instance.objectNode().put("code", "method_not_allowed")
+                .put("message", "use " + method.name()));
+        exchange.sendJson(HttpResponseStatus.METHOD_NOT_ALLOWED, body.toString());
+        return false;
+    }
+
+    /** The token of {@code Authorization: Bearer <token>}, or null. */
+    static String bearer(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The request body as JSON; throws a {@code bad_request} refusal when it is not JSON. */
+    static JsonNode json(FullHttpRequest request) {
+        try (InputStream body = new ByteBufInputStream(request.content().duplicate())) {
+            JsonNode node = SioCodec.JSON.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new Refusal(ErrorCode.BAD_REQUEST, "the body must be JSON");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new Refusal(ErrorCode.BAD_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Refusal(ErrorCode.BAD_REQUEST, "the body cannot be read");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.sessionserver.httpapi;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRoute;
+
+/** {@code GET /connections} with the engine key: every session in the cluster. */
+public final class ConnectionsRoute implements HttpRoute {
+    private final EngineKeyGuard guard;
+    private final SessionDirectory directory;
+
+    ConnectionsRoute(EngineKeyGuard guard, SessionDirectory directory) {
+        this.guard = guard;
+        this.directory = directory;
+    }
+
+    @Override
+    public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
+        if (!Api.requireMethod(request, exchange, HttpMethod.GET) || !guard.admits(request, exchange)) {
+            return;
+        }
+        directory.all().whenComplete((sessions, failure) -> {
+            if (failure != null) {
+                Api.fail(exchange, failure);
+                return;
+            }
+            ObjectNode body = Api.ok().put("count", sessions.size());
+            ArrayNode list = body.putArray("connections");
+            for (SessionRecord session : sessions) {
+                list.addObject()
+                        .put("participantId", session.participantId())
+                        .put("sessionId", session.sessionId())
+                        .put("channelId", session.channelId())
+                        .put("nodeId", session.nodeId())
+                        .put("proxy", session.proxy())
+                        .put("transport", session.transport())
+                        .put("connectedAt", session.connectedAt());
+            }
+            Api.send(exchange, 200, body);
+        });
+    }
+}

@@ -1,0 +1,80 @@
+package org.sessionserver.httpapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sessionserver.auth.AuthenticationException;
+import org.sessionserver.auth.Authenticator;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
+import org.sessionserver.intake.EventIntake;
+import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.sessions.SessionSettings;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRoute;
+
+/**
+ * {@code POST /event} with {@code Authorization: Bearer <token>}: an Event from a participant without a connection,
+ * under the same rules; 202 once the bus holds it. The envelope's sessionId and channelId are {@code http:<uuid>}.
+ * The rate limit applies per participant.
+ */
+public final class EventRoute implements HttpRoute {
+    /** Bounds the per-participant limiters kept between requests. */
+    private static final int MAX_LIMITERS = 100_000;
+
+    private final Authenticator authenticator;
+    private final EventIntake intake;
+    private final SessionSettings settings;
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+
+    public EventRoute(Authenticator authenticator, EventIntake intake, SessionSettings settings) {
+        this.authenticator = authenticator;
+        this.intake = intake;
+        this.settings = settings;
+    }
+
+    @Override
+    public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
+        if (!Api.requireMethod(request, exchange, HttpMethod.POST)) {
+            return;
+        }
+        String participantId;
+        try {
+            participantId = authenticator.authenticate(Api.bearer(request));
+        } catch (AuthenticationException e) {
+            Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized");
+            return;
+        }
+        JsonNode event;
+        try {
+            event = Api.json(request);
+        } catch (Refusal refusal) {
+            Api.fail(exchange, ErrorCode.INVALID_EVENT, refusal.getMessage());
+            return;
+        }
+        String channel = "http:" + UUID.randomUUID();
+        SessionRecord sender = new SessionRecord(participantId, channel, channel, settings.nodeId(), false, "http",
+                Instant.now().toString());
+        intake.submit(sender, event, limiter(participantId)).whenComplete((id, failure) -> {
+            if (failure != null) {
+                Api.fail(exchange, failure);
+            } else {
+                Api.send(exchange, 202, Api.ok().put("id", id));
+            }
+        });
+    }
+
+    private RateLimiter limiter(String participantId) {
+        if (limiters.size() > MAX_LIMITERS) {
+            limiters.clear();
+        }
+        return limiters.computeIfAbsent(participantId,
+                id -> new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
+    }
+}

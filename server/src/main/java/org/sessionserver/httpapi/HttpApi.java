@@ -1,0 +1,34 @@
+package org.sessionserver.httpapi;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.sessionserver.auth.Authenticator;
+import org.sessionserver.bridge.EngineBus;
+import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.intake.EventIntake;
+import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.SessionSettings;
+import org.sessionserver.transport.http.HttpRoute;
+
+/** The HTTP routes of DESIGN.md, by path. */
+public final class HttpApi {
+    private HttpApi() {
+    }
+
+    public static Map<String, HttpRoute> routes(SessionSettings settings, String engineKey, Authenticator authenticator,
+                                                EventIntake intake, EngineBus bus, SessionDirectory directory,
+                                                LocalSessions sessions, ServerMetrics metrics,
+                                                BooleanSupplier draining) {
+        EngineKeyGuard guard = new EngineKeyGuard(engineKey);
+        Map<String, HttpRoute> routes = new HashMap<>();
+        routes.put("/health", new HealthRoute(settings.nodeId(), sessions, bus, draining));
+        routes.put("/metrics", new MetricsRoute(metrics));
+        routes.put("/event", new EventRoute(authenticator, intake, settings));
+        routes.put("/messages", new MessagesRoute(guard, bus));
+        routes.put("/connections", new ConnectionsRoute(guard, directory));
+        routes.put(RequestRoute.PREFIX + "*", new RequestRoute(guard, sessions));
+        return routes;
+    }
+}

@@ -1,0 +1,47 @@
+package org.sessionserver.httpapi;
+
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import org.sessionserver.bridge.EngineBus;
+import org.sessionserver.bridge.Message;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRoute;
+
+/** {@code POST /messages} with the engine key: a Message, published on the bus as if the engine had; 202. */
+public final class MessagesRoute implements HttpRoute {
+    private final EngineKeyGuard guard;
+    private final EngineBus bus;
+
+    MessagesRoute(EngineKeyGuard guard, EngineBus bus) {
+        this.guard = guard;
+        this.bus = bus;
+    }
+
+    @Override
+    public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
+        if (!Api.requireMethod(request, exchange, HttpMethod.POST) || !guard.admits(request, exchange)) {
+            return;
+        }
+        String json = request.content().toString(StandardCharsets.UTF_8);
+        try {
+            Message.parse(json);
+        } catch (IllegalArgumentException e) {
+            Api.fail(exchange, ErrorCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        if (!bus.status().up()) {
+            Api.fail(exchange, ErrorCode.UNAVAILABLE, "the engine bus is unavailable, retry later");
+            return;
+        }
+        bus.publishMessage(json).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                Api.fail(exchange, failure);
+            } else {
+                Api.send(exchange, 202, Api.ok());
+            }
+        });
+    }
+}

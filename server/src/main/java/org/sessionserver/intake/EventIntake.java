@@ -1,0 +1,73 @@
+package org.sessionserver.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.sessionserver.bridge.EngineBus;
+import org.sessionserver.bridge.EventEnvelope;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
+import org.sessionserver.metrics.ServerMetrics;
+
+/**
+ * Where client events enter, whatever their transport (Socket.IO, raw WebSocket, HTTP): rate limit, the Event
+ * rules, then the engine bus. An event is acknowledged only once the bus holds it; a refused one never reaches the
+ * bus. Never blocks: safe on an I/O thread.
+ */
+public final class EventIntake {
+    private final EventValidator validator;
+    private final EngineBus bus;
+    private final ServerMetrics metrics;
+    private volatile boolean accepting = true;
+
+    public EventIntake(EventValidator validator, EngineBus bus, ServerMetrics metrics) {
+        this.validator = validator;
+        this.bus = bus;
+        this.metrics = metrics;
+    }
+
+    /** Stops taking events (drain): later submissions are refused as {@code unavailable}. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /**
+     * @param limiter the sender's rate limit, or null for none
+     * @return a stage completing with the event id once the bus holds the event, or failing with a {@link Refusal}
+     */
+    public CompletionStage<String> submit(SessionRecord sender, JsonNode event, RateLimiter limiter) {
+        long start = System.nanoTime();
+        try {
+            if (limiter != null && !limiter.tryAcquire()) {
+                throw new Refusal(ErrorCode.RATE_LIMITED, "too many events, slow down");
+            }
+            validator.check(event, sender.participantId());
+            if (!accepting || !bus.status().up()) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, "the engine bus is unavailable, retry later");
+            }
+        } catch (Refusal refusal) {
+            metrics.eventRefused(refusal.code());
+            return CompletableFuture.failedFuture(refusal);
+        }
+        String id = event.get("id").textValue();
+        EventEnvelope envelope = new EventEnvelope(event, sender.participantId(), sender.sessionId(),
+                sender.channelId(), sender.nodeId(), Instant.now().toString());
+        CompletionStage<Void> published;
+        try {
+            published = bus.publishEvent(envelope);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.handle((ok, failure) -> {
+            if (failure != null) {
+                Refusal refusal = Refusal.of(failure);
+                metrics.eventRefused(refusal.code());
+                throw refusal;
+            }
+            metrics.eventAccepted(start);
+            return id;
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package org.sessionserver.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.sessionserver.errors.ErrorCode;
+
+/** The server's meters, by name, on a Prometheus registry ({@code GET /metrics}). */
+public final class ServerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter accepted;
+    private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
+    private final Counter delivered;
+    private final Counter messagesRouted;
+    private final Timer ackLatency;
+    private final Timer deliveryLatency;
+
+    public ServerMetrics() {
+        accepted = Counter.builder("sessions_events").description("Client events by result")
+                .tag("result", "accepted").register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            refused.put(code, Counter.builder("sessions_events").description("Client events by result")
+                    .tag("result", code.wire).register(registry));
+        }
+        delivered = Counter.builder("sessions_messages_delivered")
+                .description("Engine messages written to client connections (one per connection)").register(registry);
+        messagesRouted = Counter.builder("sessions_messages_routed")
+                .description("Engine messages received by this node").register(registry);
+        ackLatency = Timer.builder("sessions_event_ack_latency")
+                .description("From an event's arrival to its ack (the bus took it)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        deliveryLatency = Timer.builder("sessions_message_delivery_latency")
+                .description("From a message's arrival on this node to its hand-off to the connections")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    }
+
+    /** Gauges read on scrape. */
+    public void gauges(Supplier<Number> connections, Supplier<Number> participants) {
+        Gauge.builder("sessions_connections", connections).description("Open client connections on this node")
+                .register(registry);
+        Gauge.builder("sessions_participants", participants)
+                .description("Participants with at least one connection on this node").register(registry);
+    }
+
+    public void eventAccepted(long startNanos) {
+        accepted.increment();
+        ackLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void eventRefused(ErrorCode code) {
+        refused.get(code).increment();
+    }
+
+    public void messageRouted(long startNanos, int connections) {
+        messagesRouted.increment();
+        delivered.increment(connections);
+        deliveryLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,34 @@
+package org.sessionserver.routing;
+
+import org.sessionserver.bridge.Message;
+import org.sessionserver.transport.socketio.PreparedPacket;
+
+/**
+ * An engine message on its way to this node's connections, encoded at most once per wire format however many
+ * connections receive it.
+ */
+public final class OutboundMessage {
+    /** The Socket.IO event that carries messages. */
+    public static final String EVENT = "message";
+
+    private final Message message;
+    private volatile PreparedPacket socketIo;
+
+    public OutboundMessage(Message message) {
+        this.message = message;
+    }
+
+    public Message message() {
+        return message;
+    }
+
+    /** {@code 42["message",<the engine's JSON, verbatim>]}. */
+    public PreparedPacket socketIo() {
+        PreparedPacket packet = socketIo;
+        if (packet == null) {
+            packet = PreparedPacket.eventWithRawJson("/", EVENT, message.json());
+            socketIo = packet;
+        }
+        return packet;
+    }
+}

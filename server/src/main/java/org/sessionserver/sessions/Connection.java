@@ -1,0 +1,25 @@
+package org.sessionserver.sessions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.routing.OutboundMessage;
+
+/** One client connection on this node, whatever its transport: what routing and the HTTP API need of it. */
+public interface Connection {
+    SessionRecord session();
+
+    RateLimiter rateLimiter();
+
+    /** Sends an engine message; never blocks, may be called from any thread. */
+    void deliver(OutboundMessage message);
+
+    /**
+     * Emits {@code event} with {@code data} and waits for the client's acknowledgement: completes with its value, or
+     * fails with a {@link java.util.concurrent.TimeoutException}, or with an
+     * {@link UnsupportedOperationException} when the transport cannot acknowledge.
+     */
+    CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout);
+}

@@ -1,0 +1,51 @@
+package org.sessionserver.sessions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.routing.OutboundMessage;
+import org.sessionserver.transport.socketio.SioSocket;
+
+/** A session held over Socket.IO (namespace {@code /}). */
+final class SocketIoConnection implements Connection {
+    private final SioSocket socket;
+    private final SessionRecord session;
+    private final RateLimiter rateLimiter;
+
+    SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter) {
+        this.socket = socket;
+        this.session = session;
+        this.rateLimiter = rateLimiter;
+    }
+
+    SioSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public SessionRecord session() {
+        return session;
+    }
+
+    @Override
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    @Override
+    public void deliver(OutboundMessage message) {
+        socket.sendPrepared(message.socketIo());
+    }
+
+    @Override
+    public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
+        return socket.request(event, timeout, data).thenApply(args -> switch (args.size()) {
+            case 0 -> NullNode.instance;
+            case 1 -> args.get(0);
+            default -> args;
+        });
+    }
+}
