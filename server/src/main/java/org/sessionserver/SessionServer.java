@@ -3,17 +3,16 @@ package org.sessionserver;
 import java.util.Locale;
 import java.util.Set;
 import org.sessionserver.auth.Authenticator;
-import org.sessionserver.bridge.EchoEngine;
 import org.sessionserver.bridge.EngineBus;
-import org.sessionserver.bridge.InMemoryEngineBus;
-import org.sessionserver.bridge.InMemorySessionDirectory;
 import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.bus.Backplane;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.ServerConfig;
 import org.sessionserver.httpapi.HttpApi;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.EventValidator;
 import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
@@ -34,9 +33,8 @@ public final class SessionServer implements AutoCloseable {
     static final String SOCKET_IO_PATH = "/socket.io/";
 
     private final ServerConfig config;
+    private final Backplane backplane;
     private final EngineBus bus;
-    private final SessionDirectory directory;
-    private final EchoEngine echo;
     private final EventIntake intake;
     private final LocalSessions sessions;
     private final EngineServer engineIo;
@@ -45,15 +43,16 @@ public final class SessionServer implements AutoCloseable {
 
     private SessionServer(ServerConfig config) {
         this.config = config;
-        if (!config.redis().isEmbedded()) {
-            throw new ConfigException("REDIS_URL", "the Redis bridge is not available in this build yet");
-        }
-        InMemoryEngineBus memoryBus = new InMemoryEngineBus();
-        this.bus = memoryBus;
-        this.directory = new InMemorySessionDirectory();
-        this.echo = config.engine() == ServerConfig.EngineMode.ECHO ? EchoEngine.start(memoryBus.engineSide()) : null;
+        this.backplane = Backplane.from(config);
+        this.bus = backplane.bus();
+        SessionDirectory directory = backplane.directory();
 
         ServerMetrics metrics = new ServerMetrics();
+        backplane.cluster().onMissed(metrics::busMissed);
+        backplane.onReconnect(() -> {
+            metrics.busReconnected();
+            log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
+        });
         this.sessions = new LocalSessions();
         metrics.gauges(sessions::connections, sessions::participants);
         SessionSettings settings = new SessionSettings(config.nodeId(),
@@ -62,6 +61,7 @@ public final class SessionServer implements AutoCloseable {
         Authenticator authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         bus.onMessage(new MessageRouter(sessions, config.nodeId(), metrics)::route);
+        ClusterRequests requests = new ClusterRequests(backplane.cluster(), sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
@@ -70,7 +70,7 @@ public final class SessionServer implements AutoCloseable {
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         HttpRouter router = new HttpRouter(engineIo, HttpApi.routes(settings, config.engineKey().orElse(null),
-                authenticator, intake, bus, directory, sessions, metrics, () -> draining), cors);
+                authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining), cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
                 router, maxPayload);
     }
@@ -106,11 +106,7 @@ public final class SessionServer implements AutoCloseable {
         intake.stopAccepting();
         engineIo.closeAll("server shutting down");
         transport.close();
-        if (echo != null) {
-            echo.close();
-        }
-        bus.close();
-        directory.close();
+        backplane.close();
         log.info("session server {} stopped", config.nodeId());
     }
 }

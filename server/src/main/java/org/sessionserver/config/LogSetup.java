@@ -14,14 +14,15 @@ import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a validated {@link LogConfig} to logback, replacing what {@code logback.xml} chose from the raw
- * environment (which cannot reject a bad value). {@code json} writes one JSON object per line, with the node id in
- * field {@value #NODE_ID_PROPERTY}. Netty's and netty-socketio's own loggers stay at WARN whatever the level.
+ * Applies a validated {@link LogConfig} to logback, replacing the console setup {@code logback.xml} starts with
+ * (done in code because only {@link ServerConfig} can reject a bad {@code LOG_FORMAT} or {@code LOG_LEVEL}).
+ * {@code json} writes one JSON object per line (logstash-logback-encoder), with the node id in field
+ * {@value #NODE_ID_PROPERTY}. Netty's and netty-socketio's own loggers stay at WARN whatever the level.
  */
 public final class LogSetup {
     public static final String TEXT_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
     public static final String NODE_ID_PROPERTY = "nodeId";
-    private static final String[] QUIET_LOGGERS = {"io.netty", "com.corundumstudio"};
+    private static final String[] QUIET_LOGGERS = {"io.netty", "com.corundumstudio", "io.lettuce"};
 
     private LogSetup() {
     }

@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
  * @param url    {@code REDIS_URL}: a {@code redis://} or {@code rediss://} URI; unset (default) runs one node with
  *               the embedded in-memory registry and bus. Only its syntax is checked at start.
  * @param prefix {@code REDIS_PREFIX}: prepended to every Redis key and channel (default {@value #DEFAULT_PREFIX})
+ * @param streamMaxLen {@code ENGINE_STREAM_MAXLEN}: the inbound stream is trimmed to about this many entries
+ *                     (default {@value #DEFAULT_STREAM_MAXLEN})
  */
-public record RedisConfig(Optional<String> url, String prefix) {
+public record RedisConfig(Optional<String> url, String prefix, long streamMaxLen) {
     public static final String DEFAULT_PREFIX = "sio:";
+    public static final long DEFAULT_STREAM_MAXLEN = 100_000;
 
     private static final Pattern PREFIX = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~%!$&'()*+,;=-]+|\\[[0-9A-Fa-f:.]+\\]");
@@ -26,7 +29,7 @@ public record RedisConfig(Optional<String> url, String prefix) {
     }
 
     public static RedisConfig embedded() {
-        return new RedisConfig(Optional.empty(), DEFAULT_PREFIX);
+        return new RedisConfig(Optional.empty(), DEFAULT_PREFIX, DEFAULT_STREAM_MAXLEN);
     }
 
     /** True when no Redis is configured: one node, in-memory registry and bus. */
@@ -36,7 +39,8 @@ public record RedisConfig(Optional<String> url, String prefix) {
 
     @Override
     public String toString() {
-        return "RedisConfig[url=" + url.map(RedisConfig::redact).orElse("(embedded)") + ", prefix=" + prefix + "]";
+        return "RedisConfig[url=" + url.map(RedisConfig::redact).orElse("(embedded)") + ", prefix=" + prefix
+                + ", streamMaxLen=" + streamMaxLen + "]";
     }
 
     static RedisConfig fromEnv(Env env) {
@@ -49,7 +53,9 @@ public record RedisConfig(Optional<String> url, String prefix) {
         if (url != null) {
             checkUrl(url);
         }
-        return new RedisConfig(Optional.ofNullable(url), prefix);
+        long streamMaxLen = env.integer("ENGINE_STREAM_MAXLEN", DEFAULT_STREAM_MAXLEN, 1, 1_000_000_000L,
+                "a whole number of stream entries, at least 1");
+        return new RedisConfig(Optional.ofNullable(url), prefix, streamMaxLen);
     }
 
     private static void checkUrl(String url) {

@@ -8,6 +8,7 @@ import org.sessionserver.bridge.EngineBus;
 import org.sessionserver.bridge.SessionDirectory;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
 import org.sessionserver.transport.http.HttpRoute;
@@ -19,8 +20,8 @@ public final class HttpApi {
 
     public static Map<String, HttpRoute> routes(SessionSettings settings, String engineKey, Authenticator authenticator,
                                                 EventIntake intake, EngineBus bus, SessionDirectory directory,
-                                                LocalSessions sessions, ServerMetrics metrics,
-                                                BooleanSupplier draining) {
+                                                LocalSessions sessions, ClusterRequests requests,
+                                                ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
         routes.put("/health", new HealthRoute(settings.nodeId(), sessions, bus, draining));
@@ -28,7 +29,7 @@ public final class HttpApi {
         routes.put("/event", new EventRoute(authenticator, intake, settings));
         routes.put("/messages", new MessagesRoute(guard, bus));
         routes.put("/connections", new ConnectionsRoute(guard, directory));
-        routes.put(RequestRoute.PREFIX + "*", new RequestRoute(guard, sessions));
+        routes.put(RequestRoute.PREFIX + "*", new RequestRoute(guard, sessions, directory, requests));
         return routes;
     }
 }

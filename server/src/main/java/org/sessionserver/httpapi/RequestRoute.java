@@ -10,8 +10,11 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
+import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.transport.http.HttpExchange;
@@ -20,7 +23,7 @@ import org.sessionserver.transport.http.HttpRoute;
 /**
  * {@code POST /participants/{id}/request} with the engine key, body
  * {@code {"sessionId"?, "event", "data"?, "timeoutMs"?}}: emits the event with an ack callback to one connection of
- * the participant (that session, when named) and answers 200 {@code {"ok":true,"sessionId","data":<ack value>}};
+ * the participant (that session, when named), on whichever node it is, and answers 200 {@code {"ok":true,"sessionId","data":<ack value>}};
  * 404 when not connected, 504 when the client does not answer in time.
  */
 public final class RequestRoute implements HttpRoute {
@@ -33,10 +36,14 @@ public final class RequestRoute implements HttpRoute {
 
     private final EngineKeyGuard guard;
     private final LocalSessions sessions;
+    private final SessionDirectory directory;
+    private final ClusterRequests requests;
 
-    RequestRoute(EngineKeyGuard guard, LocalSessions sessions) {
+    RequestRoute(EngineKeyGuard guard, LocalSessions sessions, SessionDirectory directory, ClusterRequests requests) {
         this.guard = guard;
         this.sessions = sessions;
+        this.directory = directory;
+        this.requests = requests;
     }
 
     @Override
@@ -69,17 +76,34 @@ public final class RequestRoute implements HttpRoute {
             return;
         }
         String sessionId = body.path("sessionId").isTextual() ? body.get("sessionId").textValue() : null;
-        Connection target = pick(participantId, sessionId);
-        if (target == null) {
-            Api.fail(exchange, ErrorCode.NOT_FOUND, sessionId == null
-                    ? "participant " + participantId + " is not connected"
-                    : "session " + sessionId + " of participant " + participantId + " is not connected");
+        JsonNode data = body.has("data") ? body.get("data") : NullNode.instance;
+        Connection here = pickLocal(participantId, sessionId);
+        if (here != null) {
+            ask(exchange, here.session(), event, data, timeoutMs);
             return;
         }
-        JsonNode data = body.has("data") ? body.get("data") : NullNode.instance;
-        target.request(event, data, Duration.ofMillis(timeoutMs)).whenComplete((ack, failure) -> {
+        directory.ofParticipant(participantId).whenComplete((found, failure) -> {
+            if (failure != null) {
+                Api.fail(exchange, failure);
+                return;
+            }
+            SessionRecord target = found.stream()
+                    .filter(session -> sessionId == null || session.sessionId().equals(sessionId))
+                    .findFirst().orElse(null);
+            if (target == null) {
+                Api.fail(exchange, ErrorCode.NOT_FOUND, sessionId == null
+                        ? "participant " + participantId + " is not connected"
+                        : "session " + sessionId + " of participant " + participantId + " is not connected");
+            } else {
+                ask(exchange, target, event, data, timeoutMs);
+            }
+        });
+    }
+
+    private void ask(HttpExchange exchange, SessionRecord target, String event, JsonNode data, long timeoutMs) {
+        requests.request(target, event, data, Duration.ofMillis(timeoutMs)).whenComplete((ack, failure) -> {
             if (failure == null) {
-                Api.send(exchange, 200, Api.ok().put("sessionId", target.session().sessionId()).set("data", ack));
+                Api.send(exchange, 200, Api.ok().put("sessionId", target.sessionId()).set("data", ack));
                 return;
             }
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -93,7 +117,7 @@ public final class RequestRoute implements HttpRoute {
         });
     }
 
-    private Connection pick(String participantId, String sessionId) {
+    private Connection pickLocal(String participantId, String sessionId) {
         if (sessionId != null) {
             Connection connection = sessions.get(sessionId);
             return connection != null && connection.session().participantId().equals(participantId) ? connection : null;

@@ -19,6 +19,8 @@ public final class ServerMetrics {
     private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
     private final Counter delivered;
     private final Counter messagesRouted;
+    private final Counter busMissed;
+    private final Counter busReconnects;
     private final Timer ackLatency;
     private final Timer deliveryLatency;
 
@@ -33,6 +35,12 @@ public final class ServerMetrics {
                 .description("Engine messages written to client connections (one per connection)").register(registry);
         messagesRouted = Counter.builder("sessions_messages_routed")
                 .description("Engine messages received by this node").register(registry);
+        busMissed = Counter.builder("sessions_bus_missed_packets")
+                .description("Cluster packets this node missed (a Redis blip): messages published meanwhile may be lost")
+                .register(registry);
+        busReconnects = Counter.builder("sessions_bus_reconnects")
+                .description("Times this node got back on Redis after an outage (engine messages of the outage are lost)")
+                .register(registry);
         ackLatency = Timer.builder("sessions_event_ack_latency")
                 .description("From an event's arrival to its ack (the bus took it)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
@@ -64,6 +72,14 @@ public final class ServerMetrics {
         messagesRouted.increment();
         delivered.increment(connections);
         deliveryLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void busMissed(long packets) {
+        busMissed.increment(packets);
+    }
+
+    public void busReconnected() {
+        busReconnects.increment();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -82,26 +82,31 @@ class LogSetupTest {
     }
 
     @Test
-    void logbackXmlPicksJsonFromLogFormat() throws Exception {
+    void jsonReplacesTheConsoleSetupOfLogbackXml() throws Exception {
+        // What Main does: logback.xml configures text on the console, then LogSetup takes over.
         LoggerContext context = newContext();
-        // Context properties are looked up before environment variables, so this stands in for LOG_FORMAT=json.
-        context.putProperty("LOG_FORMAT", "json");
-        context.putProperty("LOG_LEVEL", "warn");
         PrintStream original = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
         try {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(LogSetupTest.class.getResource("/logback.xml"));
+            context.getLogger("org.sessionserver.Demo").info("before setup");
+            LogSetup.configure(context, new LogConfig(LogConfig.Format.JSON, LogConfig.Level.WARN), "n2", out);
             context.getLogger("org.sessionserver.Demo").info("below WARN");
-            context.getLogger("org.sessionserver.Demo").warn("from\nlogback.xml");
+            context.getLogger("org.sessionserver.Demo").warn("after\nsetup");
             context.stop();
         } finally {
             System.setOut(original);
         }
+        String text = console.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("INFO  [") && text.contains("before setup"), text);
+        assertFalse(text.contains("after") || text.contains("below WARN"), text); // the text appender is gone
         List<JsonNode> lines = jsonLines(out.toString(StandardCharsets.UTF_8));
         assertEquals(1, lines.size(), out.toString(StandardCharsets.UTF_8));
-        assertEquals("from\nlogback.xml", lines.get(0).get("message").asText());
+        assertEquals("after\nsetup", lines.get(0).get("message").asText());
+        assertEquals("n2", lines.get(0).get(LogSetup.NODE_ID_PROPERTY).asText());
     }
 }
