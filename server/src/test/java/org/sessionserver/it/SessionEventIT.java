@@ -34,7 +34,9 @@ class SessionEventIT {
     void sessionEventCarriesParticipantSessionChannelNodeAndProxy() {
         try (SioClient client = SioClient.to(server).token("dora").connect()) {
             JSONObject session = client.session();
-            assertEquals(Set.of("participantId", "sessionId", "channelId", "nodeId", "proxy"), session.keySet(),
+            Set<String> fields = new HashSet<>();
+            TestServer.json(session.toString()).fieldNames().forEachRemaining(fields::add);
+            assertEquals(Set.of("participantId", "sessionId", "channelId", "nodeId", "proxy"), fields,
                     session.toString());
             assertEquals("dora", session.optString("participantId"));
             assertFalse(session.optString("sessionId").isEmpty(), session.toString());
