@@ -5,7 +5,7 @@
 // Usage: node session-scenarios.js <baseUrl> <websocket|polling|upgrade> <engineKey> <nodeId>
 //   websocket: transports ["websocket"]; polling: transports ["polling"]; upgrade: the default (polling, then
 //   upgrade to websocket; the upgrade is asserted).
-// Each scenario uses its own participant ids (alice.<mode>.<n>), so that runs over different transports against the
+// Each scenario uses its own participant ids (alice.<mode>.<run>.<n>), so that runs over different transports against the
 // same server, and connections of earlier scenarios still closing, cannot interfere.
 // Prints one line per scenario ("ok <name>" / "FAIL <name>: <reason>"); exits 0 only if all passed.
 // SCENARIOS=a,b runs only those.
@@ -33,10 +33,12 @@ const base = baseUrl.replace(/\/+$/, "");
 /** Sockets opened by the running scenario, closed after it whatever happens. */
 let opened = [];
 let counter = 0;
+/** Repeated runs against one server must not reuse participant ids. */
+const RUN = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
 
-/** A participant id of its own for this run: alice.<mode>.<n> (all chars allowed by AUTH_MODE=token). */
+/** A participant id of its own for this run: alice.<mode>.<run>.<n> (all chars allowed by AUTH_MODE=token). */
 function participant(name = "alice") {
-  return `${name}.${mode}.${++counter}`;
+  return `${name}.${mode}.${RUN}.${++counter}`;
 }
 
 function options(extra = {}) {
@@ -339,6 +341,9 @@ const scenarios = {
       assertRefusal(await sendWithAck(socket, make()), code, what);
       await assertStillOpen(socket, alice, what);
     }
+    // a message event without any argument
+    assertRefusal(await socket.timeout(WAIT_MS).emitWithAck("message"), "invalid_event", "no argument");
+    await assertStillOpen(socket, alice, "no argument");
     const exact = eventOfSize(alice, MAX_MESSAGE_SIZE);
     assert.deepStrictEqual(await sendWithAck(socket, exact), { ok: true, id: exact.id }, "event of exactly MAX_MESSAGE_SIZE");
   },
@@ -360,6 +365,12 @@ const scenarios = {
       assert.ok(error.message.length > 0, `${what}: empty message`);
       await assertStillOpen(socket, alice, what);
     }
+    // an event that is not an object has no id to quote: the error event then carries just {code, message}
+    socket.emit("message", ["not", "an", "object"]);
+    const anonymous = await recorder.waitFor("error", (e) => e && !("id" in e), "error event for a non-object");
+    assert.deepStrictEqual(Object.keys(anonymous).sort(), ["code", "message"], "non-object: error fields");
+    assert.equal(anonymous.code, "invalid_event", "non-object: error code");
+    await assertStillOpen(socket, alice, "a non-object event");
     // refused events never reach the engine: no echo of any of them
     const ids = new Set(cases.map(([, , evt]) => evt.id));
     assert.equal(recorder.count("message", (m) => ids.has(m?.event?.id)), 0, "a refused event was echoed");

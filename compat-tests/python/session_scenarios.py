@@ -9,7 +9,7 @@ Usage: /usr/bin/python3 session_scenarios.py <baseUrl> <websocket|polling|upgrad
   (always /usr/bin/python3: that is where the Debian packages python3-socketio, -requests, -websocket live)
   websocket: transports=['websocket']; polling: transports=['polling']; upgrade: the default (polling, then upgrade
   to websocket; python-engineio upgrades inside connect(), the upgrade is asserted).
-Each scenario uses participant ids of its own (alice.py-<mode>.<n>), so that runs over different transports against
+Each scenario uses participant ids of its own (alice.py-<mode>.<run>.<n>), so that runs over different transports against
 the same server, and connections of earlier scenarios still closing, cannot interfere.
 Prints one line per scenario ("ok <name>" / "FAIL <name>: <reason>"); exits 0 only if all passed.
 SCENARIOS=a,b runs only those.
@@ -18,6 +18,7 @@ import datetime
 import itertools
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -45,11 +46,12 @@ NODE_ID = sys.argv[4]
 
 opened = []  # clients of the running scenario, disconnected after it
 _counter = itertools.count(1)
+RUN = '%04x' % random.randrange(0x10000)  # repeated runs against one server must not reuse participant ids
 
 
 def participant(name='alice'):
     """A participant id of its own for this run (all chars allowed by AUTH_MODE=token)."""
-    return '%s.py-%s.%d' % (name, MODE, next(_counter))
+    return '%s.py-%s.%s.%d' % (name, MODE, RUN, next(_counter))
 
 
 class Recorder:
@@ -332,6 +334,12 @@ def refusals_without_ack():
         assert_equal(error['code'], code, '%s: error code' % what)
         assert isinstance(error['message'], str) and error['message'], '%s: error message' % what
         assert_still_open(client, alice, what)
+    # an event that is not an object has no id to quote: the error event then carries just {code, message}
+    client.emit('message', ['not', 'an', 'object'])
+    anonymous = recorder.wait_for('error', lambda e: isinstance(e, dict) and 'id' not in e, 'error for a non-object')
+    assert_equal(anonymous, {'code': 'invalid_event', 'message': anonymous.get('message')}, 'non-object: error')
+    assert isinstance(anonymous['message'], str) and anonymous['message'], 'non-object: error message'
+    assert_still_open(client, alice, 'a non-object event')
     ids = {evt['id'] for _, _, evt in cases}
     assert_equal(recorder.count('message', lambda m: isinstance(m, dict) and m.get('event', {}).get('id') in ids), 0,
                  'echoes of refused events')

@@ -1,6 +1,8 @@
 package org.sessionserver;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bridge.EngineBus;
@@ -16,12 +18,15 @@ import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
+import org.sessionserver.sessions.RawWebSocketGateway;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineIoOptions;
 import org.sessionserver.transport.engineio.EngineServer;
+import org.sessionserver.transport.http.HttpRoute;
 import org.sessionserver.transport.http.HttpRouter;
+import org.sessionserver.transport.rawws.RawWebSocketEndpoint;
 import org.sessionserver.transport.socketio.SioOptions;
 import org.sessionserver.transport.socketio.SioServer;
 import org.slf4j.Logger;
@@ -31,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionServer.class);
     static final String SOCKET_IO_PATH = "/socket.io/";
+    static final String RAW_WEBSOCKET_PATH = "/ws";
 
     private final ServerConfig config;
     private final Backplane backplane;
@@ -38,6 +44,7 @@ public final class SessionServer implements AutoCloseable {
     private final EventIntake intake;
     private final LocalSessions sessions;
     private final EngineServer engineIo;
+    private final RawWebSocketEndpoint rawWebSocket;
     private final TransportServer transport;
     private volatile boolean draining;
 
@@ -69,8 +76,13 @@ public final class SessionServer implements AutoCloseable {
         new SocketIoGateway(settings, authenticator, sessions, directory, intake).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
-        HttpRouter router = new HttpRouter(engineIo, HttpApi.routes(settings, config.engineKey().orElse(null),
-                authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining), cors);
+        this.rawWebSocket = new RawWebSocketEndpoint(
+                new RawWebSocketGateway(settings, authenticator, sessions, directory, intake), maxPayload,
+                config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
+        Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings, config.engineKey().orElse(null),
+                authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));
+        routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
+        HttpRouter router = new HttpRouter(engineIo, routes, cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
                 router, maxPayload);
     }
@@ -105,6 +117,7 @@ public final class SessionServer implements AutoCloseable {
         draining = true;
         intake.stopAccepting();
         engineIo.closeAll("server shutting down");
+        rawWebSocket.closeAll();
         transport.close();
         backplane.close();
         log.info("session server {} stopped", config.nodeId());

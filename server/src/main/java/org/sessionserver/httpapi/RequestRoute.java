@@ -88,6 +88,7 @@ public final class RequestRoute implements HttpRoute {
                 return;
             }
             SessionRecord target = found.stream()
+                    .filter(RequestRoute::canAnswer)
                     .filter(session -> sessionId == null || session.sessionId().equals(sessionId))
                     .findFirst().orElse(null);
             if (target == null) {
@@ -120,8 +121,15 @@ public final class RequestRoute implements HttpRoute {
     private Connection pickLocal(String participantId, String sessionId) {
         if (sessionId != null) {
             Connection connection = sessions.get(sessionId);
-            return connection != null && connection.session().participantId().equals(participantId) ? connection : null;
+            return connection != null && connection.session().participantId().equals(participantId)
+                    && canAnswer(connection.session()) ? connection : null;
         }
-        return sessions.ofParticipant(participantId).stream().findFirst().orElse(null);
+        return sessions.ofParticipant(participantId).stream()
+                .filter(connection -> canAnswer(connection.session())).findFirst().orElse(null);
+    }
+
+    /** Raw WebSocket clients have no ack: requests go to Socket.IO connections only. */
+    private static boolean canAnswer(SessionRecord session) {
+        return !"raw".equals(session.transport());
     }
 }

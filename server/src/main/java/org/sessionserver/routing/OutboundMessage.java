@@ -13,6 +13,7 @@ public final class OutboundMessage {
 
     private final Message message;
     private volatile PreparedPacket socketIo;
+    private volatile String rawWebSocket;
 
     public OutboundMessage(Message message) {
         this.message = message;
@@ -20,6 +21,16 @@ public final class OutboundMessage {
 
     public Message message() {
         return message;
+    }
+
+    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame. */
+    public String rawWebSocket() {
+        String frame = rawWebSocket;
+        if (frame == null) {
+            frame = "{\"type\":\"message\",\"payload\":" + message.json() + "}";
+            rawWebSocket = frame;
+        }
+        return frame;
     }
 
     /** {@code 42["message",<the engine's JSON, verbatim>]}. */

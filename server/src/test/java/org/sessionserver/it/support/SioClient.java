@@ -28,6 +28,22 @@ public final class SioClient implements AutoCloseable {
     private static final String[] RECORDED = {Socket.EVENT_CONNECT, Socket.EVENT_CONNECT_ERROR,
         Socket.EVENT_DISCONNECT, "session", "message", "error"};
 
+    /**
+     * One HTTP client for all test sockets, allowing many concurrent requests to one host: OkHttp's default of 5 would
+     * stall the sixth long-polling connection (each holds a pending GET), a client-side limit, not the server's.
+     */
+    private static final okhttp3.OkHttpClient HTTP = newHttpClient();
+
+    private static okhttp3.OkHttpClient newHttpClient() {
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+        dispatcher.setMaxRequests(1000);
+        dispatcher.setMaxRequestsPerHost(1000);
+        return new okhttp3.OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .readTimeout(1, TimeUnit.MINUTES) // the client's default (no timeout) also works; bound it
+                .build();
+    }
+
     private final Socket socket;
     private final Map<String, BlockingQueue<Object[]>> events = new ConcurrentHashMap<>();
     private JSONObject session;
@@ -112,6 +128,8 @@ public final class SioClient implements AutoCloseable {
                     // the client types it Map<String,String>; it sends new JSONObject(map), so other types pass through
                     .setAuth(auth.isEmpty() ? null : (Map) new HashMap<>(auth))
                     .build();
+            options.callFactory = HTTP;
+            options.webSocketFactory = HTTP;
             SioClient client = new SioClient(IO.socket(URI.create(server.url()), options));
             client.socket.connect();
             return client;

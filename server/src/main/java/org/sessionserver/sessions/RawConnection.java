@@ -1,0 +1,47 @@
+package org.sessionserver.sessions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.routing.OutboundMessage;
+import org.sessionserver.transport.rawws.RawSocket;
+
+/** A session held over the raw WebSocket endpoint. */
+final class RawConnection implements Connection {
+    /** The transport name in the session record. */
+    static final String TRANSPORT = "raw";
+
+    private final RawSocket socket;
+    private final SessionRecord session;
+    private final RateLimiter rateLimiter;
+
+    RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter) {
+        this.socket = socket;
+        this.session = session;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @Override
+    public SessionRecord session() {
+        return session;
+    }
+
+    @Override
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    @Override
+    public void deliver(OutboundMessage message) {
+        socket.sendText(message.rawWebSocket());
+    }
+
+    /** The raw protocol has no server-to-client request: callers pick a Socket.IO connection instead. */
+    @Override
+    public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("raw WebSocket cannot acknowledge"));
+    }
+}

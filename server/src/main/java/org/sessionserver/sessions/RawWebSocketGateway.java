@@ -1,0 +1,176 @@
+package org.sessionserver.sessions;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.sessionserver.auth.AuthenticationException;
+import org.sessionserver.auth.Authenticator;
+import org.sessionserver.auth.Credentials;
+import org.sessionserver.bridge.SessionDirectory;
+import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
+import org.sessionserver.intake.EventIntake;
+import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.transport.rawws.RawSocket;
+import org.sessionserver.transport.rawws.RawSocketListener;
+import org.sessionserver.transport.socketio.SioCodec;
+
+/**
+ * Sessions over the raw WebSocket endpoint ({@code /ws}): JSON frames {@code {"type","request_id","payload","ts"}}.
+ * Auth by query {@code token}, {@code Authorization: Bearer}, or a first {@code hello} frame within 10 s (failure:
+ * close 1008). Client types: {@code hello}, {@code message} (an Event, answered by {@code ack}), {@code ping}
+ * (answered by {@code pong}); anything else, and bad JSON, gets {@code error} and the connection stays open.
+ * Binary frames close it with 1003.
+ */
+public final class RawWebSocketGateway implements RawSocketListener {
+    static final long HELLO_TIMEOUT_MS = 10_000;
+
+    private final SessionSettings settings;
+    private final Authenticator authenticator;
+    private final LocalSessions sessions;
+    private final SessionDirectory directory;
+    private final EventIntake intake;
+
+    public RawWebSocketGateway(SessionSettings settings, Authenticator authenticator, LocalSessions sessions,
+                               SessionDirectory directory, EventIntake intake) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.directory = directory;
+        this.intake = intake;
+    }
+
+    @Override
+    public void onOpen(RawSocket socket) {
+        String token = Credentials.pick(null, socket.handshake().queryParam("token"),
+                socket.handshake().header("authorization"));
+        if (token != null) {
+            authenticate(socket, token, headerProxy(socket), null);
+            return;
+        }
+        socket.channel().eventLoop().schedule(() -> {
+            if (!(socket.attachment() instanceof RawConnection)) {
+                socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
+            }
+        }, HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onText(RawSocket socket, String text) {
+        JsonNode frame;
+        try {
+            frame = SioCodec.JSON.readTree(text);
+        } catch (JacksonException e) {
+            error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
+            return;
+        }
+        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+            error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
+            return;
+        }
+        JsonNode requestId = frame.get("request_id");
+        JsonNode payload = frame.path("payload");
+        switch (frame.get("type").textValue()) {
+            case "hello" -> onHello(socket, requestId, payload);
+            case "message" -> onMessage(socket, requestId, payload);
+            case "ping" -> send(socket, "pong", requestId, payload.isMissingNode() ? null : payload);
+            default -> error(socket, requestId, ErrorCode.BAD_REQUEST,
+                    "unknown type; client types are hello, message and ping");
+        }
+    }
+
+    @Override
+    public void onBinary(RawSocket socket, byte[] data) {
+        socket.close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE);
+    }
+
+    @Override
+    public void onClose(RawSocket socket) {
+        if (socket.attachment() instanceof RawConnection connection) {
+            sessions.remove(connection);
+            directory.unregister(connection.session());
+        }
+    }
+
+    private void onHello(RawSocket socket, JsonNode requestId, JsonNode payload) {
+        if (socket.attachment() instanceof RawConnection) {
+            error(socket, requestId, ErrorCode.BAD_REQUEST, "already authenticated");
+            return;
+        }
+        JsonNode token = payload.path("token");
+        boolean proxy = payload.path("proxy").asBoolean(false) || headerProxy(socket);
+        authenticate(socket, token.isTextual() ? token.textValue() : null, proxy, requestId);
+    }
+
+    private void authenticate(RawSocket socket, String token, boolean proxy, JsonNode requestId) {
+        String participantId;
+        try {
+            participantId = authenticator.authenticate(token);
+        } catch (AuthenticationException e) {
+            error(socket, requestId, ErrorCode.UNAUTHORIZED, "unauthorized");
+            socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
+            return;
+        }
+        SessionRecord session = new SessionRecord(participantId, "ws_" + SessionIds.random(), "ch_" + SessionIds.random(),
+                settings.nodeId(), proxy, RawConnection.TRANSPORT, Instant.now().toString());
+        RawConnection connection = new RawConnection(socket, session,
+                new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
+        if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
+            error(socket, requestId, ErrorCode.FORBIDDEN, "too many connections for this participant");
+            socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
+            return;
+        }
+        socket.attach(connection);
+        directory.register(session);
+        ObjectNode ack = JsonNodeFactory.instance.objectNode()
+                .put("participantId", session.participantId())
+                .put("sessionId", session.sessionId())
+                .put("channelId", session.channelId())
+                .put("nodeId", session.nodeId())
+                .put("proxy", session.proxy());
+        send(socket, "hello_ack", requestId, ack);
+    }
+
+    private void onMessage(RawSocket socket, JsonNode requestId, JsonNode event) {
+        if (!(socket.attachment() instanceof RawConnection connection)) {
+            error(socket, requestId, ErrorCode.UNAUTHORIZED, "send hello first");
+            return;
+        }
+        intake.submit(connection.session(), event.isMissingNode() ? null : event, connection.rateLimiter())
+                .whenComplete((id, failure) -> {
+                    ObjectNode result = JsonNodeFactory.instance.objectNode();
+                    if (failure == null) {
+                        result.put("ok", true).put("id", id);
+                    } else {
+                        Refusal refusal = Refusal.of(failure);
+                        result.put("ok", false).set("error", refusal.code().body(refusal.getMessage()));
+                    }
+                    send(socket, "ack", requestId, result);
+                });
+    }
+
+    private static boolean headerProxy(RawSocket socket) {
+        return Credentials.proxyRequested(null, socket.handshake().header("x-proxy-message"));
+    }
+
+    private static void error(RawSocket socket, JsonNode requestId, ErrorCode code, String message) {
+        send(socket, "error", requestId, code.body(message));
+    }
+
+    private static void send(RawSocket socket, String type, JsonNode requestId, JsonNode payload) {
+        ObjectNode frame = JsonNodeFactory.instance.objectNode().put("type", type);
+        if (requestId != null && !requestId.isNull()) {
+            frame.set("request_id", requestId);
+        }
+        if (payload != null) {
+            frame.set("payload", payload);
+        }
+        frame.put("ts", Instant.now().toString());
+        socket.sendText(frame.toString());
+    }
+}

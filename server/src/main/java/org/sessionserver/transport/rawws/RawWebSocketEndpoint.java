@@ -1,0 +1,97 @@
+package org.sessionserver.transport.rawws;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.engineio.EngineHandshake;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRoute;
+
+/**
+ * A plain WebSocket endpoint (RFC 6455, no Socket.IO): upgrades requests of its path and hands each connection to a
+ * {@link RawSocketListener}. Messages larger than {@code maxMessageBytes} close the connection with 1009.
+ */
+public final class RawWebSocketEndpoint implements HttpRoute {
+    private final RawSocketListener listener;
+    private final int maxMessageBytes;
+    private final long pingIntervalMs;
+    private final long pingTimeoutMs;
+    private final CorsPolicy cors;
+    private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+
+    public RawWebSocketEndpoint(RawSocketListener listener, int maxMessageBytes, long pingIntervalMs,
+                                long pingTimeoutMs, CorsPolicy cors) {
+        this.listener = listener;
+        this.maxMessageBytes = maxMessageBytes;
+        this.pingIntervalMs = pingIntervalMs;
+        this.pingTimeoutMs = pingTimeoutMs;
+        this.cors = cors;
+    }
+
+    @Override
+    public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
+        Channel channel = exchange.channel();
+        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"this endpoint speaks WebSocket\"}}");
+            return;
+        }
+        if (!cors.allows(exchange.origin())) {
+            exchange.sendJson(HttpResponseStatus.FORBIDDEN,
+                    "{\"ok\":false,\"error\":{\"code\":\"forbidden\",\"message\":\"origin not allowed\"}}");
+            return;
+        }
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            return;
+        }
+        EngineHandshake handshake = new EngineHandshake(uri.parameters(),
+                new DefaultHttpHeaders().add(request.headers()), channel.remoteAddress());
+        RawSocket socket = new RawSocket(channel, handshake);
+        RawWebSocketHandler frames = new RawWebSocketHandler(socket, listener, pingIntervalMs, pingTimeoutMs);
+        handshaker.handshake(channel, request).addListener(done -> {
+            if (!done.isSuccess()) {
+                channel.close();
+                return;
+            }
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.addLast(new Utf8FrameValidator(true));
+            pipeline.addLast(new WebSocketFrameAggregator(maxMessageBytes));
+            pipeline.addLast(frames);
+            open.add(channel);
+            frames.start(pipeline.context(frames));
+        });
+    }
+
+    /** Closes every connection with 1001 (going away): the server is shutting down. */
+    public void closeAll() {
+        open.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE))
+                .awaitUninterruptibly(1_000);
+        open.close().awaitUninterruptibly(1_000);
+    }
+}
