@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -33,6 +35,13 @@ public final class RequestRoute implements HttpRoute {
     static final long MAX_TIMEOUT_MS = 120_000;
     private static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
             "newListener", "removeListener", "message", "session", "error");
+
+    /**
+     * Without a sessionId, the newest connection is asked: an older one may be a device that went away without
+     * closing (python-socketio's polling disconnect) and would only time out.
+     */
+    private static final Comparator<SessionRecord> NEWEST_FIRST =
+            Comparator.comparing(session -> Instant.parse(session.connectedAt()));
 
     private final EngineKeyGuard guard;
     private final LocalSessions sessions;
@@ -90,7 +99,7 @@ public final class RequestRoute implements HttpRoute {
             SessionRecord target = found.stream()
                     .filter(RequestRoute::canAnswer)
                     .filter(session -> sessionId == null || session.sessionId().equals(sessionId))
-                    .findFirst().orElse(null);
+                    .max(NEWEST_FIRST).orElse(null);
             if (target == null) {
                 Api.fail(exchange, ErrorCode.NOT_FOUND, sessionId == null
                         ? "participant " + participantId + " is not connected"
@@ -125,7 +134,8 @@ public final class RequestRoute implements HttpRoute {
                     && canAnswer(connection.session()) ? connection : null;
         }
         return sessions.ofParticipant(participantId).stream()
-                .filter(connection -> canAnswer(connection.session())).findFirst().orElse(null);
+                .filter(connection -> canAnswer(connection.session()))
+                .max(Comparator.comparing(Connection::session, NEWEST_FIRST)).orElse(null);
     }
 
     /** Raw WebSocket clients have no ack: requests go to Socket.IO connections only. */

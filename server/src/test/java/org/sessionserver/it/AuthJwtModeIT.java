@@ -73,6 +73,27 @@ class AuthJwtModeIT {
     }
 
     @Test
+    void tokenWithoutExpIsRefused() {
+        assertRefused(JWT.create().withSubject("user-42").sign(Algorithm.HMAC256(SECRET)));
+    }
+
+    @Test
+    void tokenSignedWithAnotherHmacAlgorithmIsRefused() {
+        assertRefused(JWT.create().withSubject("user-42").withExpiresAt(Instant.now().plusSeconds(300))
+                .sign(Algorithm.HMAC384(SECRET)));
+    }
+
+    @Test
+    void postEventTakesTheSameJwt() {
+        String event = "{\"id\":\"evt_jwt\",\"type\":\"t\",\"source\":{\"id\":\"user-42\"},\"timestamp\":\""
+                + Instant.now() + "\"}";
+        assertEquals(202, server.post("/event", event, token("user-42", Instant.now().plusSeconds(300), SECRET))
+                .statusCode());
+        assertEquals(401, server.post("/event", event, token("user-42", Instant.now().minusSeconds(120), SECRET))
+                .statusCode());
+    }
+
+    @Test
     void plainParticipantIdIsNotAJwt() {
         assertRefused("user-42");
     }

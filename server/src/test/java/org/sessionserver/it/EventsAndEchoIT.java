@@ -106,6 +106,24 @@ class EventsAndEchoIT {
     }
 
     @Test
+    void idAndTypeMustBeNonEmptyStringsOfAtMost256Chars() throws Exception {
+        try (SioClient client = SioClient.to(server).token("val-len").connect()) {
+            String longest = "i".repeat(256);
+            assertEquals(TestServer.json("{\"ok\":true,\"id\":\"" + longest + "\"}"),
+                    client.send(Events.valid(longest, "val-len")));
+            assertRefusedAck("invalid_event", client.send(Events.valid(longest + "i", "val-len")));
+            assertRefusedAck("invalid_event", client.send(Events.valid("", "val-len")));
+            JSONObject noType = Events.valid("evt_notype", "val-len");
+            noType.remove("type");
+            assertRefusedAck("invalid_event", client.send(noType));
+            JSONObject numericId = Events.valid("x", "val-len");
+            numericId.put("id", 7);
+            assertRefusedAck("invalid_event", client.send(numericId));
+            assertStillWorks(client, "val-len", "evt_after_len");
+        }
+    }
+
+    @Test
     void eventFromAnotherSourceIsRefusedAsForbiddenSource() {
         try (SioClient client = SioClient.to(server).token("val-src").connect()) {
             assertRefusedAck("forbidden_source", client.send(Events.valid("evt_src", "someone-else")));

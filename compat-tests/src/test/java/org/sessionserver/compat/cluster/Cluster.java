@@ -1,0 +1,175 @@
+package org.sessionserver.compat.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.sessionserver.SessionServer;
+import org.sessionserver.bridge.testing.RedisServerProcess;
+import org.sessionserver.config.ServerConfig;
+
+/**
+ * One redis-server and some session server nodes in this JVM, sharing it as a cluster: node {@code n1} runs the echo
+ * engine over Redis, the others none. Plus what a test needs around them: HTTP to each node, and a plain Lettuce
+ * connection to look at Redis directly.
+ */
+final class Cluster implements AutoCloseable {
+    static final String ENGINE_KEY = "engine-key-0123456789";
+    static final long NODE_TTL_MS = 1_500;
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    final RedisServerProcess redis;
+    final List<SessionServer> nodes = new ArrayList<>();
+    private RedisClient rawClient;
+    private StatefulRedisConnection<String, String> raw;
+
+    private Cluster(RedisServerProcess redis) {
+        this.redis = redis;
+    }
+
+    /** Redis and {@code count} nodes {@code n1..n<count>}, n1 with the echo engine. */
+    static Cluster start(int count) {
+        Cluster cluster = new Cluster(RedisServerProcess.start());
+        try {
+            for (int i = 1; i <= count; i++) {
+                cluster.nodes.add(SessionServer.start(ServerConfig.fromEnv(env(cluster.redis.url(), "n" + i,
+                        i == 1 ? "echo" : "none", 0))));
+            }
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** The environment of a cluster node. */
+    static Map<String, String> env(String redisUrl, String nodeId, String engine, int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", String.valueOf(port));
+        env.put("REDIS_URL", redisUrl);
+        env.put("NODE_ID", nodeId);
+        env.put("ENGINE", engine);
+        env.put("ENGINE_KEY", ENGINE_KEY);
+        env.put("NODE_TTL_MS", String.valueOf(NODE_TTL_MS));
+        env.put("LOG_LEVEL", "warn");
+        return env;
+    }
+
+    /** Node {@code n<number>} (1-based). */
+    SessionServer node(int number) {
+        return nodes.get(number - 1);
+    }
+
+    int port(int number) {
+        return node(number).port();
+    }
+
+    /** A plain connection to the cluster's Redis, apart from the nodes' own (reconnects after a restart). */
+    synchronized RedisCommands<String, String> redisCommands() {
+        if (raw == null) {
+            rawClient = RedisClient.create(RedisURI.create(redis.url()));
+            raw = rawClient.connect();
+        }
+        return raw.sync();
+    }
+
+    static HttpResponse<String> get(int port, String path, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET();
+        return send(bearer == null ? request : request.header("Authorization", "Bearer " + bearer));
+    }
+
+    static HttpResponse<String> post(int port, String path, String body, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(bearer == null ? request : request.header("Authorization", "Bearer " + bearer));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** {@code GET /connections} of the node at {@code port}: sessionId -> its line. */
+    static Map<String, JsonNode> connections(int port) {
+        HttpResponse<String> response = get(port, "/connections", ENGINE_KEY);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /connections: " + response.statusCode() + " " + response.body());
+        }
+        Map<String, JsonNode> sessions = new HashMap<>();
+        json(response).path("connections").forEach(line -> sessions.put(line.path("sessionId").asText(), line));
+        return sessions;
+    }
+
+    /** Like {@link #connections}, or null when the node cannot answer right now. */
+    static Map<String, JsonNode> connectionsOrNull(int port) {
+        try {
+            return connections(port);
+        } catch (AssertionError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A Message to the participant's every connection, tagged in {@code data.tag}. */
+    static String messageTo(String participantId, String tag) {
+        return "{\"event\":{\"id\":\"" + tag + "\",\"type\":\"engine.note\"},\"to\":[{\"participantId\":\""
+                + participantId + "\"}],\"data\":{\"tag\":\"" + tag + "\"}}";
+    }
+
+    /** A Message to one session (and so to the participant's proxies), tagged in {@code data.tag}. */
+    static String messageToSession(String participantId, String sessionId, String tag) {
+        return "{\"event\":{\"id\":\"" + tag + "\",\"type\":\"engine.note\"},\"to\":[{\"participantId\":\""
+                + participantId + "\",\"sessionId\":\"" + sessionId + "\"}],\"data\":{\"tag\":\"" + tag + "\"}}";
+    }
+
+    /** Stops every node at once (each takes a few seconds), then Redis. */
+    @Override
+    public void close() {
+        List<Thread> closing = nodes.stream().map(node -> new Thread(node::close, "close-" + node.nodeId())).toList();
+        closing.forEach(Thread::start);
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        nodes.clear();
+        if (raw != null) {
+            raw.close();
+            rawClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+        redis.close();
+    }
+}
