@@ -1,5 +1,6 @@
 package org.sessionserver;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.LogSetup;
 import org.sessionserver.config.ServerConfig;
@@ -10,17 +11,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        ServerConfig config;
-        SessionServer server;
+        // The hook exists before the server does: a SIGTERM at any moment after this line drains what was started.
+        AtomicReference<SessionServer> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SessionServer server = running.get();
+            if (server != null) {
+                server.close();
+            }
+        }, "shutdown"));
         try {
-            config = ServerConfig.fromEnv(System.getenv());
+            ServerConfig config = ServerConfig.fromEnv(System.getenv());
             LogSetup.apply(config.log(), config.nodeId());
-            server = SessionServer.start(config);
+            running.set(SessionServer.start(config));
         } catch (ConfigException e) {
             System.err.println("session-server: " + e.getMessage());
             System.exit(2);
-            return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
     }
 }

@@ -1,5 +1,6 @@
 package org.sessionserver;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,11 +74,11 @@ public final class SessionServer implements AutoCloseable {
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
-        new SocketIoGateway(settings, authenticator, sessions, directory, intake).bind(socketIo.of("/"));
+        new SocketIoGateway(settings, authenticator, sessions, directory, intake, metrics).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(
-                new RawWebSocketGateway(settings, authenticator, sessions, directory, intake), maxPayload,
+                new RawWebSocketGateway(settings, authenticator, sessions, directory, intake, metrics), maxPayload,
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings, config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));
@@ -112,10 +113,23 @@ public final class SessionServer implements AutoCloseable {
         return config.nodeId();
     }
 
+    /**
+     * Drains, then stops, within {@code DRAIN_TIMEOUT_MS}: {@code /health} turns 503 "draining" and new connections
+     * are refused; new events are refused as {@code unavailable} (clients retry on their next node) while the
+     * events already taken get their acks; then Socket.IO sessions are closed at the transport, so that clients
+     * reconnect (elsewhere, behind a load balancer), and raw WebSockets with 1001. Nothing accepted is lost: an event
+     * is only acked once the bus holds it.
+     */
     @Override
     public void close() {
         draining = true;
+        Duration budget = Duration.ofMillis(config.timing().drainTimeoutMs());
+        engineIo.stopOpening();
+        rawWebSocket.stopAccepting();
         intake.stopAccepting();
+        if (!intake.awaitIdle(budget.dividedBy(2))) {
+            log.warn("drain: some events were still on their way to the bus after {} ms", budget.toMillis() / 2);
+        }
         engineIo.closeAll("server shutting down");
         rawWebSocket.closeAll();
         transport.close();

@@ -14,7 +14,10 @@ public final class SequenceTracker {
     public long observe(String node, long epoch, long seq) {
         long[] missed = {0};
         peers.merge(node, new Position(epoch, seq), (last, now) -> {
-            if (now.epoch() != last.epoch()) {
+            if (now.epoch() < last.epoch()) {
+                return last; // a late packet of the peer's previous run
+            }
+            if (now.epoch() > last.epoch()) {
                 return now; // the peer restarted: a new sequence begins
             }
             if (now.seq() <= last.seq()) {

@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
+import org.sessionserver.transport.RandomIds;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
@@ -58,7 +58,7 @@ public final class EventRoute implements HttpRoute {
             Api.fail(exchange, ErrorCode.INVALID_EVENT, refusal.getMessage());
             return;
         }
-        String channel = "http:" + UUID.randomUUID();
+        String channel = "http:" + RandomIds.next();
         SessionRecord sender = new SessionRecord(participantId, channel, channel, settings.nodeId(), false, "http",
                 Instant.now().toString());
         intake.submit(sender, event, limiter(participantId)).whenComplete((id, failure) -> {

@@ -1,7 +1,10 @@
 package org.sessionserver.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bridge.EngineBus;
@@ -21,6 +24,7 @@ public final class EventIntake {
     private final EngineBus bus;
     private final ServerMetrics metrics;
     private volatile boolean accepting = true;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public EventIntake(EventValidator validator, EngineBus bus, ServerMetrics metrics) {
         this.validator = validator;
@@ -31,6 +35,15 @@ public final class EventIntake {
     /** Stops taking events (drain): later submissions are refused as {@code unavailable}. */
     public void stopAccepting() {
         accepting = false;
+    }
+
+    /** Waits until every event already taken has its answer from the bus, or the time is up; true when idle. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        return inFlight.get() == 0;
     }
 
     /**
@@ -55,12 +68,14 @@ public final class EventIntake {
         EventEnvelope envelope = new EventEnvelope(event, sender.participantId(), sender.sessionId(),
                 sender.channelId(), sender.nodeId(), Instant.now().toString());
         CompletionStage<Void> published;
+        inFlight.incrementAndGet();
         try {
             published = bus.publishEvent(envelope);
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
         return published.handle((ok, failure) -> {
+            inFlight.decrementAndGet();
             if (failure != null) {
                 Refusal refusal = Refusal.of(failure);
                 metrics.eventRefused(refusal.code());

@@ -74,6 +74,12 @@ public final class ServerMetrics {
         deliveryLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A client connection ended; {@code reason} is one of a small set ("transport close", "slow consumer"...). */
+    public void disconnected(String reason) {
+        Counter.builder("sessions_disconnects").description("Client connections ended, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     public void busMissed(long packets) {
         busMissed.increment(packets);
     }

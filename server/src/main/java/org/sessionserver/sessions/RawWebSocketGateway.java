@@ -15,7 +15,9 @@ import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
+import org.sessionserver.transport.RandomIds;
 import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.transport.rawws.RawSocket;
 import org.sessionserver.transport.rawws.RawSocketListener;
 import org.sessionserver.transport.socketio.SioCodec;
@@ -35,14 +37,16 @@ public final class RawWebSocketGateway implements RawSocketListener {
     private final LocalSessions sessions;
     private final SessionDirectory directory;
     private final EventIntake intake;
+    private final ServerMetrics metrics;
 
     public RawWebSocketGateway(SessionSettings settings, Authenticator authenticator, LocalSessions sessions,
-                               SessionDirectory directory, EventIntake intake) {
+                               SessionDirectory directory, EventIntake intake, ServerMetrics metrics) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.directory = directory;
         this.intake = intake;
+        this.metrics = metrics;
     }
 
     @Override
@@ -94,6 +98,9 @@ public final class RawWebSocketGateway implements RawSocketListener {
         if (socket.attachment() instanceof RawConnection connection) {
             sessions.remove(connection);
             directory.unregister(connection.session());
+            WebSocketCloseStatus status = socket.closeStatus();
+            metrics.disconnected(status == null ? "client close" : status.reasonText().isEmpty()
+                    ? "server close " + status.code() : status.reasonText());
         }
     }
 
@@ -116,7 +123,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
             socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             return;
         }
-        SessionRecord session = new SessionRecord(participantId, "ws_" + SessionIds.random(), "ch_" + SessionIds.random(),
+        SessionRecord session = new SessionRecord(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(),
                 settings.nodeId(), proxy, RawConnection.TRANSPORT, Instant.now().toString());
         RawConnection connection = new RawConnection(socket, session,
                 new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));

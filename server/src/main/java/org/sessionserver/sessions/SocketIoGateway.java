@@ -16,6 +16,7 @@ import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
 import org.sessionserver.transport.socketio.SioAck;
 import org.sessionserver.transport.socketio.SioHandshake;
@@ -42,24 +43,26 @@ public final class SocketIoGateway {
     private final LocalSessions sessions;
     private final SessionDirectory directory;
     private final EventIntake intake;
+    private final ServerMetrics metrics;
 
     /** Who a CONNECT was admitted as; the socket's principal until the session opens. */
     private record Admission(String participantId, boolean proxy) {
     }
 
     public SocketIoGateway(SessionSettings settings, Authenticator authenticator, LocalSessions sessions,
-                           SessionDirectory directory, EventIntake intake) {
+                           SessionDirectory directory, EventIntake intake, ServerMetrics metrics) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.directory = directory;
         this.intake = intake;
+        this.metrics = metrics;
     }
 
     public void bind(SioNamespace namespace) {
         namespace.gate(this::admit)
                 .onConnect(this::open)
-                .onDisconnect((socket, reason) -> close(socket))
+                .onDisconnect(this::close)
                 .on(MESSAGE_EVENT, (socket, event, args, ack) -> onMessage(socket, args, ack));
     }
 
@@ -106,10 +109,11 @@ public final class SocketIoGateway {
         socket.emit(SESSION_EVENT, payload);
     }
 
-    private void close(SioSocket socket) {
+    private void close(SioSocket socket, String reason) {
         if (socket.attachment() instanceof SocketIoConnection connection) {
             sessions.remove(connection);
             directory.unregister(connection.session());
+            metrics.disconnected(reason);
         }
     }
 

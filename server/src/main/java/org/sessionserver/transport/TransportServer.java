@@ -29,6 +29,8 @@ public final class TransportServer implements AutoCloseable {
     private static final int BODY_SLACK = 1024;
 
     private static final long CLOSE_TIMEOUT_MS = 2_000;
+    /** The most a connection may have queued and not yet sent before it is dropped as a slow consumer. */
+    public static final int MAX_UNSENT_BYTES = 2 * 1024 * 1024;
 
     private final SocketIOServer bootstrap;
     private final Pipeline pipeline;
@@ -54,6 +56,10 @@ public final class TransportServer implements AutoCloseable {
         config.setUseLinuxNativeEpoll(Epoll.isAvailable());
         config.getSocketConfig().setReuseAddress(true);
         config.getSocketConfig().setTcpNoDelay(true);
+        // A connection whose unsent bytes pass the high mark stops being writable: the transports then drop it as a
+        // slow consumer, so one stalled client cannot grow the server's memory without bound.
+        config.getSocketConfig().setWriteBufferWaterMarkLow(MAX_UNSENT_BYTES / 2);
+        config.getSocketConfig().setWriteBufferWaterMarkHigh(MAX_UNSENT_BYTES);
         SocketIOServer bootstrap = new SocketIOServer(config);
         Pipeline pipeline = new Pipeline(router, maxBody);
         bootstrap.setPipelineFactory(pipeline);

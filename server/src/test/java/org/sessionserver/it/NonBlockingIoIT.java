@@ -32,11 +32,6 @@ class NonBlockingIoIT {
 
     static {
         BlockHound.install(builder -> builder
-                // SecureRandom's NativePRNG refills its buffer from /dev/urandom, a file read that BlockHound flags but
-                // that never waits on Linux once the kernel's pool is seeded (at boot). The server draws session ids
-                // (Engine.IO sid, Socket.IO socket id) from SecureRandom on the event loop. Allowed in that one JDK
-                // method only; see the report for the alternative of a generator that does no I/O after seeding.
-                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
                 .blockingMethodCallback(method -> {
             if (recording) {
                 VIOLATIONS.add(Thread.currentThread().getName() + ": " + method + "\n\t"

@@ -146,10 +146,12 @@ public final class RedisSessionDirectory implements SessionDirectory {
         }
         try {
             RedisAsyncCommands<String, String> redis = this.redis.async();
+            long timeout = RedisConnections.COMMAND_TIMEOUT.toMillis();
             String previous = redis.setGet(keys.nodeAlive(nodeId), "1", SetArgs.Builder.px(ttlMs))
-                    .get(RedisConnections.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            redis.sadd(keys.nodes(), nodeId);
-            if (previous == null && !local.isEmpty()) {
+                    .get(timeout, TimeUnit.MILLISECONDS);
+            // Re-added to the node set: a reader found this node dead during a pause and cleared its entries.
+            boolean forgotten = redis.sadd(keys.nodes(), nodeId).get(timeout, TimeUnit.MILLISECONDS) == 1;
+            if ((previous == null || forgotten) && !local.isEmpty()) {
                 log.info("directory entries of node {} were lost; writing its {} sessions again", nodeId, local.size());
                 local.values().forEach(this::write);
             }

@@ -98,6 +98,26 @@ class EngineClientIT {
     }
 
     @Test
+    void pendingEntriesTrimmedAwayWhileTheConsumerWasDownDoNotStopIt() {
+        newPrefix();
+        redis.sync().xgroupCreate(XReadArgs.StreamOffset.from(keys.engineIn(), "0"), "g",
+                new XGroupCreateArgs().mkstream(true));
+        range("lost-", 2).forEach(this::add);
+        redis.sync().xreadgroup(Consumer.from("g", "w1"), XReadArgs.Builder.count(2),
+                XReadArgs.StreamOffset.lastConsumed(keys.engineIn()));
+        // While w1 is down the stream is trimmed (MAXLEN) past its pending entries: they stay in its PEL, without a
+        // body, and XREADGROUP ... 0 returns them as [id, nil].
+        redis.sync().xtrim(keys.engineIn(), 0);
+        add("fresh");
+
+        List<String> handled = new CopyOnWriteArrayList<>();
+        client("g", "w1", envelope -> handled.add(envelope.event().path("id").asText()));
+        Wait.until(WAIT, () -> handled.contains("fresh"), () -> "handled " + handled
+                + "; the engine is stuck on pending entries without a body");
+        Wait.until(WAIT, () -> redis.sync().xpending(keys.engineIn(), "g").getCount() == 0, "PEL emptied");
+    }
+
+    @Test
     void aHandlerThatThrowsDoesNotStopTheEngine() {
         newPrefix();
         List<String> handled = new CopyOnWriteArrayList<>();

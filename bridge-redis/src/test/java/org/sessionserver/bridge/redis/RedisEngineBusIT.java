@@ -163,6 +163,33 @@ class RedisEngineBusIT extends EngineBusContract {
     }
 
     @Test
+    void anEventPublishedAsRedisDiesIsRefusedAndNeverWrittenLater() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> stage;
+        long start;
+        try {
+            redis.server.stop();
+            start = System.nanoTime(); // no waiting for the bus to notice: the command may already be on its way
+            stage = bus.publishEvent(envelope("as-redis-dies")).toCompletableFuture();
+            try {
+                stage.get(2, TimeUnit.SECONDS);
+                fail("an event was taken as Redis died");
+            } catch (java.util.concurrent.ExecutionException expected) {
+                // refused
+            }
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMs < 1_000, "refusal took " + elapsedMs + " ms");
+        } finally {
+            redis.server.startAgain();
+        }
+        Wait.until(Duration.ofSeconds(15), () -> bus.status().up(), "up again");
+        // A command Lettuce had buffered would be replayed on reconnect, before this one.
+        bus.publishEvent(envelope("after")).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        List<StreamMessage<String, String>> entries = redis.sync().xrange(keys.engineIn(), Range.create("-", "+"));
+        assertEquals(1, entries.size(), "a refused event was written after all: " + entries);
+        assertTrue(entries.get(0).getBody().get("envelope").contains("\"after\""));
+    }
+
+    @Test
     void onMessageResubscribesByItselfAfterARestart() throws Exception {
         redis.server.stop();
         Wait.until(WAIT, () -> !bus.status().up(), "the bus noticed that Redis is gone");

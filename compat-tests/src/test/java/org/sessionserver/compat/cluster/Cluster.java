@@ -153,6 +153,21 @@ final class Cluster implements AutoCloseable {
                 + participantId + "\",\"sessionId\":\"" + sessionId + "\"}],\"data\":{\"tag\":\"" + tag + "\"}}";
     }
 
+    /** An Event from {@code source}, as a client sends it. */
+    static org.json.JSONObject event(String id, String source) {
+        return jsonObject("{\"id\":\"" + id + "\",\"type\":\"user.action\",\"timestamp\":\"2025-10-28T22:45:00.000Z\","
+                + "\"source\":{\"id\":\"" + source + "\"},\"data\":{\"n\":\"" + id + "\"}}");
+    }
+
+    /** org.json's checked exception, turned into a test failure. */
+    static org.json.JSONObject jsonObject(String json) {
+        try {
+            return new org.json.JSONObject(json);
+        } catch (org.json.JSONException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Stops every node at once (each takes a few seconds), then Redis. */
     @Override
     public void close() {

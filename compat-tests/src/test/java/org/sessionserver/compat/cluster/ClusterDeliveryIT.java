@@ -74,8 +74,7 @@ class ClusterDeliveryIT {
     }
 
     private static JSONObject event(String id, String source) {
-        return new JSONObject().put("id", id).put("type", "user.action").put("timestamp", "2025-10-28T22:45:00.000Z")
-                .put("source", new JSONObject().put("id", source)).put("data", new JSONObject().put("n", id));
+        return Cluster.event(id, source);
     }
 
     @Test
@@ -103,7 +102,7 @@ class ClusterDeliveryIT {
     }
 
     @Test
-    void aMessageToOneSessionReachesItAndTheProxiesButNotTheSibling() {
+    void aMessageToOneSessionReachesItAndTheProxiesButNotTheSibling() throws Exception {
         String participant = "bob";
         ClusterClient proxy1 = connect(1, participant, true);
         ClusterClient target = connect(2, participant, false);
@@ -150,7 +149,8 @@ class ClusterDeliveryIT {
             assertEquals("forbidden_source", forbidden.getJSONObject("error").getString("code"));
             refused.add(forged);
             String invalid = "invalid-" + client.nodeId();
-            JSONObject bad = client.send(event(invalid, participant).put("type", ""));
+            JSONObject bad = client.send(Cluster.jsonObject("{\"id\":\"" + invalid + "\",\"type\":\"\","
+                    + "\"source\":{\"id\":\"" + participant + "\"},\"timestamp\":\"2025-10-28T22:45:00.000Z\"}"));
             assertEquals("invalid_event", bad.getJSONObject("error").getString("code"), bad.toString());
             refused.add(invalid);
         }
@@ -197,10 +197,10 @@ class ClusterDeliveryIT {
     }
 
     @Test
-    void aRequestOnOneNodeReachesAClientOnAnotherAndReturnsItsAck() {
+    void aRequestOnOneNodeReachesAClientOnAnotherAndReturnsItsAck() throws Exception {
         ClusterClient dave = connect(3, "dave", false);
-        dave.answer("ask", data -> new JSONObject().put("answer", ((JSONObject) data).getInt("q") * 2)
-                .put("from", "dave"));
+        dave.answer("ask", data -> Cluster.jsonObject("{\"answer\":" + ((JSONObject) data).optInt("q") * 2
+                + ",\"from\":\"dave\"}"));
         ClusterClient erin = connect(3, "erin", false);
         erin.ignore("ask");
         awaitListed(List.of(dave, erin));

@@ -42,8 +42,7 @@ class RedisOutageIT {
     }
 
     private static JSONObject event(String id) {
-        return new JSONObject().put("id", id).put("type", "user.action").put("timestamp", "2025-10-28T22:45:00.000Z")
-                .put("source", new JSONObject().put("id", PARTICIPANT)).put("data", new JSONObject());
+        return Cluster.event(id, PARTICIPANT);
     }
 
     private static JsonNode health(int node) {

@@ -19,12 +19,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.http.HttpExchange;
 
 /**
@@ -38,11 +37,13 @@ import org.sessionserver.transport.http.HttpExchange;
  * handshake, and drop a connection on a frame over 64 KiB.
  */
 public final class EngineServer {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Not one of Engine.IO's 400s: a client should retry, elsewhere or later. */
+    private static final String SHUTTING_DOWN = "{\"code\":3,\"message\":\"Server is shutting down\"}";
 
     private final EngineIoOptions options;
     private final Consumer<EngineSocket> onOpen;
     private final ConcurrentHashMap<String, EngineSocket> sessions = new ConcurrentHashMap<>();
+    private volatile boolean opening = true;
 
     /**
      * @param onOpen called on the session's loop for each new session, before any of its packets is read; it must
@@ -96,6 +97,10 @@ public final class EngineServer {
             reject(exchange, EngineIoError.UNKNOWN_SID);
             return;
         }
+        if (session == null && !opening) {
+            exchange.sendJson(HttpResponseStatus.SERVICE_UNAVAILABLE, SHUTTING_DOWN);
+            return;
+        }
         boolean upgrade = "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
         if (upgrade != (transport == EngineTransport.WEBSOCKET)) {
             reject(exchange, EngineIoError.BAD_REQUEST);
@@ -115,6 +120,11 @@ public final class EngineServer {
         } else {
             reject(exchange, EngineIoError.BAD_REQUEST);
         }
+    }
+
+    /** Refuses new sessions from now on (503): the node is draining; existing sessions go on. */
+    public void stopOpening() {
+        opening = false;
     }
 
     /** Closes every session (server shutdown). */
@@ -183,7 +193,7 @@ public final class EngineServer {
                                   EngineTransport transport) {
         HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
         EngineHandshake handshake = new EngineHandshake(uri.parameters(), headers, channel.remoteAddress());
-        EngineSocket session = new EngineSocket(newSid(), channel.eventLoop(), this, handshake, transport);
+        EngineSocket session = new EngineSocket(RandomIds.next(), channel.eventLoop(), this, handshake, transport);
         sessions.put(session.sid(), session);
         return session;
     }
@@ -202,12 +212,6 @@ public final class EngineServer {
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested);
         }
         exchange.send(response);
-    }
-
-    private static String newSid() {
-        byte[] bytes = new byte[15];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String first(QueryStringDecoder uri, String name) {

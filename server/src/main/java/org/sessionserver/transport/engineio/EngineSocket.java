@@ -4,17 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.http.HttpExchange;
 
 /**
@@ -30,6 +29,9 @@ public final class EngineSocket {
 
     private enum State { OPEN, CLOSING, CLOSED }
 
+    /** The close reason of a session dropped for not reading what it is sent fast enough. */
+    public static final String SLOW_CONSUMER = "slow consumer";
+
     private final String sid;
     private final EventLoop loop;
     private final EngineServer server;
@@ -41,6 +43,7 @@ public final class EngineSocket {
     private EngineTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
+    private long pollBufferBytes;
     private HttpExchange pendingPoll;
 
     private Channel webSocket;
@@ -141,8 +144,18 @@ public final class EngineSocket {
                     webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
                 }
                 webSocket.flush();
+                if (!webSocket.isWritable()) {
+                    terminate(SLOW_CONSUMER, false);
+                }
             } else {
-                pollBuffer.addAll(packets);
+                for (Object packet : packets) {
+                    pollBuffer.add(packet);
+                    pollBufferBytes += packet instanceof byte[] binary ? binary.length : ((String) packet).length();
+                }
+                if (pollBufferBytes > TransportServer.MAX_UNSENT_BYTES) {
+                    terminate(SLOW_CONSUMER, false);
+                    return;
+                }
                 flushPoll();
             }
         });
@@ -237,6 +250,7 @@ public final class EngineSocket {
                 payload.append((String) packet);
             }
         }
+        pollBufferBytes = 0;
         answerPoll(payload.toString());
         if (state == State.CLOSING) {
             finish();
@@ -306,6 +320,7 @@ public final class EngineSocket {
             for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
                 socket.write(frame(socket, buffered), socket.voidPromise());
             }
+            pollBufferBytes = 0;
             socket.flush();
         } else {
             abandonUpgrade(socket);
@@ -404,8 +419,11 @@ public final class EngineSocket {
             answerPoll(String.valueOf(byClient ? EnginePacketType.NOOP.code : EnginePacketType.CLOSE.code));
         }
         pollBuffer.clear();
-        if (webSocket != null && webSocket.isActive()) {
-            webSocket.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        if (webSocket != null) {
+            // Closed at the TCP level, without a close frame: socket.io-client-java (OkHttp) stops reading after a
+            // close frame and engine.io-client-java never answers it, so the client would only notice at its ping
+            // timeout; on a plain close every client sees "transport close" at once and reconnects.
+            webSocket.close();
         }
         if (probeSocket != null) {
             probeSocket.close();

@@ -8,15 +8,21 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sessionserver.transport.engineio.EngineHandshake;
 
 /** One raw WebSocket connection. Its methods may be called from any thread. */
 public final class RawSocket {
+    static final long CLOSE_GRACE_MS = 1_000;
+    public static final WebSocketCloseStatus SLOW_CONSUMER =
+            new WebSocketCloseStatus(WebSocketCloseStatus.POLICY_VIOLATION.code(), "slow consumer");
+
     private final Channel channel;
     private final EngineHandshake handshake;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Object attachment;
+    private volatile WebSocketCloseStatus closeStatus;
 
     RawSocket(Channel channel, EngineHandshake handshake) {
         this.channel = channel;
@@ -48,19 +54,38 @@ public final class RawSocket {
         if (isOpen()) {
             channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text)),
                     channel.voidPromise());
+            dropIfSlow();
         }
+    }
+
+    /** A client that lets more than the server's unsent-bytes limit pile up is closed with 1008 "slow consumer". */
+    private void dropIfSlow() {
+        if (!channel.isWritable()) {
+            close(SLOW_CONSUMER);
+        }
+    }
+
+    /** Why the server closed this socket, or null when it did not (or not yet). */
+    public WebSocketCloseStatus closeStatus() {
+        return closeStatus;
     }
 
     public void sendBinary(byte[] data) {
         if (isOpen()) {
             channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+            dropIfSlow();
         }
     }
 
-    /** Starts the closing handshake with this status; the connection is dropped once the close frame is out. */
+    /**
+     * Starts the closing handshake with this status; the connection is dropped once the close frame is out, or after
+     * {@link #CLOSE_GRACE_MS} at the latest (a client that reads nothing never lets the frame out).
+     */
     public void close(WebSocketCloseStatus status) {
         if (closing.compareAndSet(false, true) && channel.isActive()) {
+            closeStatus = status;
             channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+            channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
         }
     }
 

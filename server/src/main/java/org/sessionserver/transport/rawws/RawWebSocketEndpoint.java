@@ -34,6 +34,7 @@ public final class RawWebSocketEndpoint implements HttpRoute {
     private final long pingTimeoutMs;
     private final CorsPolicy cors;
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile boolean accepting = true;
 
 
     public RawWebSocketEndpoint(RawSocketListener listener, int maxMessageBytes, long pingIntervalMs,
@@ -51,6 +52,11 @@ public final class RawWebSocketEndpoint implements HttpRoute {
         if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
                     "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"this endpoint speaks WebSocket\"}}");
+            return;
+        }
+        if (!accepting) {
+            exchange.sendJson(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"ok\":false,\"error\":{\"code\":\"unavailable\",\"message\":\"server is shutting down\"}}");
             return;
         }
         if (!cors.allows(exchange.origin())) {
@@ -86,6 +92,11 @@ public final class RawWebSocketEndpoint implements HttpRoute {
             open.add(channel);
             frames.start(pipeline.context(frames));
         });
+    }
+
+    /** Refuses new connections from now on (503): the node is draining. */
+    public void stopAccepting() {
+        accepting = false;
     }
 
     /** Closes every connection with 1001 (going away): the server is shutting down. */

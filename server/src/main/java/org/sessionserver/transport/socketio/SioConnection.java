@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.engineio.EngineSocket;
 import org.sessionserver.transport.engineio.EngineSocketListener;
 import org.slf4j.Logger;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SioConnection implements EngineSocketListener {
     private static final Logger log = LoggerFactory.getLogger(SioConnection.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SioServer server;
     private final EngineSocket engine;
@@ -167,7 +165,7 @@ final class SioConnection implements EngineSocketListener {
             send(new SioPacket(SioPacketType.CONNECT_ERROR, namespace.name(), SioPacket.NO_ACK, error));
             return;
         }
-        SioSocket socket = new SioSocket(newSocketId(), namespace, this, handshake, principal);
+        SioSocket socket = new SioSocket(RandomIds.next(), namespace, this, handshake, principal);
         sockets.put(namespace.name(), socket);
         connectTimer.cancel(false);
         send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK,
@@ -194,9 +192,4 @@ final class SioConnection implements EngineSocketListener {
         }
     }
 
-    private static String newSocketId() {
-        byte[] bytes = new byte[15];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

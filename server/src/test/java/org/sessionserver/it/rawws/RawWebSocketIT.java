@@ -1,0 +1,551 @@
+package org.sessionserver.it.rawws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sessionserver.it.support.Await;
+import org.sessionserver.it.support.Events;
+import org.sessionserver.it.support.SioClient;
+import org.sessionserver.it.support.TestServer;
+
+/**
+ * The raw WebSocket endpoint {@code /ws} (DESIGN.md "Raw WebSocket endpoint") against a real server: the three ways
+ * to authenticate and the {@code hello_ack}, proxy mode, failed auth and the hello timeout (1008), {@code message}
+ * acks and refusals, {@code ping}/{@code pong}, errors that keep the connection, engine messages (echo and
+ * {@code POST /messages}, raw and Socket.IO connections of one participant), close codes 1009 / 1003 / 1001,
+ * WebSocket ping frames and the pong deadline, and {@code GET /connections}.
+ *
+ * <p>Servers: the main one ({@code MAX_MESSAGE_SIZE=1024}, an engine key, {@code RATE_LIMIT_BURST=5}); one with
+ * {@code PING_INTERVAL_MS=300, PING_TIMEOUT_MS=300} for the heartbeat; one per shutdown. The 10 s hello timeout runs
+ * in the background from the start of the class, so the class takes about 10 s.
+ */
+class RawWebSocketIT {
+    private static final int MAX_MESSAGE_SIZE = 1024;
+    private static final String ENGINE_KEY = "raw-it-engine-key-0123456789";
+    private static final String NODE_ID = "raw-it-node";
+    private static final long PING_INTERVAL_MS = 300;
+    private static final long PING_TIMEOUT_MS = 300;
+    /** The endpoint's frame limit with MAX_MESSAGE_SIZE=1024: max(1_000_000, 2 * 1024 + 1024). */
+    private static final int ENDPOINT_LIMIT = 1_000_000;
+    private static final Set<String> SESSION_FIELDS = Set.of("participantId", "sessionId", "channelId", "nodeId",
+            "proxy");
+
+    private static TestServer server;
+    private static TestServer pingServer;
+    /** Opened at the start without a token and never saying hello: closed by the hello timeout. */
+    private static JdkWsClient silent;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("NODE_ID", NODE_ID, "ENGINE_KEY", ENGINE_KEY,
+                "MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE), "RATE_LIMIT_PER_SEC", "1",
+                "RATE_LIMIT_BURST", "5");
+        pingServer = TestServer.start("NODE_ID", "raw-it-ping", "PING_INTERVAL_MS", String.valueOf(PING_INTERVAL_MS),
+                "PING_TIMEOUT_MS", String.valueOf(PING_TIMEOUT_MS));
+        silent = JdkWsClient.open(server, "");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (silent != null) {
+            silent.close();
+        }
+        if (pingServer != null) {
+            pingServer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A {@code hello_ack}: the session fields, this participant and node, this proxy flag; returns the payload. */
+    private static JsonNode assertHelloAck(JsonNode frame, String participant, boolean proxy, String nodeId) {
+        assertEquals("hello_ack", frame.path("type").asText(), frame.toString());
+        assertTrue(frame.path("ts").isTextual(), "ts: " + frame);
+        Instant.parse(frame.get("ts").asText());
+        JsonNode session = frame.get("payload");
+        assertNotNull(session, frame.toString());
+        assertEquals(SESSION_FIELDS, fieldNames(session), frame.toString());
+        assertEquals(participant, session.get("participantId").asText(), frame.toString());
+        assertTrue(session.get("sessionId").isTextual() && !session.get("sessionId").asText().isEmpty(),
+                frame.toString());
+        assertTrue(session.get("channelId").isTextual() && !session.get("channelId").asText().isEmpty(),
+                frame.toString());
+        assertEquals(nodeId, session.get("nodeId").asText(), frame.toString());
+        assertEquals(proxy, session.get("proxy").asBoolean(!proxy), frame.toString());
+        assertTrue(session.get("proxy").isBoolean(), frame.toString());
+        return session;
+    }
+
+    /** A connection authenticated by query token; returns it after its hello_ack (kept as its session). */
+    private static JdkWsClient connected(TestServer target, String participant) {
+        JdkWsClient client = JdkWsClient.open(target, "?token=" + participant);
+        client.session(assertHelloAck(client.awaitType("hello_ack"), participant, false, target.nodeId()));
+        return client;
+    }
+
+    private static JsonNode ack(JdkWsClient client, String requestId) {
+        JsonNode frame = client.await(f -> "ack".equals(f.path("type").asText())
+                && requestId.equals(f.path("request_id").asText()));
+        assertTrue(frame.path("ts").isTextual(), frame.toString());
+        return frame.get("payload");
+    }
+
+    private static void assertRefused(String code, JsonNode payload) {
+        assertEquals(Set.of("ok", "error"), fieldNames(payload), payload.toString());
+        assertFalse(payload.get("ok").asBoolean(true), payload.toString());
+        assertEquals(Set.of("code", "message"), fieldNames(payload.get("error")), payload.toString());
+        assertEquals(code, payload.get("error").get("code").asText(), payload.toString());
+        assertFalse(payload.get("error").get("message").asText().isEmpty(), payload.toString());
+    }
+
+    private static void assertError(JsonNode frame, String code, JsonNode requestId) {
+        assertEquals("error", frame.path("type").asText(), frame.toString());
+        assertEquals(requestId, frame.get("request_id"), "request_id of " + frame);
+        assertEquals(code, frame.path("payload").path("code").asText(), frame.toString());
+        assertFalse(frame.path("payload").path("message").asText().isEmpty(), frame.toString());
+    }
+
+    /** The connection is open and answers: a ping gets its pong. */
+    private static void assertStillWorks(JdkWsClient client, String requestId) {
+        assertTrue(client.isOpen(), "closed");
+        client.send("ping", requestId, null);
+        JsonNode pong = client.await(f -> requestId.equals(f.path("request_id").asText()));
+        assertEquals("pong", pong.get("type").asText(), pong.toString());
+    }
+
+    private static String event(String id, String participant) {
+        return Events.validJson(id, participant);
+    }
+
+    /** A valid event whose compact JSON is exactly {@code bytes} long. */
+    private static String eventOfSize(String id, String participant, int bytes) {
+        ObjectNode event = (ObjectNode) TestServer.json(Events.validJson(id, participant));
+        event.put("data", "");
+        int base = event.toString().getBytes(StandardCharsets.UTF_8).length;
+        event.put("data", "x".repeat(bytes - base));
+        assertEquals(bytes, event.toString().getBytes(StandardCharsets.UTF_8).length);
+        return event.toString();
+    }
+
+    private static JsonNode connections() {
+        HttpResponse<String> response = server.get("/connections", ENGINE_KEY);
+        assertEquals(200, response.statusCode(), response.body());
+        return TestServer.json(response).get("connections");
+    }
+
+    private static JsonNode listed(String sessionId) {
+        for (JsonNode entry : connections()) {
+            if (sessionId.equals(entry.path("sessionId").asText())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    // ---- authentication ----
+
+    @Test
+    void queryTokenIsAnsweredByHelloAck() {
+        try (JdkWsClient client = JdkWsClient.open(server, "?token=auth-query")) {
+            JsonNode frame = client.next();
+            assertHelloAck(frame, "auth-query", false, NODE_ID);
+            assertNull(frame.get("request_id"), "no request to answer: " + frame);
+        }
+    }
+
+    @Test
+    void bearerHeaderIsAnsweredByHelloAck() {
+        try (JdkWsClient client = JdkWsClient.open(server, "", "Authorization", "Bearer auth-bearer")) {
+            assertHelloAck(client.next(), "auth-bearer", false, NODE_ID);
+        }
+    }
+
+    @Test
+    void helloFrameIsAnsweredByHelloAckWithItsRequestId() {
+        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+            client.send("{\"type\":\"hello\",\"request_id\":\"h-1\",\"payload\":{\"token\":\"auth-hello\","
+                    + "\"proxy\":false,\"client_meta\":{\"app\":\"it\"}}}");
+            JsonNode frame = client.next();
+            assertHelloAck(frame, "auth-hello", false, NODE_ID);
+            assertEquals("h-1", frame.path("request_id").asText(), frame.toString());
+            // a second hello is an error; the connection stays
+            client.send("{\"type\":\"hello\",\"request_id\":\"h-2\",\"payload\":{\"token\":\"other\"}}");
+            assertError(client.next(), "bad_request", TestServer.json("\"h-2\""));
+            assertStillWorks(client, "after-second-hello");
+        }
+    }
+
+    @Test
+    void proxyByHelloPayload() {
+        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+            assertHelloAck(client.hello("proxy-hello", true), "proxy-hello", true, NODE_ID);
+        }
+    }
+
+    @Test
+    void proxyByHeaderWithQueryTokenAndWithHello() {
+        try (JdkWsClient client = JdkWsClient.open(server, "?token=proxy-header", "x-proxy-message", "true")) {
+            assertHelloAck(client.next(), "proxy-header", true, NODE_ID);
+        }
+        try (JdkWsClient client = JdkWsClient.open(server, "", "x-proxy-message", "true")) {
+            assertHelloAck(client.hello("proxy-header-hello", false), "proxy-header-hello", true, NODE_ID);
+        }
+    }
+
+    @Test
+    void badQueryTokenClosesWith1008() {
+        try (JdkWsClient client = JdkWsClient.open(server, "?token=%24%24bad%20token")) {
+            assertError(client.next(), "unauthorized", null);
+            assertEquals(1008, client.awaitClose());
+        }
+    }
+
+    @Test
+    void badBearerTokenClosesWith1008() {
+        try (JdkWsClient client = JdkWsClient.open(server, "", "Authorization", "Bearer bad/token")) {
+            assertEquals(1008, client.awaitClose());
+        }
+    }
+
+    @Test
+    void badHelloTokenClosesWith1008() {
+        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+            client.send("hello", "bad-hello", "{\"token\":\"bad token!\",\"proxy\":false,\"client_meta\":{}}");
+            assertError(client.next(), "unauthorized", TestServer.json("\"bad-hello\""));
+            assertEquals(1008, client.awaitClose());
+        }
+    }
+
+    @Test
+    void noHelloWithin10SecondsClosesWith1008() {
+        assertEquals(1008, silent.awaitClose(Duration.ofSeconds(15)));
+        long openMs = silent.openMillis();
+        assertTrue(openMs >= 9_500 && openMs <= 12_500, "closed after " + openMs + " ms, expected ~10000");
+    }
+
+    // ---- message, ack, refusals ----
+
+    @Test
+    void messageIsAckedWithItsRequestIdAndEchoedAsMessage() {
+        try (JdkWsClient client = connected(server, "msg-echo")) {
+            String event = event("evt_echo_1", "msg-echo");
+            client.send("{\"type\":\"message\",\"request_id\":\"r-1\",\"payload\":" + event + "}");
+            assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_echo_1\"}"), ack(client, "r-1"));
+            JsonNode message = client.awaitType("message");
+            assertEquals(Set.of("type", "payload"), fieldNames(message), message.toString());
+            JsonNode payload = message.get("payload");
+            assertEquals(TestServer.json(event), payload.get("event"), message.toString());
+            assertEquals(TestServer.json("[{\"participantId\":\"msg-echo\"}]"), payload.get("to"), message.toString());
+            assertTrue(payload.path("data").path("echo").asBoolean(), message.toString());
+            assertEquals(NODE_ID, payload.path("data").path("nodeId").asText(), message.toString());
+        }
+    }
+
+    @Test
+    void refusalsAreAcksWithOkFalseAndTheConnectionStays() {
+        try (JdkWsClient client = connected(server, "msg-refused")) {
+            client.send("message", "inv", "{\"type\":\"user.action\",\"source\":{\"id\":\"msg-refused\"}}");
+            assertRefused("invalid_event", ack(client, "inv"));
+            client.send("message", "forb", event("evt_forb", "someone-else"));
+            assertRefused("forbidden_source", ack(client, "forb"));
+            client.send("message", "big", eventOfSize("evt_big", "msg-refused", MAX_MESSAGE_SIZE + 50));
+            assertRefused("too_large", ack(client, "big"));
+            assertTrue(client.isOpen(), "closed after too_large");
+            client.send("message", "fine", event("evt_fine", "msg-refused"));
+            assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_fine\"}"), ack(client, "fine"));
+        }
+    }
+
+    @Test
+    void eventJustOverMaxMessageSizeIsTooLargeAndOneAtTheLimitPasses() {
+        try (JdkWsClient client = connected(server, "msg-size")) {
+            client.send("message", "over", eventOfSize("evt_over", "msg-size", MAX_MESSAGE_SIZE + 1));
+            assertRefused("too_large", ack(client, "over"));
+            client.send("message", "at", eventOfSize("evt_at", "msg-size", MAX_MESSAGE_SIZE));
+            assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_at\"}"), ack(client, "at"));
+        }
+    }
+
+    @Test
+    void sixthQuickEventIsRateLimited() {
+        try (JdkWsClient client = connected(server, "msg-rate")) {
+            for (int i = 1; i <= 6; i++) {
+                client.send("message", "rl-" + i, event("evt_rl_" + i, "msg-rate"));
+            }
+            for (int i = 1; i <= 5; i++) {
+                assertTrue(ack(client, "rl-" + i).get("ok").asBoolean(), "event " + i);
+            }
+            assertRefused("rate_limited", ack(client, "rl-6"));
+            assertStillWorks(client, "after-rate");
+        }
+    }
+
+    @Test
+    void messageBeforeHelloIsAnUnauthorizedErrorAndTheConnectionStays() {
+        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+            client.send("message", "early", event("evt_early", "msg-early"));
+            assertError(client.next(), "unauthorized", TestServer.json("\"early\""));
+            assertTrue(client.isOpen());
+            assertHelloAck(client.hello("msg-early", false), "msg-early", false, NODE_ID);
+            client.send("message", "later", event("evt_later", "msg-early"));
+            assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_later\"}"), ack(client, "later"));
+        }
+    }
+
+    // ---- ping, errors that keep the connection ----
+
+    @Test
+    void pingIsAnsweredByPongWithTheSameRequestId() {
+        try (JdkWsClient client = connected(server, "ping-pong")) {
+            client.send("{\"type\":\"ping\",\"request_id\":\"p-1\"}");
+            JsonNode pong = client.next();
+            assertEquals("pong", pong.get("type").asText(), pong.toString());
+            assertEquals("p-1", pong.get("request_id").asText(), pong.toString());
+            client.send("{\"type\":\"ping\",\"request_id\":42}");
+            assertEquals(TestServer.json("42"), client.awaitType("pong").get("request_id"));
+        }
+    }
+
+    @Test
+    void unknownTypeAndBadJsonGetErrorsAndTheConnectionStays() {
+        try (JdkWsClient client = connected(server, "bad-frames")) {
+            client.send("{\"type\":\"subscribe\",\"request_id\":\"u-1\",\"payload\":{}}");
+            assertError(client.next(), "bad_request", TestServer.json("\"u-1\""));
+            client.send("{not json");
+            assertError(client.next(), "bad_request", null);
+            client.send("[1,2]");
+            assertError(client.next(), "bad_request", null);
+            client.send("{\"request_id\":\"no-type\"}");
+            JsonNode noType = client.next();
+            assertEquals("error", noType.get("type").asText(), noType.toString());
+            assertStillWorks(client, "after-bad-frames");
+            client.send("message", "ok-after", event("evt_after_bad", "bad-frames"));
+            assertTrue(ack(client, "ok-after").get("ok").asBoolean());
+        }
+    }
+
+    // ---- engine messages ----
+
+    @Test
+    void postMessagesToTheParticipantReachesRawAndSocketIoConnections() {
+        String participant = "deliver-p";
+        try (JdkWsClient raw = connected(server, participant);
+             SioClient sio = SioClient.to(server).token(participant).connect()) {
+            String message = "{\"event\":{\"type\":\"note\"},\"to\":[{\"participantId\":\"" + participant
+                    + "\"}],\"data\":{\"text\":\"to all\"}}";
+            HttpResponse<String> posted = server.post("/messages", message, ENGINE_KEY);
+            assertEquals(202, posted.statusCode(), posted.body());
+            JsonNode frame = raw.awaitType("message");
+            assertEquals(TestServer.json(message), frame.get("payload"), frame.toString());
+            assertEquals(TestServer.json(message), sio.awaitNode("message"));
+        }
+    }
+
+    @Test
+    void postMessagesToTheRawSessionReachesOnlyItAndProxies() {
+        String participant = "deliver-s";
+        try (JdkWsClient target = connected(server, participant);
+             JdkWsClient sibling = connected(server, participant);
+             JdkWsClient proxy = JdkWsClient.open(server, "");
+             SioClient sio = SioClient.to(server).token(participant).connect()) {
+            assertHelloAck(proxy.hello(participant, true), participant, true, NODE_ID);
+            String sessionId = target.sessionId();
+            String message = "{\"event\":{\"type\":\"note\"},\"to\":[{\"participantId\":\"" + participant
+                    + "\",\"sessionId\":\"" + sessionId + "\"}],\"data\":{\"text\":\"to one\"}}";
+            HttpResponse<String> posted = server.post("/messages", message, ENGINE_KEY);
+            assertEquals(202, posted.statusCode(), posted.body());
+            assertEquals(TestServer.json(message), target.awaitType("message").get("payload"));
+            assertEquals(TestServer.json(message), proxy.awaitType("message").get("payload"));
+            sibling.assertNone(f -> "message".equals(f.path("type").asText()), Duration.ofMillis(500));
+            sio.assertNone("message", Duration.ofMillis(100));
+        }
+    }
+
+    // ---- close codes ----
+
+    @Test
+    void frameOverTheEndpointLimitClosesWith1009() throws Exception {
+        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-frame")) {
+            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
+            int size = 1_100_000;
+            assertTrue(size > ENDPOINT_LIMIT);
+            ws.writeHeader(HandWebSocket.TEXT, true, size, new byte[4]);
+            Thread writer = new Thread(() -> {
+                byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+                try {
+                    for (int sent = 0; sent < size; sent += chunk.length) {
+                        ws.writeRaw(sent + chunk.length <= size ? chunk : java.util.Arrays.copyOf(chunk, size - sent));
+                    }
+                } catch (IOException expected) {
+                    // the server stops reading once it has refused the frame
+                }
+            }, "oversize-writer");
+            writer.setDaemon(true);
+            writer.start();
+            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
+            assertNotNull(close, "connection dropped without a close frame");
+            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
+            assertEquals(1009, close.closeCode(), close.toString());
+            assertTrue(ws.endsWithin(TestServer.WAIT), "TCP connection not closed");
+            writer.join(TestServer.WAIT.toMillis());
+        }
+    }
+
+    @Test
+    void jdkClientSendingOver1MbGets1009() {
+        try (JdkWsClient client = connected(server, "big-frame-jdk")) {
+            client.webSocket().sendText("{\"type\":\"ping\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}", true);
+            assertEquals(1009, client.awaitClose());
+        }
+    }
+
+    @Test
+    void fragmentedMessageOverTheEndpointLimitClosesWith1009() throws Exception {
+        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-fragments")) {
+            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
+            byte[] half = "y".repeat(600_000).getBytes(StandardCharsets.US_ASCII);
+            ws.write(HandWebSocket.TEXT, false, half);
+            try {
+                ws.write(HandWebSocket.CONTINUATION, true, half);
+            } catch (IOException dropped) {
+                // the server may close before the second fragment is out
+            }
+            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
+            assertNotNull(close, "connection dropped without a close frame");
+            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
+            assertEquals(1009, close.closeCode(), close.toString());
+        }
+    }
+
+    /**
+     * Frame-level violations caught by Netty's decoder / UTF-8 validator must close with their RFC 6455 code
+     * (RawWebSocketHandler's Javadoc: 1002, 1007, 1009), not drop the TCP connection without a close frame.
+     */
+    @Test
+    void unmaskedClientFrameClosesWith1002() throws Exception {
+        assertViolationClosesWith(new byte[] {(byte) 0x81, 0x02, 'h', 'i'}, 1002);
+    }
+
+    @Test
+    void invalidUtf8TextClosesWith1007() throws Exception {
+        assertViolationClosesWith(new byte[] {(byte) 0x81, (byte) 0x82, 0, 0, 0, 0, (byte) 0xC3, 0x28}, 1007);
+    }
+
+    private static void assertViolationClosesWith(byte[] frame, int code) throws Exception {
+        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=violation")) {
+            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
+            ws.writeRaw(frame);
+            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
+            assertNotNull(close, "TCP connection dropped without a close frame (expected " + code + ")");
+            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
+            assertEquals(code, close.closeCode(), close.toString());
+        }
+    }
+
+    @Test
+    void binaryFrameClosesWith1003() {
+        try (JdkWsClient client = connected(server, "binary")) {
+            client.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(1003, client.awaitClose());
+        }
+    }
+
+    @Test
+    void serverShutdownClosesRawClientsWith1001() throws Exception {
+        TestServer doomed = TestServer.start("NODE_ID", "raw-it-shutdown");
+        try (JdkWsClient client = connected(doomed, "shutdown-jdk");
+             HandWebSocket hand = HandWebSocket.connect(doomed.port(), "/ws?token=shutdown-hand")) {
+            assertEquals("hello_ack", TestServer.json(hand.read(TestServer.WAIT).text()).get("type").asText());
+            doomed.close();
+            assertEquals(1001, client.awaitClose());
+            HandWebSocket.Frame close = hand.read(TestServer.WAIT);
+            assertNotNull(close, "dropped without a close frame");
+            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
+            assertEquals(1001, close.closeCode(), close.toString());
+            assertTrue(hand.endsWithin(TestServer.WAIT), "TCP connection not closed");
+        } finally {
+            doomed.close();
+        }
+    }
+
+    // ---- WebSocket ping frames ----
+
+    @Test
+    void pingFramesArriveAndAnAnsweringClientStaysConnected() {
+        try (JdkWsClient client = connected(pingServer, "heartbeat-ok")) {
+            long start = System.nanoTime();
+            Await.until(() -> System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(1_600),
+                    Duration.ofSeconds(3), () -> "time");
+            assertTrue(client.pings() >= 3, "pings in 1.6 s at a 300 ms interval: " + client.pings());
+            assertStillWorks(client, "after-heartbeats");
+        }
+    }
+
+    @Test
+    void clientThatNeverAnswersPingsIsClosed() throws Exception {
+        try (HandWebSocket ws = HandWebSocket.connect(pingServer.port(), "/ws?token=heartbeat-mute")) {
+            long connected = System.nanoTime();
+            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
+            HandWebSocket.Frame ping = ws.read(TestServer.WAIT);
+            assertNotNull(ping, "dropped before any ping");
+            assertEquals(HandWebSocket.PING, ping.opcode(), ping.toString());
+            long pingAfterMs = TimeUnit.NANOSECONDS.toMillis(ping.receivedAt() - connected);
+            assertTrue(pingAfterMs >= PING_INTERVAL_MS - 50 && pingAfterMs < PING_INTERVAL_MS + 500,
+                    "first ping after " + pingAfterMs + " ms");
+            // never answer: the next thing is the close
+            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
+            assertNotNull(close, "dropped without a close frame");
+            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
+            assertEquals(1001, close.closeCode(), close.toString());
+            long closeAfterPingMs = TimeUnit.NANOSECONDS.toMillis(close.receivedAt() - ping.receivedAt());
+            assertTrue(closeAfterPingMs >= PING_TIMEOUT_MS - 50 && closeAfterPingMs < PING_TIMEOUT_MS + 500,
+                    "closed " + closeAfterPingMs + " ms after the ping");
+            assertTrue(ws.endsWithin(TestServer.WAIT), "TCP connection not closed");
+        }
+    }
+
+    // ---- GET /connections ----
+
+    @Test
+    void connectionsListsTheRawSessionWithTransportRaw() {
+        String sessionId;
+        try (JdkWsClient client = JdkWsClient.open(server, "?token=listed-raw", "x-proxy-message", "true")) {
+            JsonNode session = assertHelloAck(client.next(), "listed-raw", true, NODE_ID);
+            sessionId = session.get("sessionId").asText();
+            JsonNode entry = listed(sessionId);
+            assertNotNull(entry, "session " + sessionId + " not in " + connections());
+            assertEquals("raw", entry.get("transport").asText(), entry.toString());
+            assertEquals("listed-raw", entry.get("participantId").asText(), entry.toString());
+            assertEquals(session.get("channelId"), entry.get("channelId"), entry.toString());
+            assertEquals(NODE_ID, entry.get("nodeId").asText(), entry.toString());
+            assertTrue(entry.get("proxy").asBoolean(), entry.toString());
+            Instant.parse(entry.get("connectedAt").asText());
+        }
+        Await.until(() -> listed(sessionId) == null, () -> "session " + sessionId + " still listed after close");
+    }
+}
