@@ -20,6 +20,7 @@ import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
 import org.sessionserver.sessions.RawWebSocketGateway;
+import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.CorsPolicy;
@@ -74,11 +75,12 @@ public final class SessionServer implements AutoCloseable {
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
-        new SocketIoGateway(settings, authenticator, sessions, directory, intake, metrics).bind(socketIo.of("/"));
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
+        new SocketIoGateway(authenticator, lifecycle, intake).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(
-                new RawWebSocketGateway(settings, authenticator, sessions, directory, intake, metrics), maxPayload,
+                new RawWebSocketGateway(authenticator, lifecycle, intake), maxPayload,
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings, config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));

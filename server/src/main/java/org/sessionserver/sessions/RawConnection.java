@@ -10,29 +10,9 @@ import org.sessionserver.routing.OutboundMessage;
 import org.sessionserver.transport.rawws.RawSocket;
 
 /** A session held over the raw WebSocket endpoint. */
-final class RawConnection implements Connection {
+record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter) implements Connection {
     /** The transport name in the session record. */
     static final String TRANSPORT = "raw";
-
-    private final RawSocket socket;
-    private final SessionRecord session;
-    private final RateLimiter rateLimiter;
-
-    RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter) {
-        this.socket = socket;
-        this.session = session;
-        this.rateLimiter = rateLimiter;
-    }
-
-    @Override
-    public SessionRecord session() {
-        return session;
-    }
-
-    @Override
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
 
     @Override
     public void deliver(OutboundMessage message) {

@@ -10,14 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.auth.Credentials;
-import org.sessionserver.bridge.SessionDirectory;
-import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.transport.RandomIds;
-import org.sessionserver.intake.RateLimiter;
-import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.transport.rawws.RawSocket;
 import org.sessionserver.transport.rawws.RawSocketListener;
 import org.sessionserver.transport.socketio.SioCodec;
@@ -32,21 +28,14 @@ import org.sessionserver.transport.socketio.SioCodec;
 public final class RawWebSocketGateway implements RawSocketListener {
     static final long HELLO_TIMEOUT_MS = 10_000;
 
-    private final SessionSettings settings;
     private final Authenticator authenticator;
-    private final LocalSessions sessions;
-    private final SessionDirectory directory;
+    private final SessionLifecycle lifecycle;
     private final EventIntake intake;
-    private final ServerMetrics metrics;
 
-    public RawWebSocketGateway(SessionSettings settings, Authenticator authenticator, LocalSessions sessions,
-                               SessionDirectory directory, EventIntake intake, ServerMetrics metrics) {
-        this.settings = settings;
+    public RawWebSocketGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake) {
         this.authenticator = authenticator;
-        this.sessions = sessions;
-        this.directory = directory;
+        this.lifecycle = lifecycle;
         this.intake = intake;
-        this.metrics = metrics;
     }
 
     @Override
@@ -96,10 +85,8 @@ public final class RawWebSocketGateway implements RawSocketListener {
     @Override
     public void onClose(RawSocket socket) {
         if (socket.attachment() instanceof RawConnection connection) {
-            sessions.remove(connection);
-            directory.unregister(connection.session());
             WebSocketCloseStatus status = socket.closeStatus();
-            metrics.disconnected(status == null ? "client close" : status.reasonText().isEmpty()
+            lifecycle.close(connection, status == null ? "client close" : status.reasonText().isEmpty()
                     ? "server close " + status.code() : status.reasonText());
         }
     }
@@ -123,24 +110,15 @@ public final class RawWebSocketGateway implements RawSocketListener {
             socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             return;
         }
-        SessionRecord session = new SessionRecord(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(),
-                settings.nodeId(), proxy, RawConnection.TRANSPORT, Instant.now().toString());
-        RawConnection connection = new RawConnection(socket, session,
-                new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
-        if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
+        RawConnection connection = lifecycle.open(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(),
+                proxy, RawConnection.TRANSPORT, (session, limiter) -> new RawConnection(socket, session, limiter));
+        if (connection == null) {
             error(socket, requestId, ErrorCode.FORBIDDEN, "too many connections for this participant");
             socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             return;
         }
         socket.attach(connection);
-        directory.register(session);
-        ObjectNode ack = JsonNodeFactory.instance.objectNode()
-                .put("participantId", session.participantId())
-                .put("sessionId", session.sessionId())
-                .put("channelId", session.channelId())
-                .put("nodeId", session.nodeId())
-                .put("proxy", session.proxy());
-        send(socket, "hello_ack", requestId, ack);
+        send(socket, "hello_ack", requestId, SessionLifecycle.describe(connection.session()));
     }
 
     private void onMessage(RawSocket socket, JsonNode requestId, JsonNode event) {

@@ -10,36 +10,13 @@ import org.sessionserver.routing.OutboundMessage;
 import org.sessionserver.transport.socketio.SioSocket;
 
 /** A session held over Socket.IO (namespace {@code /}). */
-final class SocketIoConnection implements Connection {
-    private final SioSocket socket;
-    private final SessionRecord session;
-    private final RateLimiter rateLimiter;
-
-    SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter) {
-        this.socket = socket;
-        this.session = session;
-        this.rateLimiter = rateLimiter;
-    }
-
-    SioSocket socket() {
-        return socket;
-    }
-
-    @Override
-    public SessionRecord session() {
-        return session;
-    }
-
-    @Override
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
+record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter) implements Connection {
     @Override
     public void deliver(OutboundMessage message) {
         socket.sendPrepared(message.socketIo());
     }
 
+    /** The client's ack value: its only argument, null for none, the array for several. */
     @Override
     public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
         return socket.request(event, timeout, data).thenApply(args -> switch (args.size()) {

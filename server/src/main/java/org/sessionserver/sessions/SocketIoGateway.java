@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.auth.Credentials;
-import org.sessionserver.bridge.SessionDirectory;
-import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
-import org.sessionserver.intake.RateLimiter;
-import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
 import org.sessionserver.transport.socketio.SioAck;
 import org.sessionserver.transport.socketio.SioHandshake;
@@ -38,25 +33,18 @@ public final class SocketIoGateway {
 
     private static final Logger log = LoggerFactory.getLogger(SocketIoGateway.class);
 
-    private final SessionSettings settings;
     private final Authenticator authenticator;
-    private final LocalSessions sessions;
-    private final SessionDirectory directory;
+    private final SessionLifecycle lifecycle;
     private final EventIntake intake;
-    private final ServerMetrics metrics;
 
     /** Who a CONNECT was admitted as; the socket's principal until the session opens. */
     private record Admission(String participantId, boolean proxy) {
     }
 
-    public SocketIoGateway(SessionSettings settings, Authenticator authenticator, LocalSessions sessions,
-                           SessionDirectory directory, EventIntake intake, ServerMetrics metrics) {
-        this.settings = settings;
+    public SocketIoGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake) {
         this.authenticator = authenticator;
-        this.sessions = sessions;
-        this.directory = directory;
+        this.lifecycle = lifecycle;
         this.intake = intake;
-        this.metrics = metrics;
     }
 
     public void bind(SioNamespace namespace) {
@@ -76,7 +64,7 @@ public final class SocketIoGateway {
             log.debug("refused a connection from {}: {}", handshake.http().remoteAddress(), e.getMessage());
             throw refusal(ErrorCode.UNAUTHORIZED, "unauthorized");
         }
-        if (sessions.connectionCount(participantId) >= settings.maxConnectionsPerParticipant()) {
+        if (!lifecycle.hasRoomFor(participantId)) {
             throw refusal(ErrorCode.FORBIDDEN, "too many connections for this participant");
         }
         boolean proxy = Credentials.proxyRequested(handshake.auth(), handshake.http().header("x-proxy-message"));
@@ -85,35 +73,21 @@ public final class SocketIoGateway {
 
     private void open(SioSocket socket) {
         Admission admission = (Admission) socket.principal();
-        SessionRecord session = new SessionRecord(admission.participantId(), socket.id(), socket.engine().sid(),
-                settings.nodeId(), admission.proxy(), socket.engine().transport().wireName, Instant.now().toString());
-        SocketIoConnection connection = new SocketIoConnection(socket, session,
-                new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
-        if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
+        SocketIoConnection connection = lifecycle.open(admission.participantId(), socket.id(), socket.engine().sid(),
+                admission.proxy(), socket.engine().transport().wireName,
+                (session, limiter) -> new SocketIoConnection(socket, session, limiter));
+        if (connection == null) {
             socket.emit(ERROR_EVENT, ErrorCode.FORBIDDEN.body("too many connections for this participant"));
             socket.disconnect(true);
             return;
         }
         socket.attach(connection);
-        directory.register(session).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.warn("session {} not in the directory: {}", session.sessionId(), failure.toString());
-            }
-        });
-        ObjectNode payload = JsonNodeFactory.instance.objectNode()
-                .put("participantId", session.participantId())
-                .put("sessionId", session.sessionId())
-                .put("channelId", session.channelId())
-                .put("nodeId", session.nodeId())
-                .put("proxy", session.proxy());
-        socket.emit(SESSION_EVENT, payload);
+        socket.emit(SESSION_EVENT, SessionLifecycle.describe(connection.session()));
     }
 
     private void close(SioSocket socket, String reason) {
         if (socket.attachment() instanceof SocketIoConnection connection) {
-            sessions.remove(connection);
-            directory.unregister(connection.session());
-            metrics.disconnected(reason);
+            lifecycle.close(connection, reason);
         }
     }
 

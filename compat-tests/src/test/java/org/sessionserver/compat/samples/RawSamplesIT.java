@@ -179,7 +179,6 @@ class RawSamplesIT {
             second = start(port, "samples-second");
             client.awaitLine(again, l -> isEcho(l), STEP, "with the echo from the second server");
             assertOneSession(client.lines(), again, participant, "samples-second");
-            System.out.println("TMPDEBUG " + java.time.Instant.now() + "\n" + client.output());
         } finally {
             if (first != null) {
                 first.close();

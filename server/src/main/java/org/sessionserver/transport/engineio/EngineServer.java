@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRouter;
 
 /**
  * The Engine.IO v4 endpoint: validates each request of the endpoint path, opens sessions (polling or WebSocket),
@@ -171,6 +172,7 @@ public final class EngineServer {
                 return;
             }
             ChannelPipeline pipeline = channel.pipeline();
+            pipeline.remove(HttpRouter.class);
             pipeline.addLast(new WebSocketFrameAggregator(options.maxPayload()));
             pipeline.addLast(new WebSocketFrameHandler(session));
             session.loop().execute(() -> {

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +23,6 @@ import org.sessionserver.transport.http.HttpExchange;
  * methods may be called from any thread and hop onto the loop when needed. Listener callbacks run there too.
  */
 public final class EngineSocket {
-    /** Outgoing packets: a {@link String} is a text packet with its type digit, a {@code byte[]} a binary message. */
-    private static final char RECORD_SEPARATOR = '\u001e';
-
     private enum State { OPEN, CLOSING, CLOSED }
 
     /** The close reason of a session dropped for not reading what it is sent fast enough. */
@@ -50,8 +46,7 @@ public final class EngineSocket {
     private Channel probeSocket;
     private boolean probed;
 
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> pongDeadline;
+    private final Heartbeat heartbeat;
     private ScheduledFuture<?> upgradeDeadline;
     private ScheduledFuture<?> drainDeadline;
 
@@ -62,6 +57,8 @@ public final class EngineSocket {
         this.options = server.options();
         this.handshake = handshake;
         this.transport = transport;
+        this.heartbeat = new Heartbeat(loop, options, () -> send(List.of(String.valueOf(EnginePacketType.PING.code))),
+                () -> terminate("ping timeout", false));
     }
 
     public String sid() {
@@ -125,7 +122,7 @@ public final class EngineSocket {
                 // Let the next poll carry what is buffered and the close packet, as engine.io does.
                 state = State.CLOSING;
                 pollBuffer.add(String.valueOf(EnginePacketType.CLOSE.code));
-                cancelHeartbeat();
+                heartbeat.stop();
                 drainDeadline = loop.schedule(() -> terminate(reason, false), options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
                 notifyClosed(reason);
                 return;
@@ -169,7 +166,7 @@ public final class EngineSocket {
             webSocket = openingWebSocket;
             webSocket.writeAndFlush(new TextWebSocketFrame(openPacket), webSocket.voidPromise());
         }
-        schedulePing();
+        heartbeat.start();
     }
 
     // ---- long-polling
@@ -203,34 +200,23 @@ public final class EngineSocket {
             terminate("transport error", false);
             return;
         }
-        int start = 0;
-        while (state == State.OPEN && start <= body.length()) {
-            int end = body.indexOf(RECORD_SEPARATOR, start);
-            if (end < 0) {
-                end = body.length();
-            }
-            String packet = body.substring(start, end);
-            start = end + 1;
-            if (packet.startsWith("b")) {
-                byte[] data;
-                try {
-                    // Lenient on line breaks: socket.io-client-java wraps its base64 every 76 characters.
-                    data = Base64.getMimeDecoder().decode(packet.substring(1));
-                } catch (IllegalArgumentException e) {
-                    server.reject(exchange, EngineIoError.BAD_REQUEST);
-                    terminate("parse error", false);
-                    return;
-                }
+        List<Object> packets;
+        try {
+            packets = PollingPayload.decode(body);
+        } catch (IllegalArgumentException e) {
+            packets = null;
+        }
+        for (int i = 0; packets != null && i < packets.size() && state == State.OPEN; i++) {
+            if (packets.get(i) instanceof byte[] data) {
                 listener.onBinary(this, data);
-            } else if (!onTextPacket(packet, false)) {
-                if (state == State.OPEN) {
-                    server.reject(exchange, EngineIoError.BAD_REQUEST);
-                    terminate("parse error", false);
-                } else {
-                    exchange.send(HttpResponseStatus.OK, HttpExchange.HTML, "ok");
-                }
-                return;
+            } else if (!onTextPacket((String) packets.get(i))) {
+                packets = null;
             }
+        }
+        if (packets == null) {
+            server.reject(exchange, EngineIoError.BAD_REQUEST);
+            terminate("parse error", false);
+            return;
         }
         exchange.send(HttpResponseStatus.OK, HttpExchange.HTML, "ok");
     }
@@ -239,19 +225,10 @@ public final class EngineSocket {
         if (pendingPoll == null || pollBuffer.isEmpty()) {
             return;
         }
-        StringBuilder payload = new StringBuilder();
-        for (Object packet; (packet = pollBuffer.poll()) != null; ) {
-            if (payload.length() > 0) {
-                payload.append(RECORD_SEPARATOR);
-            }
-            if (packet instanceof byte[] binary) {
-                payload.append('b').append(Base64.getEncoder().encodeToString(binary));
-            } else {
-                payload.append((String) packet);
-            }
-        }
+        String payload = PollingPayload.encode(pollBuffer);
+        pollBuffer.clear();
         pollBufferBytes = 0;
-        answerPoll(payload.toString());
+        answerPoll(payload);
         if (state == State.CLOSING) {
             finish();
         }
@@ -279,7 +256,7 @@ public final class EngineSocket {
     void onWebSocketText(Channel socket, String packet) {
         if (socket == probeSocket) {
             onProbeText(socket, packet);
-        } else if (socket == webSocket && state == State.OPEN && !onTextPacket(packet, true) && state == State.OPEN) {
+        } else if (socket == webSocket && state == State.OPEN && !onTextPacket(packet) && state == State.OPEN) {
             terminate("parse error", false);
         }
     }
@@ -348,52 +325,20 @@ public final class EngineSocket {
     // ---- packets common to both transports
 
     /** Handles one text packet; false when it is not a valid packet (the caller closes the session). */
-    private boolean onTextPacket(String packet, boolean overWebSocket) {
+    private boolean onTextPacket(String packet) {
         EnginePacketType type = EnginePacketType.of(packet);
         if (type == null) {
             return false;
         }
         switch (type) {
             case MESSAGE -> listener.onMessage(this, packet.substring(1));
-            case PONG -> onPong();
+            case PONG -> heartbeat.onPong();
             case CLOSE -> terminate("transport close", true);
             case PING, OPEN, UPGRADE, NOOP -> {
                 // Nothing for the server to do: v4 clients do not ping, the rest only matter during an upgrade.
             }
         }
         return true;
-    }
-
-    // ---- heartbeat
-
-    private void schedulePing() {
-        pingTimer = loop.schedule(this::ping, options.pingIntervalMs(), TimeUnit.MILLISECONDS);
-    }
-
-    private void ping() {
-        if (state != State.OPEN) {
-            return;
-        }
-        send(List.of(String.valueOf(EnginePacketType.PING.code)));
-        pongDeadline = loop.schedule(() -> terminate("ping timeout", false), options.pingTimeoutMs(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void onPong() {
-        if (pongDeadline != null) {
-            pongDeadline.cancel(false);
-            pongDeadline = null;
-            schedulePing();
-        }
-    }
-
-    private void cancelHeartbeat() {
-        if (pingTimer != null) {
-            pingTimer.cancel(false);
-        }
-        if (pongDeadline != null) {
-            pongDeadline.cancel(false);
-        }
     }
 
     // ---- closing
@@ -408,7 +353,7 @@ public final class EngineSocket {
         }
         boolean notified = state == State.CLOSING;
         state = State.CLOSED;
-        cancelHeartbeat();
+        heartbeat.stop();
         if (upgradeDeadline != null) {
             upgradeDeadline.cancel(false);
         }

@@ -1,27 +1,25 @@
 package org.sessionserver.transport.rawws;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.sessionserver.transport.engineio.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineHandshake;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
+import org.sessionserver.transport.http.HttpRouter;
 
 /**
  * A plain WebSocket endpoint (RFC 6455, no Socket.IO): upgrades requests of its path and hands each connection to a
@@ -33,7 +31,7 @@ public final class RawWebSocketEndpoint implements HttpRoute {
     private final long pingIntervalMs;
     private final long pingTimeoutMs;
     private final CorsPolicy cors;
-    private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Set<RawSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
 
 
@@ -67,7 +65,9 @@ public final class RawWebSocketEndpoint implements HttpRoute {
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                // Our handler closes with the violation's code: the decoder's own close frame would be written
+                // from in front of the frame encoder and never reach the wire.
+                .closeOnProtocolViolation(false)
                 .build();
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder)
@@ -86,10 +86,12 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                 return;
             }
             ChannelPipeline pipeline = channel.pipeline();
-            pipeline.addLast(new Utf8FrameValidator(true));
+            pipeline.remove(HttpRouter.class);
+            pipeline.addLast(new Utf8FrameValidator(false));
             pipeline.addLast(new WebSocketFrameAggregator(maxMessageBytes));
             pipeline.addLast(frames);
-            open.add(channel);
+            open.add(socket);
+            channel.closeFuture().addListener(closed -> open.remove(socket));
             frames.start(pipeline.context(frames));
         });
     }
@@ -101,8 +103,6 @@ public final class RawWebSocketEndpoint implements HttpRoute {
 
     /** Closes every connection with 1001 (going away): the server is shutting down. */
     public void closeAll() {
-        open.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE))
-                .awaitUninterruptibly(1_000);
-        open.close().awaitUninterruptibly(1_000);
+        open.forEach(socket -> socket.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
     }
 }

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The RFC 6455 side of a raw WebSocket after the upgrade: whole messages to the listener, control frames answered,
  * the closing handshake with the close codes the RFC asks for, and a ping every interval with a pong deadline.
- * Frame-level violations (masking, opcodes, fragmentation, UTF-8, size) are caught by Netty's decoder,
- * {@code Utf8FrameValidator} and {@code WebSocketFrameAggregator} before this handler and close with 1002, 1007 or
- * 1009.
+ * Frame-level violations (masking, opcodes, fragmentation, UTF-8, size) are found by Netty's decoder,
+ * {@code Utf8FrameValidator} and {@code WebSocketFrameAggregator} before this handler, which closes with the code
+ * they name: 1002, 1007 or 1009.
  */
 final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final RawSocket socket;
@@ -132,8 +132,8 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             socket.close(WebSocketCloseStatus.MESSAGE_TOO_BIG);
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
-            ctx.close(); // the decoder already sent the close frame with the right code
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            socket.close(corrupted.closeStatus()); // 1002 protocol error, 1007 bad UTF-8, 1009 frame too big
         } else {
             socket.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR);
         }
