@@ -84,21 +84,35 @@ def main(argv):
     def on_error(error):
         out("error", error)  # a refused event sent without an ack: {id, code, message}
 
+    ready = threading.Event()  # set by the CONNECT reply or its refusal
+
+    @sio.event
+    def connect():
+        ready.set()
+
     @sio.event
     def connect_error(data):
         out("connect_error", data)  # {"message": "unauthorized", "data": {"code": "unauthorized"}}
-        state["failed"] = True
-        done.set()
+        if not ready.is_set():  # refused at the start: give up (later, while reconnecting, keep trying)
+            state["failed"] = True
+            ready.set()
+            done.set()
 
     @sio.event
     def disconnect():
         out("disconnected")
 
     try:
-        sio.connect(url, auth={"token": token, "proxy": proxy}, wait_timeout=10)
-    except socketio.exceptions.ConnectionError as e:
+        # wait=False, then our own wait: python-socketio 5.7 would otherwise sit out wait_timeout after a refusal
+        sio.connect(url, auth={"token": token, "proxy": proxy}, wait=False)
+    except socketio.exceptions.ConnectionError as e:  # no server there (refusals come to connect_error)
         if not state["failed"]:
             out("connect_error", {"message": str(e)})
+        return 1
+    if not ready.wait(10) or state["failed"]:
+        if not ready.is_set():
+            out("no CONNECT reply within 10 s")
+        sio.disconnect()
         return 1
     try:
         if once:

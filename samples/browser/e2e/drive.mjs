@@ -1,7 +1,7 @@
 // Drives a sample page in headless Chromium as a user would, and prints what each page shows.
 //
 //   node e2e/drive.mjs --server http://127.0.0.1:3000 [--root DIR] [--out DIR] [--name browser]
-//                      [--chromium /usr/bin/chromium] [--token alice]
+//                      [--chromium /usr/bin/chromium] [--token alice] [--other bob] [--url PAGE_URL]
 //
 // It serves ROOT (default: this browser sample; the compat tests pass the React app's build) with serve.mjs, then opens
 // four pages, each in its own browser context (four "devices"): A and B as participant TOKEN, P as TOKEN in proxy
@@ -35,8 +35,9 @@ const watchdog = setTimeout(() => {
 let browser;
 let http;
 try {
-  http = await serve(root, 0, "127.0.0.1");
-  const pageUrl = `http://127.0.0.1:${http.address().port}/`;
+  // --url: a page served already (e.g. the React app's `npm run dev`); else serve ROOT on a free port
+  if (!args.url) http = await serve(root, 0, "127.0.0.1");
+  const pageUrl = args.url || `http://127.0.0.1:${http.address().port}/`;
   await mkdir(out, { recursive: true });
   browser = await chromium.launch({
     executablePath,

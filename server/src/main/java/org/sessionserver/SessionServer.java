@@ -20,6 +20,7 @@ import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
 import org.sessionserver.sessions.RawWebSocketGateway;
+import org.sessionserver.sessions.RecoveryBook;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
@@ -45,6 +46,7 @@ public final class SessionServer implements AutoCloseable {
     private final EngineBus bus;
     private final EventIntake intake;
     private final LocalSessions sessions;
+    private final RecoveryBook recovery;
     private final EngineServer engineIo;
     private final RawWebSocketEndpoint rawWebSocket;
     private final TransportServer transport;
@@ -69,14 +71,15 @@ public final class SessionServer implements AutoCloseable {
                 config.limits().rateLimitBurst());
         Authenticator authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
-        bus.onMessage(new MessageRouter(sessions, config.nodeId(), metrics)::route);
+        this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId());
+        bus.onMessage(new MessageRouter(sessions, recovery, config.nodeId(), metrics)::route);
         ClusterRequests requests = new ClusterRequests(backplane.cluster(), sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
-        new SocketIoGateway(authenticator, lifecycle, intake).bind(socketIo.of("/"));
+        new SocketIoGateway(authenticator, lifecycle, recovery, intake).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(
@@ -135,6 +138,7 @@ public final class SessionServer implements AutoCloseable {
         engineIo.closeAll("server shutting down");
         rawWebSocket.closeAll();
         transport.close();
+        recovery.close();
         backplane.close();
         log.info("session server {} stopped", config.nodeId());
     }

@@ -9,11 +9,21 @@ import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.routing.OutboundMessage;
 import org.sessionserver.transport.socketio.SioSocket;
 
-/** A session held over Socket.IO (namespace {@code /}). */
-record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter) implements Connection {
+/**
+ * A session held over Socket.IO (namespace {@code /}).
+ *
+ * @param recovery its recoverable log when the client opted in to connection state recovery, else null
+ */
+record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter,
+                          RecoveryBook.Entry recovery) implements Connection {
+    /** Recoverable sessions get each message with its offset; the others the packet shared by all. */
     @Override
     public void deliver(OutboundMessage message) {
-        socket.sendPrepared(message.socketIo());
+        if (recovery != null) {
+            recovery.deliver(message);
+        } else {
+            socket.sendPrepared(message.socketIo());
+        }
     }
 
     /** The client's ack value: its only argument, null for none, the array for several. */

@@ -17,6 +17,8 @@ import org.sessionserver.transport.socketio.SioAck;
 import org.sessionserver.transport.socketio.SioHandshake;
 import org.sessionserver.transport.socketio.SioNamespace;
 import org.sessionserver.transport.socketio.SioSocket;
+import org.sessionserver.transport.socketio.SocketIdentity;
+import org.sessionserver.transport.RandomIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +32,30 @@ public final class SocketIoGateway {
     public static final String MESSAGE_EVENT = "message";
     public static final String SESSION_EVENT = "session";
     public static final String ERROR_EVENT = "error";
+    /** The auth field by which a client opts in to connection state recovery. */
+    public static final String RECOVERY_OPT_IN = "recovery";
 
     private static final Logger log = LoggerFactory.getLogger(SocketIoGateway.class);
 
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
+    private final RecoveryBook recovery;
     private final EventIntake intake;
 
-    /** Who a CONNECT was admitted as; the socket's principal until the session opens. */
-    private record Admission(String participantId, boolean proxy) {
+    /**
+     * Who a CONNECT was admitted as; the socket's principal until the session opens.
+     *
+     * @param recovery the recoverable session, or null when the client did not opt in
+     * @param replayAfter the last offset the client got (recovered sessions), 0 otherwise
+     */
+    private record Admission(String participantId, boolean proxy, RecoveryBook.Entry recovery, long replayAfter) {
     }
 
-    public SocketIoGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake) {
+    public SocketIoGateway(Authenticator authenticator, SessionLifecycle lifecycle, RecoveryBook recovery,
+                           EventIntake intake) {
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
+        this.recovery = recovery;
         this.intake = intake;
     }
 
@@ -68,25 +80,47 @@ public final class SocketIoGateway {
             throw refusal(ErrorCode.FORBIDDEN, "too many connections for this participant");
         }
         boolean proxy = Credentials.proxyRequested(handshake.auth(), handshake.http().header("x-proxy-message"));
-        return CompletableFuture.completedFuture(new Admission(participantId, proxy));
+        JsonNode auth = handshake.auth();
+        if (!recovery.enabled() || !auth.path(RECOVERY_OPT_IN).asBoolean(false)) {
+            return CompletableFuture.completedFuture(new Admission(participantId, proxy, null, 0));
+        }
+        // socket.io-client adds {pid, offset} to the auth payload when it reconnects after a recoverable session.
+        String offset = auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
+        RecoveryBook.Entry resumed = auth.path("pid").isTextual()
+                ? recovery.claim(auth.get("pid").textValue(), offset, participantId) : null;
+        if (resumed != null) {
+            long after = offset == null ? 0 : Long.parseLong(offset);
+            return CompletableFuture.completedFuture(new SocketIdentity(resumed.sessionId(), resumed.pid(),
+                    new Admission(participantId, resumed.proxy(), resumed, after)));
+        }
+        String sessionId = RandomIds.next();
+        RecoveryBook.Entry fresh = recovery.open(participantId, sessionId, proxy);
+        return CompletableFuture.completedFuture(new SocketIdentity(sessionId, fresh.pid(),
+                new Admission(participantId, proxy, fresh, 0)));
     }
 
     private void open(SioSocket socket) {
         Admission admission = (Admission) socket.principal();
         SocketIoConnection connection = lifecycle.open(admission.participantId(), socket.id(), socket.engine().sid(),
                 admission.proxy(), socket.engine().transport().wireName,
-                (session, limiter) -> new SocketIoConnection(socket, session, limiter));
+                (session, limiter) -> new SocketIoConnection(socket, session, limiter, admission.recovery()));
         if (connection == null) {
             socket.emit(ERROR_EVENT, ErrorCode.FORBIDDEN.body("too many connections for this participant"));
             socket.disconnect(true);
             return;
         }
         socket.attach(connection);
+        if (admission.recovery() != null) {
+            recovery.attach(admission.recovery(), socket, admission.replayAfter());
+        }
         socket.emit(SESSION_EVENT, SessionLifecycle.describe(connection.session()));
     }
 
     private void close(SioSocket socket, String reason) {
         if (socket.attachment() instanceof SocketIoConnection connection) {
+            if (connection.recovery() != null) {
+                recovery.detach(connection.recovery()); // first: no message may fall between live and detached
+            }
             lifecycle.close(connection, reason);
         }
     }

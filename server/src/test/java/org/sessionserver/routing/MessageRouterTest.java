@@ -17,7 +17,7 @@ import org.sessionserver.sessions.LocalSessions;
 
 class MessageRouterTest {
     private final LocalSessions sessions = new LocalSessions();
-    private final MessageRouter router = new MessageRouter(sessions, "n1", new ServerMetrics());
+    private final MessageRouter router = new MessageRouter(sessions, new org.sessionserver.sessions.RecoveryBook(0, "n1"), "n1", new ServerMetrics());
 
     private static final class Recorder implements Connection {
         final SessionRecord session;

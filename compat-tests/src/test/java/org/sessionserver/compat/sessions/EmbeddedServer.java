@@ -24,12 +24,18 @@ final class EmbeddedServer implements AutoCloseable {
 
     /** Starts a node named {@code nodeId}. */
     static EmbeddedServer start(String nodeId) {
-        SessionServer server = SessionServer.start(ServerConfig.fromEnv(Map.of(
+        return start(nodeId, Map.of());
+    }
+
+    /** Starts a node named {@code nodeId} with more settings. */
+    static EmbeddedServer start(String nodeId, Map<String, String> settings) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "PORT", "0",
                 "NODE_ID", nodeId,
                 "ENGINE_KEY", ENGINE_KEY,
-                "MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE))));
-        return new EmbeddedServer(server, nodeId);
+                "MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE)));
+        env.putAll(settings);
+        return new EmbeddedServer(SessionServer.start(ServerConfig.fromEnv(env)), nodeId);
     }
 
     String baseUrl() {

@@ -30,6 +30,17 @@ public final class PreparedPacket {
         return new PreparedPacket(namespace, List.of(text.toString()));
     }
 
+    /**
+     * The same event with a recovery offset as its last argument, as socket.io sends it to connections that can
+     * recover: socket.io-client keeps the last string argument of each event as its offset.
+     */
+    public static PreparedPacket eventWithRawJsonAndOffset(String namespace, String event, String rawJson,
+                                                           String offset) {
+        String withoutOffset = (String) eventWithRawJson(namespace, event, rawJson).enginePackets.get(0);
+        String text = withoutOffset.substring(0, withoutOffset.length() - 1) + ",\"" + offset + "\"]";
+        return new PreparedPacket(namespace, List.of(text));
+    }
+
     String namespace() {
         return namespace;
     }

@@ -165,11 +165,17 @@ final class SioConnection implements EngineSocketListener {
             send(new SioPacket(SioPacketType.CONNECT_ERROR, namespace.name(), SioPacket.NO_ACK, error));
             return;
         }
-        SioSocket socket = new SioSocket(RandomIds.next(), namespace, this, handshake, principal);
+        SocketIdentity identity = principal instanceof SocketIdentity chosen ? chosen
+                : new SocketIdentity(null, null, principal);
+        String socketId = identity.socketId() != null ? identity.socketId() : RandomIds.next();
+        SioSocket socket = new SioSocket(socketId, namespace, this, handshake, identity.principal());
         sockets.put(namespace.name(), socket);
         connectTimer.cancel(false);
-        send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK,
-                JsonNodeFactory.instance.objectNode().put("sid", socket.id())));
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        if (identity.pid() != null) {
+            reply.put("pid", identity.pid());
+        }
+        send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK, reply));
         try {
             namespace.joined(socket);
         } catch (RuntimeException e) {

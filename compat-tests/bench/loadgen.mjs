@@ -1,0 +1,471 @@
+// The load generator of the benchmark: one program, used unchanged against the session server and the reference
+// Node socket.io server. It forks worker processes that hold the socket.io-client connections (websocket transport),
+// runs the scenarios, reads the servers' CPU and RSS from /proc/<pid>, its own CPU from process.cpuUsage() of every
+// one of its processes, and prints one JSON object with the results on stdout (progress goes to stderr).
+//
+//   node loadgen.mjs --label ours --kind java --mode single --nodes http://127.0.0.1:3000=PID \
+//        --engine-key KEY --connections 10000 [--workers 2] [--clk-tck 100]
+//   node loadgen.mjs --label ours --kind java --mode cluster --nodes URL1=PID1,URL2=PID2 --redis-pid PID ...
+//
+// mode single: warmup, ramp (unique participants p<i>), targeted, ack, re-ramp as one group, broadcast, latency.
+// mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
+// See README.md for what each figure means.
+import { fork, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+
+const isWorker = process.argv.includes("--worker");
+const now = () => performance.timeOrigin + performance.now(); // epoch ms with sub-ms resolution, same in every process
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => process.stderr.write(`[loadgen${isWorker ? " w" + process.pid : ""}] ${a.join(" ")}\n`);
+
+if (isWorker) await worker();
+else await coordinator();
+
+// ---------------------------------------------------------------------------------------------------- worker
+async function worker() {
+  const { io } = await import("socket.io-client");
+  const sockets = new Map(); // index -> {socket, participantId}
+  const received = new Map(); // phase -> count
+  const latency = new Map(); // phase -> Map(bucket 0.1 ms -> count)
+
+  function onMessage(m) {
+    const d = m && m.data;
+    if (!d || typeof d.phase !== "string") return;
+    const n = (received.get(d.phase) || 0) + 1;
+    received.set(d.phase, n);
+    if (typeof d.sentAt === "number") {
+      let h = latency.get(d.phase);
+      if (!h) latency.set(d.phase, (h = new Map()));
+      const b = Math.max(0, Math.round((now() - d.sentAt) * 10));
+      h.set(b, (h.get(b) || 0) + 1);
+    }
+  }
+
+  function connectOne(index, url, participantId) {
+    return new Promise((resolve) => {
+      const socket = io(url, {
+        forceNew: true,
+        transports: ["websocket"],
+        reconnection: false,
+        timeout: 60000,
+        auth: { token: participantId },
+      });
+      let done = false;
+      const finish = (ok, why) => {
+        if (done) return;
+        done = true;
+        if (!ok) socket.close();
+        resolve({ ok, why });
+      };
+      socket.on("session", () => {
+        sockets.set(index, { socket, participantId });
+        finish(true);
+      });
+      socket.on("connect_error", (e) => finish(false, e && e.message));
+      socket.on("message", onMessage);
+    });
+  }
+
+  async function connect({ indexes, urls, group, concurrency }) {
+    const t0 = now();
+    let next = 0, ok = 0, failed = 0;
+    const reasons = {};
+    async function lane() {
+      while (next < indexes.length) {
+        const i = indexes[next++];
+        const r = await connectOne(i, urls[i % urls.length], group || `p${i}`);
+        if (r.ok) ok++;
+        else {
+          failed++;
+          reasons[r.why] = (reasons[r.why] || 0) + 1;
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+    return { ok, failed, reasons, ms: now() - t0 };
+  }
+
+  async function ack({ indexes, ratePerClient, seconds }) {
+    const rtts = [];
+    let sent = 0, errors = 0, outstanding = 0;
+    const interval = 1000 / ratePerClient;
+    const end = now() + seconds * 1000;
+    const timers = [];
+    await new Promise((resolveAll) => {
+      let running = indexes.length;
+      indexes.forEach((i, k) => {
+        const s = sockets.get(i);
+        if (!s) {
+          running--;
+          return;
+        }
+        // spread the clients over one interval so that the load is even
+        const start = setTimeout(() => {
+          const t = setInterval(() => {
+            if (now() >= end) {
+              clearInterval(t);
+              if (--running === 0) resolveAll();
+              return;
+            }
+            const id = `e${i}_${sent++}`;
+            const event = {
+              id, type: "bench.ping", source: { id: s.participantId },
+              timestamp: new Date().toISOString(), data: { n: sent },
+            };
+            const t0 = performance.now();
+            outstanding++;
+            s.socket.emit("message", event, (a) => {
+              outstanding--;
+              if (a && a.ok === true && a.id === id) rtts.push(performance.now() - t0);
+              else errors++;
+            });
+          }, interval);
+          timers.push(t);
+        }, (k * interval) / indexes.length);
+        timers.push(start);
+      });
+      if (running === 0) resolveAll();
+    });
+    const waitUntil = now() + 5000;
+    while (outstanding > 0 && now() < waitUntil) await sleep(20);
+    return { sent, acked: rtts.length, errors, lost: outstanding, rtts };
+  }
+
+  process.on("message", async (msg) => {
+    const reply = (body) => process.send({ rid: msg.rid, ...body, cpu: process.cpuUsage() });
+    try {
+      switch (msg.cmd) {
+        case "cpu":
+          return reply({});
+        case "connect":
+          return reply(await connect(msg));
+        case "expect": {
+          if ((received.get(msg.phase) || 0) < msg.count) await sleep(msg.timeoutMs);
+          const h = msg.withHist ? latency.get(msg.phase) : null;
+          return reply({ received: received.get(msg.phase) || 0, hist: h ? [...h.entries()] : [] });
+        }
+        case "ack":
+          return reply(await ack(msg));
+        case "disconnect": {
+          for (const { socket } of sockets.values()) socket.close();
+          const n = sockets.size;
+          sockets.clear();
+          return reply({ closed: n });
+        }
+        case "exit":
+          reply({});
+          return setTimeout(() => process.exit(0), 50);
+        default:
+          return reply({ error: `unknown command ${msg.cmd}` });
+      }
+    } catch (e) {
+      reply({ error: String(e && e.stack || e) });
+    }
+  });
+  process.send({ ready: true });
+}
+
+// ---------------------------------------------------------------------------------------------------- coordinator
+async function coordinator() {
+  const opt = parseArgs(process.argv.slice(2), {
+    label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
+    "clk-tck": 100, warmup: 1000, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "targeted-concurrency": 32, "broadcast-messages": 20, "broadcast-rate": 5, "latency-messages": 30,
+    "latency-rate": 10, "redis-pid": "", "delivery-timeout": 120, group: "all",
+  });
+  const N = Number(opt.connections);
+  const W = Math.max(1, Number(opt.workers));
+  const CLK = Number(opt["clk-tck"]);
+  const nodes = String(opt.nodes).split(",").filter(Boolean).map((s) => {
+    const [url, pid] = s.split("=");
+    return { url, pid: Number(pid) };
+  });
+  if (nodes.length === 0) throw new Error("--nodes URL=PID[,URL=PID] is required");
+  const urls = nodes.map((n) => n.url);
+  const pids = nodes.map((n) => n.pid);
+  const redisPid = opt["redis-pid"] ? Number(opt["redis-pid"]) : null;
+  const deliveryTimeout = Number(opt["delivery-timeout"]) * 1000;
+
+  // ---- /proc readings
+  const serverCpu = (list = pids) => list.reduce((sum, pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+    return sum + (Number(f[11]) + Number(f[12])) / CLK; // utime (14) + stime (15), seconds
+  }, 0);
+  const rssKb = (list = pids) => list.reduce((sum, pid) => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return sum + (m ? Number(m[1]) : NaN);
+  }, 0);
+  const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  async function heapAfterGcKb(list = pids) {
+    let sum = 0;
+    for (let k = 0; k < list.length; k++) {
+      if (opt.kind === "java") {
+        execFileSync("jcmd", [String(list[k]), "GC.run"], { stdio: "ignore" });
+        const info = execFileSync("jcmd", [String(list[k]), "GC.heap_info"], { encoding: "utf8" });
+        const m = /total \d+K, used (\d+)K/.exec(info);
+        sum += m ? Number(m[1]) : NaN;
+      } else {
+        const r = await httpJson("GET", `${urls[k]}/bench/heap`);
+        sum += r.heapUsed / 1024;
+      }
+    }
+    return sum;
+  }
+
+  // ---- workers
+  const me = fileURLToPath(import.meta.url);
+  const workers = [];
+  let rid = 0;
+  const pending = new Map();
+  for (let w = 0; w < W; w++) {
+    const child = fork(me, ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.on("message", (m) => {
+      if (m.ready) return child.emit("ready");
+      const p = pending.get(m.rid);
+      if (p) {
+        pending.delete(m.rid);
+        p(m);
+      }
+    });
+    child.on("exit", (code) => {
+      if (code) log(`worker ${w} exited with ${code}`);
+    });
+    await new Promise((r) => child.once("ready", r));
+    workers.push(child);
+  }
+  const call = (w, cmd, body = {}) => new Promise((resolve) => {
+    const id = ++rid;
+    pending.set(id, (m) => {
+      if (m.error) log(`worker ${w} ${cmd}: ${m.error}`);
+      resolve(m);
+    });
+    workers[w].send({ rid: id, cmd, ...body });
+  });
+  const all = (cmd, bodyOf = () => ({})) => Promise.all(workers.map((_, w) => call(w, cmd, bodyOf(w))));
+  const split = (indexes) => workers.map((_, w) => indexes.filter((_, k) => k % W === w));
+  const range = (from, to) => Array.from({ length: to - from }, (_, k) => from + k);
+
+  // CPU of the generator: this process plus every worker, in seconds; per process too (to spot the bottleneck).
+  async function genCpu() {
+    const replies = await all("cpu");
+    const own = process.cpuUsage();
+    const per = [own, ...replies.map((r) => r.cpu)].map((c) => (c.user + c.system) / 1e6);
+    return { total: per.reduce((a, b) => a + b, 0), per };
+  }
+  // A measurement window: server CPU (the nodes), Redis CPU, generator CPU and wall time.
+  async function window(fn) {
+    const g0 = await genCpu(), s0 = serverCpu(), r0 = redisPid ? serverCpu([redisPid]) : 0, t0 = now();
+    const result = await fn();
+    const t1 = now(), s1 = serverCpu(), r1 = redisPid ? serverCpu([redisPid]) : 0, g1 = await genCpu();
+    const wall = (t1 - t0) / 1000;
+    return {
+      result, wall, serverCpu: s1 - s0, redisCpu: r1 - r0, genCpu: g1.total - g0.total,
+      genMaxProcUtil: Math.max(...g1.per.map((c, k) => (c - g0.per[k]) / wall)),
+      serverUtil: (s1 - s0) / wall,
+    };
+  }
+
+  async function ramp(count, group) {
+    const indexes = split(range(0, count));
+    const conc = Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W));
+    const w = await window(() => all("connect", (k) => ({ indexes: indexes[k], urls, group, concurrency: conc })));
+    const ok = w.result.reduce((a, r) => a + r.ok, 0);
+    const failed = w.result.reduce((a, r) => a + r.failed, 0);
+    const reasons = {};
+    for (const r of w.result) for (const [k, v] of Object.entries(r.reasons || {})) reasons[k] = (reasons[k] || 0) + v;
+    log(`ramp ${group || "unique"}: ${ok}/${count} in ${w.wall.toFixed(2)} s (${(ok / w.wall).toFixed(0)}/s), failed ${failed} ${JSON.stringify(reasons)}`);
+    return { ok, failed, reasons, wall: w.wall, rate: ok / w.wall, serverCpuPerConnUs: (w.serverCpu / ok) * 1e6,
+      genCpu: w.genCpu, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil };
+  }
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  function httpJson(method, url, body, headers = {}) {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(url, {
+        method, agent, headers: { "content-type": "application/json", ...headers,
+          ...(data ? { "content-length": Buffer.byteLength(data) } : {}) },
+      }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode >= 300) return reject(new Error(`${method} ${url}: ${res.statusCode} ${text}`));
+          try { resolve(text ? JSON.parse(text) : {}); } catch { resolve({ text }); }
+        });
+      });
+      req.on("error", reject);
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+  const post = (to, phase, seq) => httpJson("POST", `${urls[0]}/messages`,
+    { event: { id: `m_${phase}_${seq}`, type: "bench.note" }, to, data: { phase, seq, sentAt: now(), text: "hello from the engine" } },
+    { authorization: `Bearer ${opt["engine-key"]}` });
+
+  async function expectAll(phase, total) {
+    // each worker's share is unknown (groups, targets), so wait on the sum
+    const until = now() + deliveryTimeout;
+    let replies;
+    for (;;) {
+      replies = await all("expect", () => ({ phase, count: Number.MAX_SAFE_INTEGER, timeoutMs: 50 }));
+      const got = replies.reduce((a, r) => a + r.received, 0);
+      if (got >= total || now() > until) break;
+    }
+    replies = await all("expect", () => ({ phase, count: 0, timeoutMs: 0, withHist: true }));
+    const hist = new Map();
+    for (const r of replies) for (const [b, c] of r.hist) hist.set(b, (hist.get(b) || 0) + c);
+    return { received: replies.reduce((a, r) => a + r.received, 0), hist };
+  }
+
+  // Paced messages to `to`, then wait for `perMessage` deliveries of each.
+  async function deliveries(phase, to, count, rate, perMessage) {
+    const w = await window(async () => {
+      const t0 = now();
+      for (let seq = 0; seq < count; seq++) {
+        const due = t0 + (seq * 1000) / rate;
+        if (due > now()) await sleep(due - now());
+        await post(to, phase, seq);
+      }
+      return expectAll(phase, count * perMessage);
+    });
+    const { received, hist } = w.result;
+    log(`${phase}: ${received}/${count * perMessage} deliveries in ${w.wall.toFixed(2)} s, server ${w.serverCpu.toFixed(2)} s CPU`);
+    return {
+      messages: count, expected: count * perMessage, received, wall: w.wall,
+      serverCpuPerDeliveryUs: (w.serverCpu / received) * 1e6,
+      redisCpuPerDeliveryUs: redisPid ? (w.redisCpu / received) * 1e6 : undefined,
+      genCpuPerDeliveryUs: (w.genCpu / received) * 1e6, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil,
+      latencyMs: percentiles(hist, 0.1),
+    };
+  }
+
+  const out = { label: opt.label, kind: opt.kind, mode: opt.mode, connections: N, workers: W, loadavgStart: loadavg() };
+  const t0 = now();
+  try {
+    if (opt.mode === "single") {
+      // warmup: JIT of both servers, then back to nothing connected
+      const warm = Number(opt.warmup);
+      if (warm > 0) {
+        const idx = split(range(0, warm).map((i) => 1_000_000 + i));
+        await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: 50 }));
+        const acks = idx.map((list) => list.slice(0, 50));
+        await all("ack", (k) => ({ indexes: acks[k], ratePerClient: 20, seconds: 2 }));
+        for (let i = 0; i < warm; i += 1) {
+          await post([{ participantId: `p${1_000_000 + i}` }], "warm", i);
+        }
+        await expectAll("warm", warm);
+        await all("disconnect");
+        await sleep(2000);
+      }
+      const heap0 = await heapAfterGcKb();
+      await sleep(1000);
+      const rss0 = rssKb();
+      out.ramp = await ramp(N, null);
+      await sleep(2000);
+      const rss1 = rssKb();
+      const heap1 = await heapAfterGcKb();
+      const rss1gc = rssKb();
+      out.memory = { rssBeforeKb: rss0, rssAfterKb: rss1, rssAfterGcKb: rss1gc, heapBeforeKb: heap0, heapAfterKb: heap1,
+        rssPerConnKb: (rss1 - rss0) / out.ramp.ok, rssPerConnAfterGcKb: (rss1gc - rss0) / out.ramp.ok,
+        heapPerConnKb: (heap1 - heap0) / out.ramp.ok };
+      log(`memory: RSS ${(out.memory.rssPerConnKb).toFixed(2)} KB/conn, heap ${(out.memory.heapPerConnKb).toFixed(2)} KB/conn`);
+
+      // targeted: one message per participant, each to a single participant (one delivery each)
+      {
+        const conc = Number(opt["targeted-concurrency"]);
+        const w = await window(async () => {
+          let next = 0;
+          const lane = async () => {
+            while (next < N) {
+              const i = next++;
+              await post([{ participantId: `p${i}` }], "targeted", i);
+            }
+          };
+          await Promise.all(Array.from({ length: conc }, lane));
+          return expectAll("targeted", N);
+        });
+        out.targeted = { messages: N, received: w.result.received, wall: w.wall,
+          serverCpuPerDeliveryUs: (w.serverCpu / w.result.received) * 1e6,
+          genCpuPerDeliveryUs: (w.genCpu / w.result.received) * 1e6, genMaxProcUtil: w.genMaxProcUtil,
+          serverUtil: w.serverUtil, latencyMs: percentiles(w.result.hist, 0.1) };
+        log(`targeted: ${w.result.received}/${N} in ${w.wall.toFixed(2)} s, ${out.targeted.serverCpuPerDeliveryUs.toFixed(1)} us/delivery`);
+      }
+
+      // ack round trip: the first ack-clients connections, ack-rate events/s in total
+      {
+        const clients = Math.min(Number(opt["ack-clients"]), N);
+        const perClient = Number(opt["ack-rate"]) / clients;
+        const idx = split(range(0, clients));
+        const w = await window(() => all("ack", (k) => ({ indexes: idx[k], ratePerClient: perClient, seconds: Number(opt["ack-seconds"]) })));
+        const rtts = w.result.flatMap((r) => r.rtts).sort((a, b) => a - b);
+        const q = (p) => rtts.length ? rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] : NaN;
+        const sent = w.result.reduce((a, r) => a + r.sent, 0);
+        out.ack = { clients, rate: Number(opt["ack-rate"]), sent, acked: rtts.length,
+          errors: w.result.reduce((a, r) => a + r.errors, 0), lost: w.result.reduce((a, r) => a + r.lost, 0),
+          achievedRate: rtts.length / w.wall, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: rtts[rtts.length - 1],
+          serverCpuPerEventUs: (w.serverCpu / rtts.length) * 1e6, genCpuPerEventUs: (w.genCpu / rtts.length) * 1e6,
+          genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil };
+        log(`ack: ${rtts.length}/${sent} p50 ${q(0.5).toFixed(2)} ms p99 ${q(0.99).toFixed(2)} ms errors ${out.ack.errors}`);
+      }
+
+      await all("disconnect");
+      await sleep(3000);
+      // one group: every connection is participant `group`, so one message reaches all of them
+      out.rampGroup = await ramp(N, opt.group);
+      await sleep(1000);
+      out.broadcast = await deliveries("broadcast", [{ participantId: opt.group }], Number(opt["broadcast-messages"]),
+        Number(opt["broadcast-rate"]), out.rampGroup.ok);
+      await sleep(1000);
+      out.latency = await deliveries("latency", [{ participantId: opt.group }], Number(opt["latency-messages"]),
+        Number(opt["latency-rate"]), out.rampGroup.ok);
+      await all("disconnect");
+    } else {
+      const rss0 = rssKb();
+      out.ramp = await ramp(N, opt.group);
+      await sleep(2000);
+      out.memory = { rssPerConnKb: (rssKb() - rss0) / out.ramp.ok };
+      out.broadcast = await deliveries("broadcast", [{ participantId: opt.group }], Number(opt["broadcast-messages"]),
+        Number(opt["broadcast-rate"]), out.ramp.ok);
+      await all("disconnect");
+    }
+  } finally {
+    out.loadavgEnd = loadavg();
+    out.seconds = (now() - t0) / 1000;
+    await all("exit").catch(() => {});
+    agent.destroy();
+  }
+  process.stdout.write(JSON.stringify(out) + "\n");
+  process.exit(0);
+}
+
+function percentiles(hist, unit) {
+  const entries = [...hist.entries()].sort((a, b) => a[0] - b[0]);
+  const total = entries.reduce((a, [, c]) => a + c, 0);
+  const q = (p) => {
+    if (!total) return NaN;
+    let seen = 0;
+    for (const [b, c] of entries) {
+      seen += c;
+      if (seen >= p * total) return b * unit;
+    }
+    return entries[entries.length - 1][0] * unit;
+  };
+  return { n: total, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: total ? entries[entries.length - 1][0] * unit : NaN };
+}
+
+function parseArgs(argv, defaults) {
+  const o = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith("--")) continue;
+    const key = argv[i].slice(2);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith("--")) o[key] = true;
+    else { o[key] = next; i++; }
+  }
+  return o;
+}

@@ -1,0 +1,102 @@
+// Prints the benchmark's table from the loadgen.mjs results in a folder: figure | ours | Node | ratio, medians of
+// the runs. Usage: node report.mjs DIR
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: node report.mjs RESULTS_DIR");
+  process.exit(2);
+}
+const results = { ours: { single: [], cluster: [] }, node: { single: [], cluster: [] } };
+for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  const text = readFileSync(join(dir, f), "utf8").trim();
+  if (!text) continue;
+  const r = JSON.parse(text);
+  if (results[r.label] && results[r.label][r.mode]) results[r.label][r.mode].push(r);
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const get = (obj, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+const fig = (who, mode, path) => median(results[who][mode].map((r) => get(r, path)));
+
+// figure, mode, path, unit, better (lower|higher), target for ours, Node figure measured earlier, digits
+const rows = [
+  ["RSS per connection (10k ws)", "single", "memory.rssPerConnKb", "KB", "lower", "<=10", "13", 2],
+  ["  heap after GC per connection", "single", "memory.heapPerConnKb", "KB", "lower", "", "", 2],
+  ["  RSS per connection after a full GC", "single", "memory.rssPerConnAfterGcKb", "KB", "lower", "", "", 2],
+  ["connection rate, ramp", "single", "ramp.rate", "/s", "higher", ">=2000", "1450", 0],
+  ["  server CPU per connection (ramp)", "single", "ramp.serverCpuPerConnUs", "us", "lower", "", "", 0],
+  ["ack round trip p99, 100 clients, 1000 ev/s", "single", "ack.p99Ms", "ms", "lower", "<=5", "7.9", 2],
+  ["  ack round trip p50", "single", "ack.p50Ms", "ms", "lower", "", "", 2],
+  ["  server CPU per event (ack scenario)", "single", "ack.serverCpuPerEventUs", "us", "lower", "", "", 1],
+  ["server CPU per delivered message, one to all", "single", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=8", "24", 2],
+  ["delivery latency p50, 10 msg/s to all", "single", "latency.latencyMs.p50", "ms", "lower", "<=50", "146", 1],
+  ["  delivery latency p99", "single", "latency.latencyMs.p99", "ms", "lower", "", "", 1],
+  ["server CPU per delivered message, targeted", "single", "targeted.serverCpuPerDeliveryUs", "us", "lower", "<=40", "84", 1],
+  ["server CPU per delivered message, 2 nodes + Redis", "cluster", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=10", "21", 2],
+  ["  Redis CPU per delivered message", "cluster", "broadcast.redisCpuPerDeliveryUs", "us", "lower", "", "", 3],
+  ["  RSS per connection, 2 nodes (sum)", "cluster", "memory.rssPerConnKb", "KB", "lower", "", "", 2],
+];
+const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "-");
+const n = (who, mode) => results[who][mode].length;
+const connections = median([...results.ours.single, ...results.node.single].map((r) => r.connections));
+
+const lines = [];
+lines.push(`Session server (ours) vs Node socket.io 4.8.4 (node), ${connections} connections; medians of ` +
+  `${n("ours", "single")}/${n("node", "single")} single-node and ${n("ours", "cluster")}/${n("node", "cluster")} two-node runs`);
+lines.push("");
+lines.push("| figure | unit | ours | node | ours/node | better | target (ours) | node, measured earlier |");
+lines.push("|---|---|---:|---:|---:|---|---|---|");
+for (const [name, mode, path, unit, better, target, earlier, d] of rows) {
+  const a = fig("ours", mode, path), b = fig("node", mode, path);
+  const ratio = Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? (a / b).toFixed(2) : "-";
+  lines.push(`| ${name} | ${unit} | ${fmt(a, d)} | ${fmt(b, d)} | ${ratio} | ${better} | ${target} | ${earlier} |`);
+}
+
+// Where the generator was the bottleneck: the busiest generator process's CPU share of the window.
+lines.push("");
+lines.push("Generator: busiest generator process CPU (1.00 = one core, saturated) and generator CPU per unit, medians:");
+lines.push("");
+lines.push("| scenario | ours: gen max proc util | node: gen max proc util | ours: server util (cores) | node: server util (cores) | ours: gen CPU/unit us | node: gen CPU/unit us |");
+lines.push("|---|---:|---:|---:|---:|---:|---:|");
+for (const [name, mode, key, unitKey] of [
+  ["ramp", "single", "ramp", null],
+  ["targeted", "single", "targeted", "genCpuPerDeliveryUs"],
+  ["ack", "single", "ack", "genCpuPerEventUs"],
+  ["broadcast", "single", "broadcast", "genCpuPerDeliveryUs"],
+  ["latency", "single", "latency", "genCpuPerDeliveryUs"],
+  ["broadcast, 2 nodes", "cluster", "broadcast", "genCpuPerDeliveryUs"],
+]) {
+  const u = (who) => fig(who, mode, `${key}.genMaxProcUtil`);
+  const s = (who) => fig(who, mode, `${key}.serverUtil`);
+  const c = (who) => (unitKey ? fig(who, mode, `${key}.${unitKey}`) : NaN);
+  lines.push(`| ${name} | ${fmt(u("ours"), 2)} | ${fmt(u("node"), 2)} | ${fmt(s("ours"), 2)} | ${fmt(s("node"), 2)} | ${fmt(c("ours"), 1)} | ${fmt(c("node"), 1)} |`);
+}
+
+const all = [...Object.values(results.ours).flat(), ...Object.values(results.node).flat()];
+const problems = [];
+for (const r of all) {
+  for (const k of ["ramp", "rampGroup"]) if (r[k] && r[k].failed) problems.push(`${r.label} ${r.mode}: ${r[k].failed} connections failed in ${k} ${JSON.stringify(r[k].reasons)}`);
+  for (const k of ["targeted", "broadcast", "latency"]) {
+    const x = r[k];
+    const expected = x && (x.expected ?? x.messages);
+    if (x && x.received < expected) problems.push(`${r.label} ${r.mode}: ${k} received ${x.received} of ${expected}`);
+  }
+  if (r.ack && (r.ack.errors || r.ack.lost)) problems.push(`${r.label}: ack errors ${r.ack.errors}, lost ${r.ack.lost}`);
+}
+const loads = all.flatMap((r) => [r.loadavgStart && r.loadavgStart[0], r.loadavgEnd && r.loadavgEnd[0]]).filter(Number.isFinite);
+lines.push("");
+lines.push(`Load average (1 min) seen at the scenarios' starts and ends: min ${fmt(Math.min(...loads), 2)}, ` +
+  `median ${fmt(median(loads), 2)}, max ${fmt(Math.max(...loads), 2)}`);
+if (problems.length) {
+  lines.push("");
+  lines.push("Problems (figures from these runs are suspect):");
+  for (const p of problems) lines.push(`- ${p}`);
+}
+console.log(lines.join("\n"));

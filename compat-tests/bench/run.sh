@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
+#
+#   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
+#                             [--quick] [-- extra loadgen.mjs options]
+#
+# Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
+# Everything runs on 127.0.0.1; it stops by itself and kills what it started. See README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CONNECTIONS=10000
+RUNS=3
+WORKERS=2
+CLUSTER=1
+OUT=""
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --workers) WORKERS="$2"; shift 2 ;;
+    --no-cluster) CLUSTER=0; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
+    --) shift; EXTRA+=("$@"); break ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+JAR_SRC="$ROOT/server/target/session-server.jar"
+if [ ! -f "$JAR_SRC" ]; then
+  echo "run.sh: $JAR_SRC is missing: build first with 'mvn -q -DskipTests package' at $ROOT" >&2
+  exit 2
+fi
+for tool in java jcmd node redis-server redis-cli curl getconf; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
+done
+if [ ! -d "$HERE/node_modules/socket.io" ] || [ ! -d "$HERE/node_modules/@socket.io/redis-adapter" ]; then
+  echo "run.sh: installing the bench's npm packages (npm ci)" >&2
+  (cd "$HERE" && npm ci --no-audit --no-fund >&2)
+fi
+
+# One process holds every connection of a server (and a generator worker its share): raise the fd limit.
+HARD=$(ulimit -Hn)
+if [ "$HARD" != "unlimited" ] && [ "$HARD" -lt $((CONNECTIONS + 2000)) ]; then
+  echo "run.sh: the hard fd limit ($HARD) is below connections + 2000; lower --connections or raise it" >&2
+  exit 2
+fi
+ulimit -n "$HARD"
+
+JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xss256k}"
+ENGINE_KEY="bench-engine-key-$$-0123456789"
+CLK_TCK="$(getconf CLK_TCK)"
+WORK="$(mktemp -d /tmp/session-bench.XXXXXX)"
+[ -n "$OUT" ] || OUT="$WORK/results"
+mkdir -p "$OUT"
+# our own copy of the jar: other builds may replace server/target while we run
+cp "$JAR_SRC" "$WORK/session-server.jar"
+
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -f "$WORK/session-server.jar"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_ready() { # port pid
+  for _ in $(seq 600); do
+    if ! kill -0 "$2" 2>/dev/null; then echo "run.sh: the server on port $1 died; its log is in $WORK" >&2; exit 1; fi
+    curl -fs -o /dev/null "http://127.0.0.1:$1/health" && return 0
+    sleep 0.1
+  done
+  echo "run.sh: the server on port $1 did not come up in 60 s" >&2
+  exit 1
+}
+stop() { # pid
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# start_server ours|node PORT LOG [VAR=value...]: sets SERVER_PID
+start_server() {
+  local which="$1" port="$2" logf="$3"; shift 3
+  if [ "$which" = ours ]; then
+    # ENGINE=none: no echo engine (the reference has none); the group scenarios put every connection in one participant
+    env PORT="$port" ENGINE_KEY="$ENGINE_KEY" ENGINE=none MAX_CONNECTIONS_PER_PARTICIPANT=1000000 "$@" \
+      java $JAVA_OPTS -jar "$WORK/session-server.jar" >"$logf" 2>&1 &
+  else
+    (cd "$HERE" && exec env PORT="$port" ENGINE_KEY="$ENGINE_KEY" "$@" node --expose-gc reference-server.mjs) >"$logf" 2>&1 &
+  fi
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  wait_ready "$port" "$SERVER_PID"
+}
+
+loadgen() { # label kind mode nodes outfile [extra...]
+  local label="$1" kind="$2" mode="$3" nodes="$4" outfile="$5"; shift 5
+  node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
+    --engine-key "$ENGINE_KEY" --connections "$CONNECTIONS" --workers "$WORKERS" --clk-tck "$CLK_TCK" \
+    "$@" ${EXTRA[@]+"${EXTRA[@]}"} >"$outfile" 2>>"$WORK/loadgen.log"
+}
+
+kind_of() { [ "$1" = ours ] && echo java || echo node; }
+
+REDIS_PID=""
+REDIS_PORT=""
+if [ "$CLUSTER" = 1 ]; then
+  REDIS_PORT="$(free_port)"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --maxclients 1000 \
+    >"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  STARTED+=("$REDIS_PID")
+  for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $WORK" >&2
+for run in $(seq "$RUNS"); do
+  # alternate who goes first so that a drift of the machine's load does not favour one side
+  if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
+  for who in $ORDER; do
+    echo "bench: run $run/$RUNS, $who, one node (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    port="$(free_port)"
+    start_server "$who" "$port" "$WORK/$who-single-$run.log"
+    loadgen "$who" "$(kind_of "$who")" single "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-single-$run.json" \
+      || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
+    stop "$SERVER_PID"
+  done
+  if [ "$CLUSTER" = 1 ]; then
+    for who in $ORDER; do
+      echo "bench: run $run/$RUNS, $who, two nodes over Redis (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      pa="$(free_port)"
+      start_server "$who" "$pa" "$WORK/$who-a-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-a
+      pida="$SERVER_PID"
+      pb="$(free_port)"
+      start_server "$who" "$pb" "$WORK/$who-b-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-b
+      pidb="$SERVER_PID"
+      loadgen "$who" "$(kind_of "$who")" cluster "http://127.0.0.1:$pa=$pida,http://127.0.0.1:$pb=$pidb" \
+        "$OUT/$who-cluster-$run.json" --redis-pid "$REDIS_PID" \
+        || echo "bench: the generator failed ($who cluster, run $run): see $WORK/loadgen.log" >&2
+      stop "$pida"
+      stop "$pidb"
+    done
+  fi
+done
+
+node "$HERE/report.mjs" "$OUT"
+echo "bench: raw results in $OUT, logs in $WORK" >&2
