@@ -21,6 +21,7 @@ import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
 import org.sessionserver.sessions.RawWebSocketGateway;
 import org.sessionserver.sessions.RecoveryBook;
+import org.sessionserver.sessions.RecoveryHandover;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
@@ -79,7 +80,8 @@ public final class SessionServer implements AutoCloseable {
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
-        new SocketIoGateway(authenticator, lifecycle, recovery, intake).bind(socketIo.of("/"));
+        RecoveryHandover handover = new RecoveryHandover(backplane.cluster(), !config.redis().isEmbedded(), recovery);
+        new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(

@@ -12,7 +12,7 @@ public interface ClusterBus extends AutoCloseable {
     /** Sends to one node ({@code to}) or, with null, to every other node. */
     void publish(ClusterPacket.Type type, String to, JsonNode body);
 
-    /** Receives the packets for this node, on a bus thread; must not block. */
+    /** Adds a receiver of the packets for this node, called on a bus thread; it must not block. */
     void onPacket(Consumer<ClusterPacket> handler);
 
     /** Told how many packets were missed each time a gap shows. */

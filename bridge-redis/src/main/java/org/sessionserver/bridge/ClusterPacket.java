@@ -18,7 +18,11 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** Ask a client on the receiving node for an ack ({@code POST /participants/{id}/request}). */
         REQUEST,
         /** The answer to a REQUEST. */
-        REPLY
+        REPLY,
+        /** "A client of your recoverable session reconnected to me: hand me its log after this offset." */
+        RECOVER,
+        /** The answer to a RECOVER: the missed messages, or a refusal. */
+        RECOVERED
     }
 
     public String toJson() {

@@ -74,8 +74,8 @@ public final class ClusterRequests {
                     complete(result, packet.body());
                 }
             }
-            case HEARTBEAT -> {
-                // Only there for the sequence.
+            case HEARTBEAT, RECOVER, RECOVERED -> {
+                // Heartbeats are only there for the sequence; recovery has its own handler.
             }
         }
     }

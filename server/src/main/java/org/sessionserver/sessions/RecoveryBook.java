@@ -24,8 +24,10 @@ import org.sessionserver.transport.socketio.SioSocket;
  * before anything new. Otherwise (window over, log evicted past the offset, unknown pid) it gets a fresh session, and
  * socket.io-client reports {@code recovered === false}: never a silent gap.
  *
- * <p>Kept in the memory of the node that held the session: a client that reconnects to another node, or after its
- * node died, gets a fresh session.
+ * <p>The log is kept in the memory of the node that holds the session. A client that reconnects to another node
+ * gets it through Redis ({@link RecoveryHandover}): the new node logs from the moment it asks, the old node hands over
+ * what it logged and forgets the session, and the two logs are joined where they overlap. After its node died, a
+ * client gets a fresh session.
  */
 public final class RecoveryBook implements AutoCloseable {
     /** How many messages a session keeps for replay; older ones make recovery from before them impossible. */
@@ -110,14 +112,114 @@ public final class RecoveryBook implements AutoCloseable {
     private record Logged(long offset, String json) {
     }
 
+    /**
+     * A pid names the node that keeps the session, the session id and its proxy flag (so that another node can log
+     * for it at once), and 120 random bits; only the client knows it.
+     */
+    record Pid(String node, String sessionId, boolean proxy) {
+        private static final String SEPARATOR = "~";
+
+        static String of(String node, String sessionId, boolean proxy) {
+            return String.join(SEPARATOR, node, sessionId, proxy ? "p" : "n", RandomIds.next());
+        }
+
+        /** The parts of a pid, or null when it is not one. */
+        static Pid parse(String pid) {
+            String[] parts = pid.split(SEPARATOR, -1);
+            return parts.length == 4 ? new Pid(parts[0], parts[1], "p".equals(parts[2])) : null;
+        }
+    }
+
     /** Opens the log of a new recoverable session; it counts as detached until {@link #attach}. */
     Entry open(String participantId, String sessionId, boolean proxy) {
-        Entry entry = new Entry(nodeId + "~" + RandomIds.next(),
-                new SessionRecord(participantId, sessionId, null, nodeId, proxy, null, null));
+        return register(Pid.of(nodeId, sessionId, proxy), participantId, sessionId, proxy, false);
+    }
+
+    /** Whether a pid was made by another node (its session is there, if anywhere). */
+    boolean isForeign(String pid) {
+        Pid parts = Pid.parse(pid);
+        return parts != null && !parts.node().equals(nodeId);
+    }
+
+    /**
+     * Starts logging here for a session another node keeps, before asking that node for its log: from now on no
+     * message for it can fall between the two logs. Null when {@code pid} is not a pid.
+     */
+    Entry adopt(String pid, String participantId) {
+        Pid parts = Pid.parse(pid);
+        if (parts == null || byPid.containsKey(pid)) {
+            return null;
+        }
+        return register(pid, participantId, parts.sessionId(), parts.proxy(), true);
+    }
+
+    /**
+     * Puts the old node's log (the messages after the client's offset) in front of what this node logged since it
+     * adopted the session, dropping the messages both logged, and numbers the whole log afresh from 1.
+     */
+    void completeAdoption(Entry entry, List<String> older) {
+        synchronized (entry) {
+            List<String> newer = entry.log.stream().map(Logged::json).toList();
+            int overlap = Math.min(older.size(), newer.size());
+            while (overlap > 0 && !older.subList(older.size() - overlap, older.size())
+                    .equals(newer.subList(0, overlap))) {
+                overlap--;
+            }
+            entry.log.clear();
+            entry.nextOffset = 1;
+            entry.firstKept = 1;
+            for (String json : older) {
+                entry.log.addLast(new Logged(entry.nextOffset++, json));
+            }
+            for (String json : newer.subList(overlap, newer.size())) {
+                entry.log.addLast(new Logged(entry.nextOffset++, json));
+            }
+            while (entry.log.size() > MAX_LOGGED) {
+                entry.log.removeFirst();
+                entry.firstKept = entry.log.getFirst().offset();
+            }
+        }
+    }
+
+    /** Gives up a session adopted in vain (the old node did not hand it over). */
+    void abandon(Entry entry) {
+        forget(entry);
+    }
+
+    /**
+     * Hands a detached session over to another node: its messages after {@code offset}, and it is forgotten here.
+     * Null when it cannot be recovered without a gap (as {@link #claim}).
+     */
+    List<String> handOver(String pid, String offset, String participantId) {
+        Entry entry = claim(pid, offset, participantId);
+        if (entry == null) {
+            return null;
+        }
+        long last = offset == null ? 0 : Long.parseLong(offset);
+        synchronized (entry) {
+            List<String> missed = entry.log.stream().filter(logged -> logged.offset() > last).map(Logged::json)
+                    .toList();
+            forget(entry);
+            return missed;
+        }
+    }
+
+    private Entry register(String pid, String participantId, String sessionId, boolean proxy, boolean claimed) {
+        Entry entry = new Entry(pid, new SessionRecord(participantId, sessionId, null, nodeId, proxy, null, null));
         entry.detachedAtMs = System.currentTimeMillis();
+        entry.claimed = claimed;
         byPid.put(entry.pid, entry);
         detached(participantId).add(entry);
         return entry;
+    }
+
+    private void forget(Entry entry) {
+        byPid.remove(entry.pid, entry);
+        Set<Entry> entries = detachedByParticipant.get(entry.identity.participantId());
+        if (entries != null) {
+            entries.remove(entry);
+            detachedByParticipant.remove(entry.identity.participantId(), Set.of());
+        }
     }
 
     /**
@@ -171,6 +273,13 @@ public final class RecoveryBook implements AutoCloseable {
         }
     }
 
+    /** For tests: the messages an entry would replay from the start. */
+    List<String> logOf(Entry entry) {
+        synchronized (entry) {
+            return entry.log.stream().map(Logged::json).toList();
+        }
+    }
+
     /** The detached sessions of a participant, for routing. */
     public Collection<Entry> detachedOf(String participantId) {
         Set<Entry> entries = detachedByParticipant.get(participantId);
@@ -185,13 +294,8 @@ public final class RecoveryBook implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Entry entry : byPid.values()) {
             synchronized (entry) {
-                if (entry.socket == null && !entry.claimed && now - entry.detachedAtMs > windowMs) {
-                    byPid.remove(entry.pid);
-                    Set<Entry> entries = detachedByParticipant.get(entry.identity.participantId());
-                    if (entries != null) {
-                        entries.remove(entry);
-                        detachedByParticipant.remove(entry.identity.participantId(), Set.of());
-                    }
+                if (entry.socket == null && now - entry.detachedAtMs > windowMs) {
+                    forget(entry);
                 }
             }
         }

@@ -40,6 +40,7 @@ public final class SocketIoGateway {
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
     private final RecoveryBook recovery;
+    private final RecoveryHandover handover;
     private final EventIntake intake;
 
     /**
@@ -52,10 +53,11 @@ public final class SocketIoGateway {
     }
 
     public SocketIoGateway(Authenticator authenticator, SessionLifecycle lifecycle, RecoveryBook recovery,
-                           EventIntake intake) {
+                           RecoveryHandover handover, EventIntake intake) {
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
         this.recovery = recovery;
+        this.handover = handover;
         this.intake = intake;
     }
 
@@ -85,18 +87,29 @@ public final class SocketIoGateway {
             return CompletableFuture.completedFuture(new Admission(participantId, proxy, null, 0));
         }
         // socket.io-client adds {pid, offset} to the auth payload when it reconnects after a recoverable session.
+        String pid = auth.path("pid").isTextual() ? auth.get("pid").textValue() : null;
         String offset = auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
-        RecoveryBook.Entry resumed = auth.path("pid").isTextual()
-                ? recovery.claim(auth.get("pid").textValue(), offset, participantId) : null;
-        if (resumed != null) {
+        RecoveryBook.Entry here = pid == null ? null : recovery.claim(pid, offset, participantId);
+        if (here != null) {
             long after = offset == null ? 0 : Long.parseLong(offset);
-            return CompletableFuture.completedFuture(new SocketIdentity(resumed.sessionId(), resumed.pid(),
-                    new Admission(participantId, resumed.proxy(), resumed, after)));
+            return CompletableFuture.completedFuture(resumed(participantId, here, after));
         }
+        if (pid != null && recovery.isForeign(pid)) {
+            return handover.recover(pid, offset, participantId).thenApply(moved -> moved != null
+                    ? resumed(participantId, moved, 0) : fresh(participantId, proxy));
+        }
+        return CompletableFuture.completedFuture(fresh(participantId, proxy));
+    }
+
+    private static SocketIdentity resumed(String participantId, RecoveryBook.Entry entry, long replayAfter) {
+        return new SocketIdentity(entry.sessionId(), entry.pid(),
+                new Admission(participantId, entry.proxy(), entry, replayAfter));
+    }
+
+    private SocketIdentity fresh(String participantId, boolean proxy) {
         String sessionId = RandomIds.next();
-        RecoveryBook.Entry fresh = recovery.open(participantId, sessionId, proxy);
-        return CompletableFuture.completedFuture(new SocketIdentity(sessionId, fresh.pid(),
-                new Admission(participantId, proxy, fresh, 0)));
+        RecoveryBook.Entry entry = recovery.open(participantId, sessionId, proxy);
+        return new SocketIdentity(sessionId, entry.pid(), new Admission(participantId, proxy, entry, 0));
     }
 
     private void open(SioSocket socket) {

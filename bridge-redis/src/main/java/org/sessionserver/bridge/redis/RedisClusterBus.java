@@ -2,6 +2,8 @@ package org.sessionserver.bridge.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,7 @@ public final class RedisClusterBus implements ClusterBus {
     private final AtomicLong seq = new AtomicLong();
     private final SequenceTracker tracker = new SequenceTracker();
     private final ScheduledExecutorService heartbeat;
-    private volatile Consumer<ClusterPacket> handler = packet -> { };
+    private final List<Consumer<ClusterPacket>> handlers = new CopyOnWriteArrayList<>();
     private volatile LongConsumer missed = count -> { };
 
     public RedisClusterBus(RedisConnections redis, RedisKeys keys, String nodeId, long heartbeatMs) {
@@ -53,7 +55,7 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void onPacket(Consumer<ClusterPacket> handler) {
-        this.handler = handler;
+        handlers.add(handler);
     }
 
     @Override
@@ -79,7 +81,7 @@ public final class RedisClusterBus implements ClusterBus {
             missed.accept(gap);
         }
         if (packet.to() == null || packet.to().equals(nodeId)) {
-            handler.accept(packet);
+            handlers.forEach(handler -> handler.accept(packet));
         }
     }
 

@@ -75,7 +75,7 @@ public final class Mutations {
                 return s.substring(0, to) + s.substring(from, to) + s.substring(to);
             }
             case 7: { // deep nesting
-                int depth = random.nextInt(4) == 0 ? 5_000 + random.nextInt(50_000) : 1 + random.nextInt(600);
+                int depth = random.nextInt(10) == 0 ? 2_000 + random.nextInt(20_000) : 1 + random.nextInt(600);
                 char open = random.nextBoolean() ? '[' : '{';
                 String nest = open == '[' ? "[".repeat(depth) + "]".repeat(random.nextInt(depth + 1))
                         : "{\"a\":".repeat(depth) + "1" + "}".repeat(random.nextInt(depth + 1));
@@ -84,7 +84,7 @@ public final class Mutations {
             }
             case 8: { // a huge number
                 int at = n == 0 ? 0 : random.nextInt(n + 1);
-                String digits = "9".repeat(1 + random.nextInt(random.nextInt(3) == 0 ? 5_000 : 40));
+                String digits = "9".repeat(1 + random.nextInt(random.nextInt(10) == 0 ? 5_000 : 40));
                 return s.substring(0, at) + digits + s.substring(at);
             }
             case 9: // random printable/unicode garbage

@@ -65,20 +65,23 @@ public final class RawHttp {
             } catch (IOException e) {
                 // the server may answer (413, 400) and close before taking it all: read what it said
             }
-            return read(socket.getInputStream(), System.nanoTime() + timeout.toNanos(), socket);
+            boolean head = request.length >= 5 && new String(request, 0, 5, StandardCharsets.ISO_8859_1).equals("HEAD ");
+            return read(socket.getInputStream(), System.nanoTime() + timeout.toNanos(), socket, head);
         }
     }
 
-    public static Response read(InputStream in, long deadline, Socket socket) throws IOException {
+    /** One response; {@code headOnly} for the answer to a HEAD request (no body, whatever Content-Length says). */
+    public static Response read(InputStream in, long deadline, Socket socket, boolean headOnly) throws IOException {
         while (true) {
-            Response response = readOne(in, deadline, socket);
+            Response response = readOne(in, deadline, socket, headOnly);
             if (response.status() != 100) {
                 return response;
             }
         }
     }
 
-    private static Response readOne(InputStream in, long deadline, Socket socket) throws IOException {
+    private static Response readOne(InputStream in, long deadline, Socket socket, boolean headOnly)
+            throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         try {
             while (true) {
@@ -118,7 +121,7 @@ public final class RawHttp {
             headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
         }
         int code = Integer.parseInt(status.group(1));
-        if (code == 100 || code == 101 || code == 204 || code == 304) {
+        if (headOnly || code == 100 || code == 101 || code == 204 || code == 304) {
             return new Response(code, headers, new byte[0], null);
         }
         String length = headers.get("content-length");

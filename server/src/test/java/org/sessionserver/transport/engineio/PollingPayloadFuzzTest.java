@@ -62,6 +62,9 @@ class PollingPayloadFuzzTest {
                     assertInstanceOf(byte[].class, packet);
                 }
             }
+            if (packets.contains("")) {
+                return; // an empty packet has no type: the session refuses it (and encode never writes one)
+            }
             List<Object> again = PollingPayload.decode(PollingPayload.encode(new ArrayList<>(packets)));
             assertEquals(packets.size(), again.size(), "packets after a round trip");
             for (int i = 0; i < packets.size(); i++) {
