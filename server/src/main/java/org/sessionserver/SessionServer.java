@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bridge.EngineBus;
 import org.sessionserver.bridge.SessionDirectory;
@@ -124,12 +126,14 @@ public final class SessionServer implements AutoCloseable {
      * Drains, then stops, within {@code DRAIN_TIMEOUT_MS}: {@code /health} turns 503 "draining" and new connections
      * are refused; new events are refused as {@code unavailable} (clients retry on their next node) while the
      * events already taken get their acks; then Socket.IO sessions are closed at the transport, so that clients
-     * reconnect (elsewhere, behind a load balancer), and raw WebSockets with 1001. Nothing accepted is lost: an event
-     * is only acked once the bus holds it.
+     * reconnect (elsewhere, behind a load balancer), and raw WebSockets with 1001; in a cluster the node then stays
+     * on the bus until the recoverable sessions were handed over to the nodes their clients came back to. Nothing
+     * accepted is lost: an event is only acked once the bus holds it.
      */
     @Override
     public void close() {
         draining = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timing().drainTimeoutMs());
         Duration budget = Duration.ofMillis(config.timing().drainTimeoutMs());
         engineIo.stopOpening();
         rawWebSocket.stopAccepting();
@@ -139,6 +143,12 @@ public final class SessionServer implements AutoCloseable {
         }
         engineIo.closeAll("server shutting down");
         rawWebSocket.closeAll();
+        if (!config.redis().isEmbedded()) {
+            // Recoverable clients reconnect to other nodes, which ask this one for their missed messages.
+            while (recovery.sessions() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
         transport.close();
         recovery.close();
         backplane.close();

@@ -273,6 +273,11 @@ public final class RecoveryBook implements AutoCloseable {
         }
     }
 
+    /** How many sessions this node keeps for recovery, attached or not. */
+    public int sessions() {
+        return byPid.size();
+    }
+
     /** For tests: the messages an entry would replay from the start. */
     List<String> logOf(Entry entry) {
         synchronized (entry) {
