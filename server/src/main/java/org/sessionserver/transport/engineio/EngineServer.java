@@ -162,6 +162,10 @@ public final class EngineServer {
             return;
         }
         Channel channel = ctx.channel();
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            reject(exchange, EngineIoError.BAD_REQUEST); // the handshaker would throw, after the session was made
+            return;
+        }
         EngineSocket session = existing != null ? existing : register(channel, request, uri, EngineTransport.WEBSOCKET);
         handshaker.handshake(channel, request).addListener(done -> {
             if (!done.isSuccess()) {
@@ -176,6 +180,13 @@ public final class EngineServer {
             pipeline.addLast(new WebSocketFrameAggregator(options.maxPayload()));
             pipeline.addLast(new WebSocketFrameHandler(session));
             session.loop().execute(() -> {
+                if (!channel.isActive()) {
+                    // Closed before its handlers were in place (a bad first frame): nothing will tell the session.
+                    if (existing == null) {
+                        remove(session);
+                    }
+                    return;
+                }
                 if (existing != null) {
                     if (session.canUpgrade()) {
                         session.beginUpgrade(channel);

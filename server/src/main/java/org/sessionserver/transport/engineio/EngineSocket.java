@@ -141,7 +141,7 @@ public final class EngineSocket {
                     webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
                 }
                 webSocket.flush();
-                if (!webSocket.isWritable()) {
+                if (webSocket.isActive() && !webSocket.isWritable()) {
                     terminate(SLOW_CONSUMER, false);
                 }
             } else {

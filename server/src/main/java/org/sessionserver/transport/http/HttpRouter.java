@@ -49,7 +49,15 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         HttpExchange exchange = HttpExchange.of(ctx.channel(), request, cors);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path;
+        try {
+            path = uri.path();
+            uri.parameters(); // decoded now, so that a bad escape (%zz) is answered here, not thrown later
+        } catch (IllegalArgumentException e) {
+            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"malformed URI\"}}");
+            return;
+        }
         if (engine.serves(path)) {
             engine.handle(ctx, request, uri);
             return;

@@ -60,7 +60,7 @@ public final class RawSocket {
 
     /** A client that lets more than the server's unsent-bytes limit pile up is closed with 1008 "slow consumer". */
     private void dropIfSlow() {
-        if (!channel.isWritable()) {
+        if (channel.isActive() && !channel.isWritable()) {
             close(SLOW_CONSUMER);
         }
     }

@@ -62,6 +62,11 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                     "{\"ok\":false,\"error\":{\"code\":\"forbidden\",\"message\":\"origin not allowed\"}}");
             return;
         }
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"no Sec-WebSocket-Key\"}}");
+            return;
+        }
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -90,6 +95,9 @@ public final class RawWebSocketEndpoint implements HttpRoute {
             pipeline.addLast(new Utf8FrameValidator(false));
             pipeline.addLast(new WebSocketFrameAggregator(maxMessageBytes));
             pipeline.addLast(frames);
+            if (!channel.isActive()) {
+                return; // closed before its handlers were in place (a bad first frame): no session to open
+            }
             open.add(socket);
             channel.closeFuture().addListener(closed -> open.remove(socket));
             frames.start(pipeline.context(frames));

@@ -176,6 +176,9 @@ final class SioConnection implements EngineSocketListener {
             reply.put("pid", identity.pid());
         }
         send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK, reply));
+        if (!socket.isConnected()) {
+            return; // the connection closed while the reply went out: the socket left before it joined
+        }
         try {
             namespace.joined(socket);
         } catch (RuntimeException e) {
