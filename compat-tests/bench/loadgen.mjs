@@ -165,6 +165,7 @@ async function worker() {
       reply({ error: String(e && e.stack || e) });
     }
   });
+  process.on("disconnect", () => process.exit(0)); // the coordinator is gone
   process.send({ ready: true });
 }
 
@@ -172,7 +173,7 @@ async function worker() {
 async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
-    "clk-tck": 100, warmup: 1000, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "clk-tck": 100, warmup: 1000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
     "targeted-concurrency": 32, "broadcast-messages": 20, "broadcast-rate": 5, "latency-messages": 30,
     "latency-rate": 10, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });
@@ -190,11 +191,14 @@ async function coordinator() {
   const deliveryTimeout = Number(opt["delivery-timeout"]) * 1000;
 
   // ---- /proc readings
-  const serverCpu = (list = pids) => list.reduce((sum, pid) => {
+  const cpuTicks = (pid) => {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
-    return sum + (Number(f[11]) + Number(f[12])) / CLK; // utime (14) + stime (15), seconds
-  }, 0);
+    return [Number(f[11]), Number(f[12])]; // utime (14), stime (15), in clock ticks
+  };
+  // utime + stime of the processes, seconds; serverSys: stime alone (the kernel's share: syscalls, loopback TCP)
+  const serverCpu = (list = pids) => list.reduce((sum, pid) => sum + (cpuTicks(pid)[0] + cpuTicks(pid)[1]) / CLK, 0);
+  const serverSys = (list = pids) => list.reduce((sum, pid) => sum + cpuTicks(pid)[1] / CLK, 0);
   const rssKb = (list = pids) => list.reduce((sum, pid) => {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return sum + (m ? Number(m[1]) : NaN);
@@ -258,14 +262,14 @@ async function coordinator() {
   }
   // A measurement window: server CPU (the nodes), Redis CPU, generator CPU and wall time.
   async function window(fn) {
-    const g0 = await genCpu(), s0 = serverCpu(), r0 = redisPid ? serverCpu([redisPid]) : 0, t0 = now();
+    const g0 = await genCpu(), s0 = serverCpu(), k0 = serverSys(), r0 = redisPid ? serverCpu([redisPid]) : 0, t0 = now();
     const result = await fn();
-    const t1 = now(), s1 = serverCpu(), r1 = redisPid ? serverCpu([redisPid]) : 0, g1 = await genCpu();
+    const t1 = now(), s1 = serverCpu(), k1 = serverSys(), r1 = redisPid ? serverCpu([redisPid]) : 0, g1 = await genCpu();
     const wall = (t1 - t0) / 1000;
     return {
       result, wall, serverCpu: s1 - s0, redisCpu: r1 - r0, genCpu: g1.total - g0.total,
       genMaxProcUtil: Math.max(...g1.per.map((c, k) => (c - g0.per[k]) / wall)),
-      serverUtil: (s1 - s0) / wall,
+      serverUtil: (s1 - s0) / wall, serverSysShare: (k1 - k0) / Math.max(1e-9, s1 - s0),
     };
   }
 
@@ -279,7 +283,7 @@ async function coordinator() {
     for (const r of w.result) for (const [k, v] of Object.entries(r.reasons || {})) reasons[k] = (reasons[k] || 0) + v;
     log(`ramp ${group || "unique"}: ${ok}/${count} in ${w.wall.toFixed(2)} s (${(ok / w.wall).toFixed(0)}/s), failed ${failed} ${JSON.stringify(reasons)}`);
     return { ok, failed, reasons, wall: w.wall, rate: ok / w.wall, serverCpuPerConnUs: (w.serverCpu / ok) * 1e6,
-      genCpu: w.genCpu, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil };
+      genCpu: w.genCpu, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare };
   }
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -340,9 +344,28 @@ async function coordinator() {
       serverCpuPerDeliveryUs: (w.serverCpu / received) * 1e6,
       redisCpuPerDeliveryUs: redisPid ? (w.redisCpu / received) * 1e6 : undefined,
       genCpuPerDeliveryUs: (w.genCpu / received) * 1e6, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil,
-      latencyMs: percentiles(hist, 0.1),
+      serverSysShare: w.serverSysShare, deliveriesPerSec: received / w.wall, latencyMs: percentiles(hist, 0.1),
     };
   }
+
+  // If a server dies (or is killed by something else on the machine), stop at once rather than wait for timeouts.
+  const watchdog = setInterval(() => {
+    for (const pid of [...pids, ...(redisPid ? [redisPid] : [])]) {
+      let alive;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        alive = stat[stat.lastIndexOf(")") + 2] !== "Z";
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        log(`process ${pid} (a server or Redis) is gone: stopping`);
+        for (const w of workers) w.kill();
+        process.exit(3);
+      }
+    }
+  }, 500);
+  watchdog.unref();
 
   const out = { label: opt.label, kind: opt.kind, mode: opt.mode, connections: N, workers: W, loadavgStart: loadavg() };
   const t0 = now();
@@ -354,7 +377,7 @@ async function coordinator() {
         const idx = split(range(0, warm).map((i) => 1_000_000 + i));
         await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: 50 }));
         const acks = idx.map((list) => list.slice(0, 50));
-        await all("ack", (k) => ({ indexes: acks[k], ratePerClient: 20, seconds: 2 }));
+        await all("ack", (k) => ({ indexes: acks[k], ratePerClient: 20, seconds: Number(opt["warmup-ack-seconds"]) }));
         for (let i = 0; i < warm; i += 1) {
           await post([{ participantId: `p${1_000_000 + i}` }], "warm", i);
         }
@@ -392,7 +415,7 @@ async function coordinator() {
         out.targeted = { messages: N, received: w.result.received, wall: w.wall,
           serverCpuPerDeliveryUs: (w.serverCpu / w.result.received) * 1e6,
           genCpuPerDeliveryUs: (w.genCpu / w.result.received) * 1e6, genMaxProcUtil: w.genMaxProcUtil,
-          serverUtil: w.serverUtil, latencyMs: percentiles(w.result.hist, 0.1) };
+          serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, latencyMs: percentiles(w.result.hist, 0.1) };
         log(`targeted: ${w.result.received}/${N} in ${w.wall.toFixed(2)} s, ${out.targeted.serverCpuPerDeliveryUs.toFixed(1)} us/delivery`);
       }
 
@@ -409,7 +432,7 @@ async function coordinator() {
           errors: w.result.reduce((a, r) => a + r.errors, 0), lost: w.result.reduce((a, r) => a + r.lost, 0),
           achievedRate: rtts.length / w.wall, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: rtts[rtts.length - 1],
           serverCpuPerEventUs: (w.serverCpu / rtts.length) * 1e6, genCpuPerEventUs: (w.genCpu / rtts.length) * 1e6,
-          genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil };
+          genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare };
         log(`ack: ${rtts.length}/${sent} p50 ${q(0.5).toFixed(2)} ms p99 ${q(0.99).toFixed(2)} ms errors ${out.ack.errors}`);
       }
 

@@ -27,7 +27,7 @@ const fig = (who, mode, path) => median(results[who][mode].map((r) => get(r, pat
 
 // figure, mode, path, unit, better (lower|higher), target for ours, Node figure measured earlier, digits
 const rows = [
-  ["RSS per connection (10k ws)", "single", "memory.rssPerConnKb", "KB", "lower", "<=10", "13", 2],
+  ["RSS per connection (websocket)", "single", "memory.rssPerConnKb", "KB", "lower", "<=10", "13", 2],
   ["  heap after GC per connection", "single", "memory.heapPerConnKb", "KB", "lower", "", "", 2],
   ["  RSS per connection after a full GC", "single", "memory.rssPerConnAfterGcKb", "KB", "lower", "", "", 2],
   ["connection rate, ramp", "single", "ramp.rate", "/s", "higher", ">=2000", "1450", 0],
@@ -38,6 +38,7 @@ const rows = [
   ["server CPU per delivered message, one to all", "single", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=8", "24", 2],
   ["delivery latency p50, 10 msg/s to all", "single", "latency.latencyMs.p50", "ms", "lower", "<=50", "146", 1],
   ["  delivery latency p99", "single", "latency.latencyMs.p99", "ms", "lower", "", "", 1],
+  ["  deliveries/s achieved (latency scenario)", "single", "latency.deliveriesPerSec", "/s", "higher", "", "", 0],
   ["server CPU per delivered message, targeted", "single", "targeted.serverCpuPerDeliveryUs", "us", "lower", "<=40", "84", 1],
   ["server CPU per delivered message, 2 nodes + Redis", "cluster", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=10", "21", 2],
   ["  Redis CPU per delivered message", "cluster", "broadcast.redisCpuPerDeliveryUs", "us", "lower", "", "", 3],
@@ -61,10 +62,10 @@ for (const [name, mode, path, unit, better, target, earlier, d] of rows) {
 
 // Where the generator was the bottleneck: the busiest generator process's CPU share of the window.
 lines.push("");
-lines.push("Generator: busiest generator process CPU (1.00 = one core, saturated) and generator CPU per unit, medians:");
+lines.push("Per scenario (medians): the busiest generator process's CPU (1.00 = one core: the generator is the bottleneck), the server's CPU in cores, the kernel's share of the server's CPU (stime/(utime+stime)), the generator's CPU per delivery or event:");
 lines.push("");
-lines.push("| scenario | ours: gen max proc util | node: gen max proc util | ours: server util (cores) | node: server util (cores) | ours: gen CPU/unit us | node: gen CPU/unit us |");
-lines.push("|---|---:|---:|---:|---:|---:|---:|");
+lines.push("| scenario | ours: gen max proc util | node: gen max proc util | ours: server util (cores) | node: server util (cores) | ours: server kernel share | node: server kernel share | ours: gen CPU/unit us | node: gen CPU/unit us |");
+lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const [name, mode, key, unitKey] of [
   ["ramp", "single", "ramp", null],
   ["targeted", "single", "targeted", "genCpuPerDeliveryUs"],
@@ -76,7 +77,9 @@ for (const [name, mode, key, unitKey] of [
   const u = (who) => fig(who, mode, `${key}.genMaxProcUtil`);
   const s = (who) => fig(who, mode, `${key}.serverUtil`);
   const c = (who) => (unitKey ? fig(who, mode, `${key}.${unitKey}`) : NaN);
-  lines.push(`| ${name} | ${fmt(u("ours"), 2)} | ${fmt(u("node"), 2)} | ${fmt(s("ours"), 2)} | ${fmt(s("node"), 2)} | ${fmt(c("ours"), 1)} | ${fmt(c("node"), 1)} |`);
+  const k = (who) => fig(who, mode, `${key}.serverSysShare`);
+  lines.push(`| ${name} | ${fmt(u("ours"), 2)} | ${fmt(u("node"), 2)} | ${fmt(s("ours"), 2)} | ${fmt(s("node"), 2)} | ` +
+    `${fmt(k("ours"), 2)} | ${fmt(k("node"), 2)} | ${fmt(c("ours"), 1)} | ${fmt(c("node"), 1)} |`);
 }
 
 const all = [...Object.values(results.ours).flat(), ...Object.values(results.node).flat()];

@@ -2,8 +2,9 @@
 # The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
 #
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
-#                             [--quick] [-- extra loadgen.mjs options]
+#                             [--quick] [--only ours|node] [-- extra loadgen.mjs options]
 #
+# BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseG1GC -Xss256k), e.g. to add a JFR recording.
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
 # Everything runs on 127.0.0.1; it stops by itself and kills what it started. See README.md.
 set -euo pipefail
@@ -15,6 +16,7 @@ RUNS=3
 WORKERS=2
 CLUSTER=1
 OUT=""
+ONLY=""
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,9 +25,10 @@ while [ $# -gt 0 ]; do
     --workers) WORKERS="$2"; shift 2 ;;
     --no-cluster) CLUSTER=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
+    --only) ONLY="$2"; shift 2 ;;
+    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
     --) shift; EXTRA+=("$@"); break ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,7 +38,7 @@ if [ ! -f "$JAR_SRC" ]; then
   echo "run.sh: $JAR_SRC is missing: build first with 'mvn -q -DskipTests package' at $ROOT" >&2
   exit 2
 fi
-for tool in java jcmd node redis-server redis-cli curl getconf; do
+for tool in java jcmd node redis-server redis-cli curl getconf timeout; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
 done
 if [ ! -d "$HERE/node_modules/socket.io" ] || [ ! -d "$HERE/node_modules/@socket.io/redis-adapter" ]; then
@@ -108,7 +111,7 @@ start_server() {
 
 loadgen() { # label kind mode nodes outfile [extra...]
   local label="$1" kind="$2" mode="$3" nodes="$4" outfile="$5"; shift 5
-  node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
+  timeout 900 node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
     --engine-key "$ENGINE_KEY" --connections "$CONNECTIONS" --workers "$WORKERS" --clk-tck "$CLK_TCK" \
     "$@" ${EXTRA[@]+"${EXTRA[@]}"} >"$outfile" 2>>"$WORK/loadgen.log"
 }
@@ -130,6 +133,7 @@ echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers,
 for run in $(seq "$RUNS"); do
   # alternate who goes first so that a drift of the machine's load does not favour one side
   if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
+  [ -z "$ONLY" ] || ORDER="$ONLY"
   for who in $ORDER; do
     echo "bench: run $run/$RUNS, $who, one node (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     port="$(free_port)"
@@ -141,7 +145,10 @@ for run in $(seq "$RUNS"); do
   if [ "$CLUSTER" = 1 ]; then
     for who in $ORDER; do
       echo "bench: run $run/$RUNS, $who, two nodes over Redis (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      if ! redis-cli -p "$REDIS_PORT" flushall >/dev/null 2>&1; then
+        echo "bench: redis-server (pid $REDIS_PID) is gone: skipping the two-node scenario" >&2
+        break
+      fi
       pa="$(free_port)"
       start_server "$who" "$pa" "$WORK/$who-a-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-a
       pida="$SERVER_PID"

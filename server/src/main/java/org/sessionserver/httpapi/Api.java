@@ -72,6 +72,8 @@ final class Api {
             return node;
         } catch (JacksonException e) {
             throw new Refusal(ErrorCode.BAD_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            throw new Refusal(ErrorCode.BAD_REQUEST, "the body has a number out of range");
         } catch (IOException e) {
             throw new Refusal(ErrorCode.BAD_REQUEST, "the body cannot be read");
         }

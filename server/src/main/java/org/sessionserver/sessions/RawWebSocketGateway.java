@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
@@ -46,11 +47,13 @@ public final class RawWebSocketGateway implements RawSocketListener {
             authenticate(socket, token, headerProxy(socket), null);
             return;
         }
-        socket.channel().eventLoop().schedule(() -> {
+        ScheduledFuture<?> helloDeadline = socket.channel().eventLoop().schedule(() -> {
             if (!(socket.attachment() instanceof RawConnection)) {
                 socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             }
         }, HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        // Cancelled with the connection: the timer would otherwise keep a closed channel reachable for 10 s.
+        socket.channel().closeFuture().addListener(closed -> helloDeadline.cancel(false));
     }
 
     @Override
@@ -58,7 +61,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
         JsonNode frame;
         try {
             frame = SioCodec.JSON.readTree(text);
-        } catch (JacksonException e) {
+        } catch (JacksonException | NumberFormatException e) {
             error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
             return;
         }

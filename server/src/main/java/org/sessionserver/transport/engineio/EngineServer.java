@@ -1,6 +1,7 @@
 package org.sessionserver.transport.engineio;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -167,7 +168,17 @@ public final class EngineServer {
             return;
         }
         EngineSocket session = existing != null ? existing : register(channel, request, uri, EngineTransport.WEBSOCKET);
-        handshaker.handshake(channel, request).addListener(done -> {
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(channel, request);
+        } catch (RuntimeException notAWebSocket) { // Netty's handshaker throws on headers it cannot work with
+            if (existing == null) {
+                remove(session);
+            }
+            reject(exchange, EngineIoError.BAD_REQUEST);
+            return;
+        }
+        handshake.addListener(done -> {
             if (!done.isSuccess()) {
                 if (existing == null) {
                     remove(session);

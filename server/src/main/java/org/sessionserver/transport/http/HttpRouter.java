@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
 import org.sessionserver.transport.engineio.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each HTTP request of a connection to its endpoint: the Engine.IO path, or one of the plain routes by exact
@@ -17,6 +19,8 @@ import org.sessionserver.transport.engineio.EngineServer;
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
     private final EngineServer engine;
     private final Map<String, HttpRoute> routes;
     private final CorsPolicy cors;
@@ -35,6 +39,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         try {
             route(ctx, request);
+        } catch (RuntimeException e) {
+            log.error("request {} {} failed", request.method(), request.uri(), e);
+            new HttpExchange(ctx.channel(), false, null, cors).sendJson(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}");
         } finally {
             request.release();
         }

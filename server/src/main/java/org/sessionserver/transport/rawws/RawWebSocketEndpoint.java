@@ -1,6 +1,7 @@
 package org.sessionserver.transport.rawws;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -85,7 +86,15 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                 new DefaultHttpHeaders().add(request.headers()), channel.remoteAddress());
         RawSocket socket = new RawSocket(channel, handshake);
         RawWebSocketHandler frames = new RawWebSocketHandler(socket, listener, pingIntervalMs, pingTimeoutMs);
-        handshaker.handshake(channel, request).addListener(done -> {
+        ChannelFuture upgraded;
+        try {
+            upgraded = handshaker.handshake(channel, request);
+        } catch (RuntimeException notAWebSocket) { // Netty's handshaker throws on headers it cannot work with
+            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"not a WebSocket handshake\"}}");
+            return;
+        }
+        upgraded.addListener(done -> {
             if (!done.isSuccess()) {
                 channel.close();
                 return;

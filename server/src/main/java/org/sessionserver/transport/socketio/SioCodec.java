@@ -23,8 +23,13 @@ import java.util.Set;
  * {@code char & 0xF} ({@code 4abc} counts as {@code 41}) and frame binary attachments the Engine.IO v3 way.
  */
 public final class SioCodec {
+    /**
+     * Floats are read as decimals: a number beyond a double's range stays a number (not "Infinity"). A number beyond
+     * even a decimal's range throws NumberFormatException, which the readers treat like bad JSON.
+     */
     public static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     /** Event names a client may not use (socket.io-parser's RESERVED_EVENTS). */
@@ -149,7 +154,7 @@ public final class SioCodec {
         if (i < text.length()) {
             try {
                 data = JSON.readTree(text.substring(i));
-            } catch (JacksonException e) {
+            } catch (JacksonException | NumberFormatException e) {
                 throw new SioProtocolException("invalid payload");
             }
         }

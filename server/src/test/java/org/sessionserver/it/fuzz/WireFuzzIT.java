@@ -54,9 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@code -Dfuzz.seed=random}, one case replayed with {@code -Dfuzz.replay=<seed printed by a failure>}.
  */
 class WireFuzzIT {
-    static final long DEFAULT_SECONDS = 15;
+    static final long DEFAULT_SECONDS = 12;
     private static final long SECONDS = Mutations.setting("seconds", DEFAULT_SECONDS);
     private static final int WORKERS = (int) Mutations.setting("workers", 6);
+    /** The workers stop early once this many problems are found (raise it for a long run over known bugs). */
+    private static final long MAX_PROBLEMS = Mutations.setting("maxProblems", 500);
     private static final String ENGINE_KEY = "fuzz-engine-key-0123456789";
     private static final Duration ANSWER = Duration.ofSeconds(5);
     private static final String RS = "\u001e";
@@ -112,6 +114,24 @@ class WireFuzzIT {
             if (replay != null) {
                 runCase(Long.parseLong(replay.trim()));
                 cases.incrementAndGet();
+            } else if (Boolean.getBoolean("fuzz.sessionLeaks")) {
+                // one case at a time, each followed by a look at the sessions: names the case that leaves one behind
+                Random seeds = new Random(base);
+                long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
+                int baseline = 3;
+                while (System.nanoTime() < deadline && failures.size() < 20) {
+                    long seed = seeds.nextLong();
+                    runCase(seed);
+                    cases.incrementAndGet();
+                    int expected = baseline;
+                    try {
+                        Await.until(() -> health().get("connections").asInt() <= expected, Duration.ofSeconds(2),
+                                () -> "");
+                    } catch (AssertionError e) {
+                        problem(seed, "left a session behind: " + leftOver() + " after " + LAST_CASE.get());
+                        baseline = health().get("connections").asInt();
+                    }
+                }
             } else {
                 long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
                 ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
@@ -119,7 +139,7 @@ class WireFuzzIT {
                 for (int w = 0; w < WORKERS; w++) {
                     Random seeds = new Random(base * 31 + w);
                     workers.add(pool.submit(() -> {
-                        while (System.nanoTime() < deadline && failures.size() < 500) {
+                        while (System.nanoTime() < deadline && failures.size() < MAX_PROBLEMS) {
                             runCase(seeds.nextLong());
                             cases.incrementAndGet();
                         }
@@ -146,17 +166,105 @@ class WireFuzzIT {
                 Await.until(() -> health().get("connections").asInt() == 3, Duration.ofSeconds(15),
                         () -> "only the 3 canaries connected after the fuzz: " + health());
             } catch (AssertionError e) {
-                failures.add(e.getMessage());
+                failures.add(e.getMessage() + "; left over by transport: " + leftOver());
             }
             canaries.run();
         }
         List<String> problems = new ArrayList<>(failures);
         problems.addAll(logs.problems());
-        java.nio.file.Files.write(java.nio.file.Path.of("target", "wire-fuzz-problems.txt"), problems);
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "wire-fuzz-problems-" + ProcessHandle.current().pid() + ".txt"), problems);
         if (!problems.isEmpty()) {
             fail(problems.size() + " problem(s), first ones:\n  " + String.join("\n  ",
                     problems.subList(0, Math.min(25, problems.size()))));
         }
+    }
+
+    /**
+     * Found by the fuzz: a WebSocket frame-level violation (here an unmasked frame) right behind a Socket.IO CONNECT
+     * on an Engine.IO WebSocket closes the TCP connection, but the Socket.IO session opened by that CONNECT stays
+     * registered for ever (it counts in /health, /connections and against MAX_CONNECTIONS_PER_PARTICIPANT).
+     */
+    @Test
+    void frameViolationRightAfterConnectLeavesNoSession() throws Exception {
+        int before = health().get("connections").asInt();
+        for (int i = 0; i < 20; i++) {
+            try (WsConn ws = WsConn.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
+                assertTrue(ws.read(ANSWER).text().startsWith("0{"));
+                ws.sendText("40{\"token\":\"violator\"}");
+                ws.write(WsConn.firstByte(true, 0, WsConn.TEXT), "3".getBytes(StandardCharsets.UTF_8), false);
+                List<WsConn.Frame> frames = ws.drain(ANSWER);
+                assertTrue(!frames.isEmpty() && frames.get(frames.size() - 1).isEnd(), "closed: " + frames);
+            }
+        }
+        Await.until(() -> health().get("connections").asInt() == before, Duration.ofSeconds(5),
+                () -> "sessions of WebSockets closed for a protocol violation are still there: " + leftOver());
+    }
+
+    /**
+     * Found by the fuzz: a malformed percent-escape in the path or query ({@code %zz}, a lone {@code %}) makes
+     * Netty's QueryStringDecoder throw; the router lets the exception out and the connection is closed without an
+     * answer. Each of these must get a 4xx JSON answer instead.
+     */
+    @Test
+    void badPercentEscapesGetA400() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String target : List.of("/%zz", "/%", "/socket.io/?EIO=%zz&transport=polling",
+                "/socket.io/?EIO=4&transport=polling&sid=%", "/participants/%zz/request", "/ws?token=%")) {
+            String method = target.startsWith("/participants") ? "POST" : "GET";
+            String request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ENGINE_KEY
+                    + "\r\nContent-Length: 15\r\n\r\n{\"event\":\"ask\"}";
+            RawHttp.Response response = RawHttp.exchange(server.port(), request.getBytes(StandardCharsets.UTF_8), false,
+                    ANSWER);
+            if (!response.isResponse() || response.status() < 400 || response.status() >= 500) {
+                problems.add(method + " " + target + ": " + response);
+            }
+        }
+        assertTrue(problems.isEmpty(), "not answered with a 4xx: " + problems);
+    }
+
+    /**
+     * Found by the fuzz: {@code Upgrade: websocket} without a {@code Sec-WebSocket-Key}, or with one but without a
+     * {@code Sec-WebSocket-Version} (Netty's hixie-76 handshaker) or without {@code Connection: Upgrade},
+     * makes the handshaker throw synchronously from {@code handshake()}; the exception reaches the router, which
+     * closes the connection without an answer. On {@code /socket.io/} the Engine.IO session was registered before the
+     * handshake and is never removed: each such request leaks one session in EngineServer's map, for good.
+     */
+    @Test
+    void webSocketUpgradeWithoutKeyGetsA400AndLeavesNoEngineSession() throws Exception {
+        int engineSessions = engineSessions();
+        List<String> problems = new ArrayList<>();
+        for (String target : List.of("/ws", "/ws?token=alice", "/socket.io/?EIO=4&transport=websocket")) {
+            for (String extra : List.of("Connection: Upgrade\r\n", "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n",
+                    "Connection: Upgrade\r\nSec-WebSocket-Version: 8\r\n",
+                    // a key, but no version (Netty then picks its hixie-76 handshaker), or no Connection: Upgrade
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\n",
+                    "Sec-WebSocket-Key: " + KEY + "\r\n",
+                    "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n",
+                    "Connection: keep-alive\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n")) {
+                String request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        + extra + "\r\n";
+                RawHttp.Response response = RawHttp.exchange(server.port(), request.getBytes(StandardCharsets.UTF_8),
+                        false, ANSWER);
+                if (!response.isResponse() || response.status() < 400 || response.status() >= 500) {
+                    problems.add(target + " " + extra.trim() + ": " + response);
+                }
+            }
+        }
+        int leaked = engineSessions() - engineSessions;
+        assertTrue(problems.isEmpty() && leaked == 0, "not answered with a 4xx: " + problems
+                + "; Engine.IO sessions left in EngineServer: " + leaked);
+    }
+
+    private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    /** How many Engine.IO sessions the server's EngineServer holds (by reflection: a test-only look inside). */
+    private static int engineSessions() throws ReflectiveOperationException {
+        java.lang.reflect.Field serverField = TestServer.class.getDeclaredField("server");
+        serverField.setAccessible(true);
+        Object sessionServer = serverField.get(server);
+        java.lang.reflect.Field engineField = sessionServer.getClass().getDeclaredField("engineIo");
+        engineField.setAccessible(true);
+        return ((org.sessionserver.transport.engineio.EngineServer) engineField.get(sessionServer)).sessions().size();
     }
 
     private static long seed() {
@@ -171,6 +279,18 @@ class WireFuzzIT {
         HttpResponse<String> response = server.get("/health", null);
         assertEquals(200, response.statusCode(), response.body());
         return TestServer.json(response);
+    }
+
+    /** The sessions other than the canaries', counted by transport. */
+    private static Map<String, Long> leftOver() {
+        JsonNode list = TestServer.json(server.get("/connections", ENGINE_KEY)).path("connections");
+        Map<String, Long> counts = new TreeMap<>();
+        for (JsonNode session : list) {
+            if (!session.path("participantId").asText().startsWith("canary-")) {
+                counts.merge(session.path("participantId").asText() + "/" + session.path("transport").asText(), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     private static void checkPolling(SioClient client, int round) {
@@ -218,6 +338,9 @@ class WireFuzzIT {
             failures.add("seed " + seed + ": unexpected " + e);
         }
     }
+
+    /** What the last case of this thread sent, for the session-leak report. */
+    private static final ThreadLocal<String> LAST_CASE = new ThreadLocal<>();
 
     private static void count(String outcome) {
         outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
@@ -302,10 +425,17 @@ class WireFuzzIT {
         byte[] body = random.nextInt(4) == 0 ? new byte[0] : body(random);
         boolean oversize = body.length > 1_000_000;
         byte[] request = concat((head + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8), body);
-        if (random.nextInt(10) == 0) {
-            request = Mutations.mutateBytes(random, request); // may break the framing: then a 400 or the next request
+        boolean flipped = random.nextInt(10) == 0;
+        if (flipped) {
+            // Bit flips may break the framing (a Content-Length that now promises more): half-close, so that the
+            // server sees the end; then an answer or a close, never a hang.
+            request = Mutations.mutateBytes(random, request);
         }
-        RawHttp.Response response = RawHttp.exchange(server.port(), request, false, ANSWER);
+        RawHttp.Response response = RawHttp.exchange(server.port(), request, flipped, ANSWER);
+        if (flipped && response.status() == RawHttp.CLOSED) {
+            count("http:flipped, closed");
+            return;
+        }
         String what = Mutations.show(head.length() > 200 ? head.substring(0, 200) : head) + " + " + body.length + "B";
         checkHttp(seed, what, response, oversize, head);
     }
@@ -417,6 +547,7 @@ class WireFuzzIT {
         RawHttp.Response post = http("POST", pollBase(sid), payload);
         count("eio-polling:" + post.status());
         String what = "POST " + Mutations.show(payload);
+        LAST_CASE.set("polling " + what);
         if (post.status() == 400) {
             RawHttp.Response after = http("GET", pollBase(sid), "");
             if (after.status() != 400) {
@@ -467,12 +598,14 @@ class WireFuzzIT {
                 problem(seed, "websocket open packet: " + open);
                 return;
             }
-            if (random.nextBoolean()) {
+            boolean connected = random.nextBoolean();
+            if (connected) {
                 ws.sendText("40{\"token\":\"fuzzer\"}");
             }
             int kind = random.nextInt(10);
-            String what;
-            boolean mustClose;
+            String what = "?";
+            boolean mustClose = false;
+            try {
             if (kind < 5) {
                 int frames = 1 + random.nextInt(4);
                 StringBuilder sent = new StringBuilder();
@@ -497,6 +630,11 @@ class WireFuzzIT {
                 what = frameViolation(random, ws);
                 mustClose = true;
             }
+            } catch (java.net.SocketException e) {
+                count("eio-ws:closed while writing");
+                return; // the server closed it after an earlier bad frame of this case
+            }
+            LAST_CASE.set("engine.io websocket" + (connected ? " connected, then " : ", then ") + what);
             List<WsConn.Frame> frames = ws.drain(mustClose ? ANSWER : Duration.ofMillis(50));
             boolean closed = !frames.isEmpty() && frames.get(frames.size() - 1).isEnd();
             count("eio-ws:" + (closed ? "closed" : "open"));

@@ -83,6 +83,20 @@ class SioCodecFuzzTest {
         });
     }
 
+    /**
+     * Found by the long fuzz run: a number beyond the double range ({@code 1e999}) is parsed as a double, Infinity, and
+     * written back as the string {@code "Infinity"}: what the client sent changes type on its way to the engine
+     * (socket.io, in JavaScript, would make it {@code null}). It must come back as the number it was.
+     */
+    @Test
+    void numbersBeyondTheDoubleRangeStayNumbers() throws SioProtocolException {
+        for (String text : List.of("2[\"message\",1e999]", "2[\"message\",{\"n\":-11e999999}]", "3[1E400]")) {
+            SioCodec.Header header = SioCodec.decode(text);
+            String encoded = (String) SioCodec.encode(header.packet()).get(0);
+            assertEquals(header.packet(), SioCodec.decode(encoded).packet(), text + " came back as " + encoded);
+        }
+    }
+
     /** Encoding a decoded packet and decoding that again gives the same packet. */
     private static void assertRoundTrip(SioCodec.Header header) throws SioProtocolException {
         List<Object> encoded = SioCodec.encode(header.packet());
