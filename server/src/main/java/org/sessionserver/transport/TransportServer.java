@@ -3,6 +3,7 @@ package org.sessionserver.transport;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
@@ -14,14 +15,18 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import org.sessionserver.transport.http.HttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket: netty-socketio's {@link SocketIOServer} bootstrap (event loops, native epoll, socket
  * options) with our own channel pipeline, HTTP codec then {@link HttpRouter}, in place of netty-socketio's handlers.
  */
 public final class TransportServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransportServer.class);
     /** Request line and headers may be long (tokens in query strings); bodies are bounded by the payload limit. */
     private static final int MAX_INITIAL_LINE = 16 * 1024;
     private static final int MAX_HEADER_SIZE = 16 * 1024;
@@ -61,6 +66,7 @@ public final class TransportServer implements AutoCloseable {
         config.getSocketConfig().setWriteBufferWaterMarkLow(MAX_UNSENT_BYTES / 2);
         config.getSocketConfig().setWriteBufferWaterMarkHigh(MAX_UNSENT_BYTES);
         SocketIOServer bootstrap = new SocketIOServer(config);
+        releaseDefaultPipeline(bootstrap);
         Pipeline pipeline = new Pipeline(router, maxBody);
         bootstrap.setPipelineFactory(pipeline);
         Future<Void> bound = bootstrap.startAsync().syncUninterruptibly();
@@ -69,6 +75,23 @@ public final class TransportServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * netty-socketio 2.0.14: {@code new SocketIOServer(config)} builds a default {@code SocketIOChannelInitializer}
+     * whose {@code HashedWheelTimer} nothing releases once {@code setPipelineFactory} replaces it, so Netty reports a
+     * LEAK when it is collected. There is no accessor: released here by reflection, and a failure only logged.
+     */
+    private static void releaseDefaultPipeline(SocketIOServer server) {
+        try {
+            Field pipelineField = SocketIOServer.class.getDeclaredField("pipelineFactory");
+            pipelineField.setAccessible(true);
+            Field schedulerField = SocketIOChannelInitializer.class.getDeclaredField("scheduler");
+            schedulerField.setAccessible(true);
+            ((CancelableScheduler) schedulerField.get(pipelineField.get(server))).shutdown();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("could not release netty-socketio's default pipeline timer: {}", e.toString());
+        }
     }
 
     /** Closes every connection, then stops the event loops. */
