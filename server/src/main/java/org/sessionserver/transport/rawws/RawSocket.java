@@ -3,7 +3,6 @@ package org.sessionserver.transport.rawws;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -78,13 +77,14 @@ public final class RawSocket {
     }
 
     /**
-     * Starts the closing handshake with this status; the connection is dropped once the close frame is out, or after
-     * {@link #CLOSE_GRACE_MS} at the latest (a client that reads nothing never lets the frame out).
+     * Starts the closing handshake with this status. The connection is dropped when the client answers with its close
+     * frame (RFC 6455 7.1.1), or after {@link #CLOSE_GRACE_MS} at the latest: closing at once, with the client's data
+     * still unread, would reset the connection before the client could read why.
      */
     public void close(WebSocketCloseStatus status) {
         if (closing.compareAndSet(false, true) && channel.isActive()) {
             closeStatus = status;
-            channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(new CloseWebSocketFrame(status), channel.voidPromise());
             channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
         }
     }

@@ -51,6 +51,9 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (!socket.isOpen() && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
+            return; // we are closing: only the client's close frame matters now
+        }
         if (frame instanceof TextWebSocketFrame text) {
             listener.onText(socket, text.text());
         } else if (frame instanceof BinaryWebSocketFrame binary) {
