@@ -230,7 +230,7 @@ public final class EngineSocket {
         pollBufferBytes = 0;
         answerPoll(payload);
         if (state == State.CLOSING) {
-            finish();
+            terminate("closed after the last poll", false); // listeners were told when the close began
         }
     }
 
@@ -377,11 +377,6 @@ public final class EngineSocket {
         if (!notified) {
             notifyClosed(reason);
         }
-    }
-
-    private void finish() {
-        state = State.CLOSING;
-        terminate("server shutting down", false);
     }
 
     private void notifyClosed(String reason) {
