@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -35,7 +30,6 @@ import org.sessionserver.it.support.Await;
 import org.sessionserver.it.support.Events;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bad input on the wire against one in-process server: Engine.IO over WebSocket and long-polling, Socket.IO packets,
@@ -60,7 +54,7 @@ class WireFuzzIT {
     /** The workers stop early once this many problems are found (raise it for a long run over known bugs). */
     private static final long MAX_PROBLEMS = Mutations.setting("maxProblems", 500);
     private static final String ENGINE_KEY = "fuzz-engine-key-0123456789";
-    private static final Duration ANSWER = Duration.ofSeconds(5);
+    private static final Duration ANSWER = Canary.ANSWER;
     private static final String RS = "\u001e";
     /** The /ws frame limit with the default MAX_MESSAGE_SIZE: max(1_000_000, 2 * 65536 + 1024). */
     private static final int WS_LIMIT = 1_000_000;
@@ -91,8 +85,8 @@ class WireFuzzIT {
     @Test
     void badInputNeitherCrashesNorDisturbsOthers() throws Exception {
         String replay = System.getProperty("fuzz.replay");
-        try (SioWsCanary sioWs = new SioWsCanary(server.port());
-             RawCanary raw = new RawCanary(server.port());
+        try (Canary.SocketIo sioWs = new Canary.SocketIo(server.port());
+             Canary.Raw raw = new Canary.Raw(server.port());
              SioClient polling = SioClient.to(server).token("canary-poll").polling().connect()) {
             Runnable canaries = new Runnable() {
                 private int round;
@@ -780,155 +774,6 @@ class WireFuzzIT {
             return true;
         } catch (java.nio.charset.CharacterCodingException e) {
             return false;
-        }
-    }
-
-    // ---- canaries
-
-    /** Socket.IO over a hand WebSocket, participant {@code canary-ws}: pings answered in the background. */
-    static final class SioWsCanary implements AutoCloseable {
-        private final WsConn ws;
-
-        SioWsCanary(int port) throws IOException {
-            ws = WsConn.open(port, "/socket.io/?EIO=4&transport=websocket");
-            WsConn.Frame open = ws.read(ANSWER);
-            assertTrue(open != null && open.text().startsWith("0{"), "open packet: " + open);
-            ws.startReader(true);
-            ws.sendText("40{\"token\":\"canary-ws\"}");
-            awaitText(t -> t.startsWith("40{\"sid\""), "CONNECT reply");
-            awaitText(t -> t.startsWith("42[\"session\""), "session event");
-        }
-
-        void check(int round) {
-            String id = "canary-ws-" + round;
-            try {
-                ws.sendText("42" + round + "[\"message\"," + Events.validJson(id, "canary-ws") + "]");
-            } catch (IOException e) {
-                throw new AssertionError("Socket.IO websocket canary: " + e, e);
-            }
-            boolean acked = false;
-            boolean echoed = false;
-            long deadline = System.nanoTime() + ANSWER.toNanos();
-            while (!(acked && echoed)) {
-                String text = next(deadline, "ack and echo of " + id);
-                acked |= text.startsWith("43" + round + "[{\"ok\":true");
-                echoed |= text.startsWith("42[\"message\"") && text.contains("\"id\":\"" + id + "\"");
-            }
-        }
-
-        private void awaitText(java.util.function.Predicate<String> match, String what) {
-            long deadline = System.nanoTime() + ANSWER.toNanos();
-            while (!match.test(next(deadline, what))) {
-                // skip
-            }
-        }
-
-        private String next(long deadline, String what) {
-            try {
-                WsConn.Frame frame = ws.read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                if (frame == null || frame.isEnd() || frame.opcode() == WsConn.CLOSE) {
-                    fail("Socket.IO websocket canary: " + what + ": " + (frame == null ? "nothing in time" : frame));
-                }
-                return frame.text();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            ws.close();
-        }
-    }
-
-    /** A raw /ws client, participant {@code canary-raw}: WebSocket pings answered in the background. */
-    static final class RawCanary implements AutoCloseable {
-        private final WsConn ws;
-
-        RawCanary(int port) throws IOException {
-            ws = WsConn.open(port, "/ws?token=canary-raw");
-            ws.startReader(false);
-            String ack = next(System.nanoTime() + ANSWER.toNanos(), "hello_ack");
-            assertTrue(ack.contains("\"hello_ack\""), ack);
-        }
-
-        void check(int round) {
-            String id = "canary-raw-" + round;
-            try {
-                ws.sendText("{\"type\":\"message\",\"request_id\":\"c" + round + "\",\"payload\":"
-                        + Events.validJson(id, "canary-raw") + "}");
-            } catch (IOException e) {
-                throw new AssertionError("raw canary: " + e, e);
-            }
-            boolean acked = false;
-            boolean echoed = false;
-            long deadline = System.nanoTime() + ANSWER.toNanos();
-            while (!(acked && echoed)) {
-                JsonNode frame = TestServer.json(next(deadline, "ack and echo of " + id));
-                acked |= frame.path("type").asText().equals("ack") && frame.path("request_id").asText().equals("c" + round)
-                        && frame.path("payload").path("ok").asBoolean(false);
-                echoed |= frame.path("type").asText().equals("message")
-                        && frame.path("payload").path("event").path("id").asText().equals(id);
-            }
-        }
-
-        private String next(long deadline, String what) {
-            try {
-                WsConn.Frame frame = ws.read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                if (frame == null || frame.isEnd() || frame.opcode() == WsConn.CLOSE) {
-                    fail("raw canary: " + what + ": " + (frame == null ? "nothing in time" : frame));
-                }
-                return frame.text();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            ws.close();
-        }
-    }
-
-    // ---- logs
-
-    /** Everything at WARN or above from the server and Netty, while the test runs. */
-    static final class LogCapture extends AppenderBase<ILoggingEvent> {
-        private final ConcurrentLinkedQueue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
-
-        void attach() {
-            LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-            setContext(context);
-            start();
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(this);
-        }
-
-        void detach() {
-            LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-            context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this);
-            stop();
-        }
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-                events.add(event);
-            }
-        }
-
-        /** ERRORs, and exceptions that reached the end of a pipeline (a handler that did not handle its failure). */
-        List<String> problems() {
-            List<String> problems = new ArrayList<>();
-            for (ILoggingEvent event : events) {
-                String message = event.getFormattedMessage();
-                boolean tail = message != null && message.contains("reached at the tail of the pipeline");
-                if (event.getLevel() == Level.ERROR || tail) {
-                    problems.add("log " + event.getLevel() + " " + event.getLoggerName() + ": " + message
-                            + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getClassName()
-                            + ": " + event.getThrowableProxy().getMessage()));
-                }
-            }
-            return problems;
         }
     }
 
