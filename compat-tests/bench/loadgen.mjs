@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 const isWorker = process.argv.includes("--worker");
 const now = () => performance.timeOrigin + performance.now(); // epoch ms with sub-ms resolution, same in every process
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => process.stderr.write(`[loadgen${isWorker ? " w" + process.pid : ""}] ${a.join(" ")}\n`);
+const log = (...a) => process.stderr.write(`${new Date().toISOString()} [loadgen${isWorker ? " w" + process.pid : ""}] ${a.join(" ")}\n`);
 
 if (isWorker) await worker();
 else await coordinator();
@@ -173,7 +173,7 @@ async function worker() {
 async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
-    "clk-tck": 100, warmup: 1000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
     "targeted-concurrency": 32, "broadcast-messages": 20, "broadcast-rate": 5, "latency-messages": 30,
     "latency-rate": 10, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });
@@ -210,8 +210,9 @@ async function coordinator() {
       if (opt.kind === "java") {
         execFileSync("jcmd", [String(list[k]), "GC.run"], { stdio: "ignore" });
         const info = execFileSync("jcmd", [String(list[k]), "GC.heap_info"], { encoding: "utf8" });
-        const m = /total \d+K, used (\d+)K/.exec(info);
-        sum += m ? Number(m[1]) : NaN;
+        // G1: one "garbage-first heap total ..K, used ..K" line; Serial/Parallel: one line per generation
+        const used = [...info.matchAll(/total \d+K, used (\d+)K/g)].map((m) => Number(m[1]));
+        sum += used.length ? used.reduce((a, b) => a + b, 0) : NaN;
       } else {
         const r = await httpJson("GET", `${urls[k]}/bench/heap`);
         sum += r.heapUsed / 1024;
@@ -273,7 +274,19 @@ async function coordinator() {
     };
   }
 
+  // Waits (at most 20 s) until the servers are idle (under 5 % of a core over 500 ms): the JIT compilers of both
+  // runtimes work in the background after a phase, and their CPU would otherwise land in the next window.
+  async function settle() {
+    const until = now() + 20_000;
+    for (;;) {
+      const c0 = serverCpu(), t0 = now();
+      await sleep(500);
+      if ((serverCpu() - c0) / ((now() - t0) / 1000) < 0.05 || now() > until) return log("settled: next window starts");
+    }
+  }
+
   async function ramp(count, group) {
+    await settle();
     const indexes = split(range(0, count));
     const conc = Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W));
     const w = await window(() => all("connect", (k) => ({ indexes: indexes[k], urls, group, concurrency: conc })));
@@ -328,6 +341,7 @@ async function coordinator() {
 
   // Paced messages to `to`, then wait for `perMessage` deliveries of each.
   async function deliveries(phase, to, count, rate, perMessage) {
+    await settle();
     const w = await window(async () => {
       const t0 = now();
       for (let seq = 0; seq < count; seq++) {
@@ -378,10 +392,17 @@ async function coordinator() {
         await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: 50 }));
         const acks = idx.map((list) => list.slice(0, 50));
         await all("ack", (k) => ({ indexes: acks[k], ratePerClient: 20, seconds: Number(opt["warmup-ack-seconds"]) }));
-        for (let i = 0; i < warm; i += 1) {
-          await post([{ participantId: `p${1_000_000 + i}` }], "warm", i);
-        }
-        await expectAll("warm", warm);
+        // targeted messages as the targeted scenario sends them (same concurrency), until the JITs have settled
+        const warmMessages = Number(opt["warmup-messages"]);
+        let next = 0;
+        const lane = async () => {
+          while (next < warmMessages) {
+            const i = next++;
+            await post([{ participantId: `p${1_000_000 + (i % warm)}` }], "warm", i);
+          }
+        };
+        await Promise.all(Array.from({ length: Number(opt["targeted-concurrency"]) }, lane));
+        await expectAll("warm", warmMessages);
         await all("disconnect");
         await sleep(2000);
       }
@@ -398,20 +419,24 @@ async function coordinator() {
         heapPerConnKb: (heap1 - heap0) / out.ramp.ok };
       log(`memory: RSS ${(out.memory.rssPerConnKb).toFixed(2)} KB/conn, heap ${(out.memory.heapPerConnKb).toFixed(2)} KB/conn`);
 
-      // targeted: one message per participant, each to a single participant (one delivery each)
+      // targeted: one message per participant, each to a single participant (one delivery each); a first round,
+      // not measured, warms both runtimes up at full scale (10,000 sessions, not the warmup's 1,000)
       {
         const conc = Number(opt["targeted-concurrency"]);
-        const w = await window(async () => {
+        const round = async (phase) => {
           let next = 0;
           const lane = async () => {
             while (next < N) {
               const i = next++;
-              await post([{ participantId: `p${i}` }], "targeted", i);
+              await post([{ participantId: `p${i}` }], phase, i);
             }
           };
           await Promise.all(Array.from({ length: conc }, lane));
-          return expectAll("targeted", N);
-        });
+          return expectAll(phase, N);
+        };
+        await round("targeted-warm");
+        await settle();
+        const w = await window(() => round("targeted"));
         out.targeted = { messages: N, received: w.result.received, wall: w.wall,
           serverCpuPerDeliveryUs: (w.serverCpu / w.result.received) * 1e6,
           genCpuPerDeliveryUs: (w.genCpu / w.result.received) * 1e6, genMaxProcUtil: w.genMaxProcUtil,
@@ -424,6 +449,7 @@ async function coordinator() {
         const clients = Math.min(Number(opt["ack-clients"]), N);
         const perClient = Number(opt["ack-rate"]) / clients;
         const idx = split(range(0, clients));
+        await settle();
         const w = await window(() => all("ack", (k) => ({ indexes: idx[k], ratePerClient: perClient, seconds: Number(opt["ack-seconds"]) })));
         const rtts = w.result.flatMap((r) => r.rtts).sort((a, b) => a - b);
         const q = (p) => rtts.length ? rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] : NaN;

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --no-cluster) CLUSTER=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
+    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
     --) shift; EXTRA+=("$@"); break ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -54,7 +54,7 @@ if [ "$HARD" != "unlimited" ] && [ "$HARD" -lt $((CONNECTIONS + 2000)) ]; then
 fi
 ulimit -n "$HARD"
 
-JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseG1GC -Xss256k}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xmn32m -Xss256k}"
 ENGINE_KEY="bench-engine-key-$$-0123456789"
 CLK_TCK="$(getconf CLK_TCK)"
 WORK="$(mktemp -d /tmp/session-bench.XXXXXX)"

@@ -16,8 +16,11 @@ public interface EngineBus extends AutoCloseable {
     /** Hands an accepted event to the engines. */
     CompletionStage<Void> publishEvent(EventEnvelope envelope);
 
-    /** Publishes a message as if an engine had (HTTP {@code POST /messages}). */
+    /** Publishes a message as if an engine had; a malformed one fails the stage and reaches no node. */
     CompletionStage<Void> publishMessage(String messageJson);
+
+    /** Publishes a message already parsed, hence checked (HTTP {@code POST /messages}): no second parse here. */
+    CompletionStage<Void> publishMessage(Message message);
 
     /** Where this node receives messages; called on a bus thread, must not block. Set once, before traffic. */
     void onMessage(Consumer<Message> receiver);

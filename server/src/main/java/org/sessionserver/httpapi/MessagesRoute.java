@@ -26,8 +26,9 @@ public final class MessagesRoute implements HttpRoute {
             return;
         }
         String json = request.content().toString(StandardCharsets.UTF_8);
+        Message message;
         try {
-            Message.parse(json);
+            message = Message.parse(json);
         } catch (IllegalArgumentException e) {
             Api.fail(exchange, ErrorCode.BAD_REQUEST, e.getMessage());
             return;
@@ -36,7 +37,7 @@ public final class MessagesRoute implements HttpRoute {
             Api.fail(exchange, ErrorCode.UNAVAILABLE, "the engine bus is unavailable, retry later");
             return;
         }
-        bus.publishMessage(json).whenComplete((ok, failure) -> {
+        bus.publishMessage(message).whenComplete((ok, failure) -> {
             if (failure != null) {
                 Api.fail(exchange, failure);
             } else {

@@ -33,13 +33,12 @@ public final class MessageRouter {
     public void route(Message message) {
         long start = System.nanoTime();
         OutboundMessage outbound = new OutboundMessage(message);
-        int delivered = 0;
+        Fanout fanout = new Fanout();
         if (message.to().size() == 1) {
             Address address = message.to().get(0);
             for (Connection connection : sessions.ofParticipant(address.participantId())) {
                 if (matches(address, connection.session())) {
-                    connection.deliver(outbound);
-                    delivered++;
+                    fanout.add(connection);
                 }
             }
             for (RecoveryBook.Entry away : recovery.detachedOf(address.participantId())) {
@@ -52,8 +51,7 @@ public final class MessageRouter {
             for (Address address : message.to()) {
                 for (Connection connection : sessions.ofParticipant(address.participantId())) {
                     if (matches(address, connection.session()) && targets.add(connection)) {
-                        connection.deliver(outbound);
-                        delivered++;
+                        fanout.add(connection);
                     }
                 }
                 for (RecoveryBook.Entry away : recovery.detachedOf(address.participantId())) {
@@ -63,7 +61,7 @@ public final class MessageRouter {
                 }
             }
         }
-        metrics.messageRouted(start, delivered);
+        metrics.messageRouted(start, fanout.deliver(outbound));
     }
 
     private boolean matches(Address address, SessionRecord session) {

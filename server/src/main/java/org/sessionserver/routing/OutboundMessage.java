@@ -1,5 +1,6 @@
 package org.sessionserver.routing;
 
+import java.nio.charset.StandardCharsets;
 import org.sessionserver.bridge.Message;
 import org.sessionserver.transport.socketio.PreparedPacket;
 
@@ -13,7 +14,7 @@ public final class OutboundMessage {
 
     private final Message message;
     private volatile PreparedPacket socketIo;
-    private volatile String rawWebSocket;
+    private volatile byte[] rawWebSocket;
 
     public OutboundMessage(Message message) {
         this.message = message;
@@ -23,11 +24,11 @@ public final class OutboundMessage {
         return message;
     }
 
-    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame. */
-    public String rawWebSocket() {
-        String frame = rawWebSocket;
+    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}} in UTF-8, the raw WebSocket frame. */
+    public byte[] rawWebSocket() {
+        byte[] frame = rawWebSocket;
         if (frame == null) {
-            frame = "{\"type\":\"message\",\"payload\":" + message.json() + "}";
+            frame = ("{\"type\":\"message\",\"payload\":" + message.json() + "}").getBytes(StandardCharsets.UTF_8);
             rawWebSocket = frame;
         }
         return frame;

@@ -1,6 +1,7 @@
 package org.sessionserver.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bridge.SessionRecord;
@@ -12,6 +13,9 @@ public interface Connection {
     SessionRecord session();
 
     RateLimiter rateLimiter();
+
+    /** The event loop that does this connection's I/O: {@link #deliver} called there writes at once. */
+    EventExecutor loop();
 
     /** Sends an engine message; never blocks, may be called from any thread. */
     void deliver(OutboundMessage message);

@@ -1,6 +1,7 @@
 package org.sessionserver.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,8 +16,13 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
     static final String TRANSPORT = "raw";
 
     @Override
+    public EventExecutor loop() {
+        return socket.channel().eventLoop();
+    }
+
+    @Override
     public void deliver(OutboundMessage message) {
-        socket.sendText(message.rawWebSocket());
+        socket.sendUtf8(message.rawWebSocket());
     }
 
     /** The raw protocol has no server-to-client request: callers pick a Socket.IO connection instead. */

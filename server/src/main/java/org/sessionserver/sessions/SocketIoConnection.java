@@ -2,6 +2,7 @@ package org.sessionserver.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bridge.SessionRecord;
@@ -16,6 +17,11 @@ import org.sessionserver.transport.socketio.SioSocket;
  */
 record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter rateLimiter,
                           RecoveryBook.Entry recovery) implements Connection {
+    @Override
+    public EventExecutor loop() {
+        return socket.engine().loop();
+    }
+
     /** Recoverable sessions get each message with its offset; the others the packet shared by all. */
     @Override
     public void deliver(OutboundMessage message) {

@@ -3,6 +3,8 @@ package org.sessionserver.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,11 @@ class MessageRouterTest {
         @Override
         public RateLimiter rateLimiter() {
             return null;
+        }
+
+        @Override
+        public EventExecutor loop() {
+            return ImmediateEventExecutor.INSTANCE;
         }
 
         @Override

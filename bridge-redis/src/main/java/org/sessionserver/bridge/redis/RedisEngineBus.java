@@ -45,6 +45,11 @@ public final class RedisEngineBus implements EngineBus {
     }
 
     @Override
+    public CompletionStage<Void> publishMessage(Message message) {
+        return publishMessage(message.json());
+    }
+
+    @Override
     public void onMessage(Consumer<Message> receiver) {
         redis.subscribe(keys.engineOut(), json -> {
             Message message;

@@ -105,8 +105,8 @@ public final class EngineSocket {
     }
 
     /**
-     * Sends packets already in Engine.IO form (a {@link String} with its type digit, or a {@code byte[]} binary
-     * message), shared as they are between sessions.
+     * Sends packets already in Engine.IO form (an {@link EncodedText}, a {@link String} with its type digit, or a
+     * {@code byte[]} binary message), shared as they are between sessions.
      */
     public void sendEncoded(List<Object> packets) {
         send(packets);
@@ -146,8 +146,9 @@ public final class EngineSocket {
                 }
             } else {
                 for (Object packet : packets) {
-                    pollBuffer.add(packet);
-                    pollBufferBytes += packet instanceof byte[] binary ? binary.length : ((String) packet).length();
+                    Object buffered = packet instanceof EncodedText encoded ? encoded.packet() : packet;
+                    pollBuffer.add(buffered);
+                    pollBufferBytes += buffered instanceof byte[] binary ? binary.length : ((String) buffered).length();
                 }
                 if (pollBufferBytes > TransportServer.MAX_UNSENT_BYTES) {
                     terminate(SLOW_CONSUMER, false);
@@ -317,6 +318,9 @@ public final class EngineSocket {
     private static Object frame(Channel socket, Object packet) {
         if (packet instanceof byte[] binary) {
             return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(binary));
+        }
+        if (packet instanceof EncodedText encoded) {
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(encoded.utf8()));
         }
         ByteBuf text = ByteBufUtil.writeUtf8(socket.alloc(), (String) packet);
         return new TextWebSocketFrame(text);

@@ -57,6 +57,14 @@ public final class RawSocket {
         }
     }
 
+    /** Sends a text frame already encoded to UTF-8 (shared as it is by the sockets a message goes to). */
+    public void sendUtf8(byte[] utf8) {
+        if (isOpen()) {
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+            dropIfSlow();
+        }
+    }
+
     /** A client that lets more than the server's unsent-bytes limit pile up is closed with 1008 "slow consumer". */
     private void dropIfSlow() {
         if (channel.isActive() && !channel.isWritable()) {

@@ -1,11 +1,12 @@
 package org.sessionserver.transport.socketio;
 
 import java.util.List;
+import org.sessionserver.transport.engineio.EncodedText;
 import org.sessionserver.transport.engineio.EnginePacketType;
 
 /**
- * A packet encoded once, down to its Engine.IO packets, for sending as it is to many sockets of one namespace
- * (a broadcast costs one encoding, not one per connection).
+ * A packet encoded once, down to the UTF-8 bytes of its Engine.IO packets, for sending as it is to many sockets of
+ * one namespace (a broadcast costs one encoding, not one per connection).
  */
 public final class PreparedPacket {
     private final String namespace;
@@ -27,7 +28,7 @@ public final class PreparedPacket {
             text.append(namespace).append(',');
         }
         text.append("[\"").append(event).append("\",").append(rawJson).append(']');
-        return new PreparedPacket(namespace, List.of(text.toString()));
+        return new PreparedPacket(namespace, List.of(EncodedText.of(text.toString())));
     }
 
     /**
@@ -36,9 +37,9 @@ public final class PreparedPacket {
      */
     public static PreparedPacket eventWithRawJsonAndOffset(String namespace, String event, String rawJson,
                                                            String offset) {
-        String withoutOffset = (String) eventWithRawJson(namespace, event, rawJson).enginePackets.get(0);
+        String withoutOffset = ((EncodedText) eventWithRawJson(namespace, event, rawJson).enginePackets.get(0)).packet();
         String text = withoutOffset.substring(0, withoutOffset.length() - 1) + ",\"" + offset + "\"]";
-        return new PreparedPacket(namespace, List.of(text));
+        return new PreparedPacket(namespace, List.of(EncodedText.of(text)));
     }
 
     String namespace() {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.sessionserver.transport.engineio.EncodedText;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,9 @@ class SioCodecTest {
     void preparedEventCarriesRawJsonVerbatim() {
         String raw = "{ \"event\" : {\"id\":\"e1\"}, \"to\":[{\"participantId\":\"p\"}] }";
         PreparedPacket packet = PreparedPacket.eventWithRawJson("/", "message", raw);
-        assertEquals(List.of("42[\"message\"," + raw + "]"), packet.enginePackets());
+        EncodedText text = (EncodedText) packet.enginePackets().get(0);
+        assertEquals(1, packet.enginePackets().size());
+        assertEquals("42[\"message\"," + raw + "]", text.packet());
+        assertArrayEquals(text.packet().getBytes(StandardCharsets.UTF_8), text.utf8());
     }
 }

@@ -1,0 +1,41 @@
+package org.sessionserver.routing;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sessionserver.sessions.Connection;
+
+/**
+ * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each
+ * loop one task that writes to all of its connections, instead of one task (and one queue hand-off) per connection.
+ * Each loop runs its tasks in order, so every connection still gets the messages in the order they were routed.
+ */
+final class Fanout {
+    private final Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>(4);
+    private int size;
+
+    void add(Connection connection) {
+        byLoop.computeIfAbsent(connection.loop(), loop -> new ArrayList<>()).add(connection);
+        size++;
+    }
+
+    /** Hands the message to every connection added; returns how many. */
+    int deliver(OutboundMessage message) {
+        byLoop.forEach((loop, connections) -> {
+            if (connections.size() == 1 || loop.inEventLoop()) {
+                deliverAll(connections, message); // a single connection's deliver hops onto its loop by itself
+            } else {
+                loop.execute(() -> deliverAll(connections, message));
+            }
+        });
+        return size;
+    }
+
+    private static void deliverAll(List<Connection> connections, OutboundMessage message) {
+        for (Connection connection : connections) {
+            connection.deliver(message);
+        }
+    }
+}
