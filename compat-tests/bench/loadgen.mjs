@@ -174,8 +174,8 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
-    "targeted-concurrency": 32, "broadcast-messages": 20, "broadcast-rate": 5, "latency-messages": 30,
-    "latency-rate": 10, "redis-pid": "", "delivery-timeout": 120, group: "all",
+    "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
+    "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });
   const N = Number(opt.connections);
   const W = Math.max(1, Number(opt.workers));
@@ -339,8 +339,11 @@ async function coordinator() {
     return { received: replies.reduce((a, r) => a + r.received, 0), hist };
   }
 
-  // Paced messages to `to`, then wait for `perMessage` deliveries of each.
-  async function deliveries(phase, to, count, rate, perMessage) {
+  // Paced messages to `to`, then wait for `perMessage` deliveries of each; `warm` messages first, not measured (the
+  // JITs compile the fan-out path during the first ones).
+  async function deliveries(phase, to, count, rate, perMessage, warm = 0) {
+    for (let seq = 0; seq < warm; seq++) await post(to, `${phase}-warm`, seq);
+    if (warm > 0) await expectAll(`${phase}-warm`, warm * perMessage);
     await settle();
     const w = await window(async () => {
       const t0 = now();
@@ -468,10 +471,14 @@ async function coordinator() {
       out.rampGroup = await ramp(N, opt.group);
       await sleep(1000);
       out.broadcast = await deliveries("broadcast", [{ participantId: opt.group }], Number(opt["broadcast-messages"]),
-        Number(opt["broadcast-rate"]), out.rampGroup.ok);
+        Number(opt["broadcast-rate"]), out.rampGroup.ok, Number(opt["broadcast-warm"]));
       await sleep(1000);
       out.latency = await deliveries("latency", [{ participantId: opt.group }], Number(opt["latency-messages"]),
         Number(opt["latency-rate"]), out.rampGroup.ok);
+      await sleep(1000);
+      // the same at a rate that neither server nor generator saturates: the fan-out time itself
+      out.latencyLight = await deliveries("latency-light", [{ participantId: opt.group }],
+        Number(opt["light-messages"]), Number(opt["light-rate"]), out.rampGroup.ok);
       await all("disconnect");
     } else {
       const rss0 = rssKb();
@@ -479,7 +486,7 @@ async function coordinator() {
       await sleep(2000);
       out.memory = { rssPerConnKb: (rssKb() - rss0) / out.ramp.ok };
       out.broadcast = await deliveries("broadcast", [{ participantId: opt.group }], Number(opt["broadcast-messages"]),
-        Number(opt["broadcast-rate"]), out.ramp.ok);
+        Number(opt["broadcast-rate"]), out.ramp.ok, Number(opt["broadcast-warm"]));
       await all("disconnect");
     }
   } finally {

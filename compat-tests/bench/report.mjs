@@ -39,6 +39,8 @@ const rows = [
   ["delivery latency p50, 10 msg/s to all", "single", "latency.latencyMs.p50", "ms", "lower", "<=50", "146", 1],
   ["  delivery latency p99", "single", "latency.latencyMs.p99", "ms", "lower", "", "", 1],
   ["  deliveries/s achieved (latency scenario)", "single", "latency.deliveriesPerSec", "/s", "higher", "", "", 0],
+  ["  delivery latency p50, 1 msg/s to all (nothing saturated)", "single", "latencyLight.latencyMs.p50", "ms", "lower", "", "", 1],
+  ["  delivery latency p99, 1 msg/s to all", "single", "latencyLight.latencyMs.p99", "ms", "lower", "", "", 1],
   ["server CPU per delivered message, targeted", "single", "targeted.serverCpuPerDeliveryUs", "us", "lower", "<=40", "84", 1],
   ["server CPU per delivered message, 2 nodes + Redis", "cluster", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=10", "21", 2],
   ["  Redis CPU per delivered message", "cluster", "broadcast.redisCpuPerDeliveryUs", "us", "lower", "", "", 3],
@@ -72,6 +74,7 @@ for (const [name, mode, key, unitKey] of [
   ["ack", "single", "ack", "genCpuPerEventUs"],
   ["broadcast", "single", "broadcast", "genCpuPerDeliveryUs"],
   ["latency", "single", "latency", "genCpuPerDeliveryUs"],
+  ["latency, 1 msg/s", "single", "latencyLight", "genCpuPerDeliveryUs"],
   ["broadcast, 2 nodes", "cluster", "broadcast", "genCpuPerDeliveryUs"],
 ]) {
   const u = (who) => fig(who, mode, `${key}.genMaxProcUtil`);
@@ -86,7 +89,7 @@ const all = [...Object.values(results.ours).flat(), ...Object.values(results.nod
 const problems = [];
 for (const r of all) {
   for (const k of ["ramp", "rampGroup"]) if (r[k] && r[k].failed) problems.push(`${r.label} ${r.mode}: ${r[k].failed} connections failed in ${k} ${JSON.stringify(r[k].reasons)}`);
-  for (const k of ["targeted", "broadcast", "latency"]) {
+  for (const k of ["targeted", "broadcast", "latency", "latencyLight"]) {
     const x = r[k];
     const expected = x && (x.expected ?? x.messages);
     if (x && x.received < expected) problems.push(`${r.label} ${r.mode}: ${k} received ${x.received} of ${expected}`);

@@ -4,7 +4,7 @@
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
 #                             [--quick] [--only ours|node] [-- extra loadgen.mjs options]
 #
-# BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseG1GC -Xss256k), e.g. to add a JFR recording.
+# BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
 # Everything runs on 127.0.0.1; it stops by itself and kills what it started. See README.md.
 set -euo pipefail
@@ -54,7 +54,7 @@ if [ "$HARD" != "unlimited" ] && [ "$HARD" -lt $((CONNECTIONS + 2000)) ]; then
 fi
 ulimit -n "$HARD"
 
-JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xmn32m -Xss256k}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xmn32m}"
 ENGINE_KEY="bench-engine-key-$$-0123456789"
 CLK_TCK="$(getconf CLK_TCK)"
 WORK="$(mktemp -d /tmp/session-bench.XXXXXX)"
