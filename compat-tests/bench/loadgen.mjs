@@ -27,6 +27,7 @@ else await coordinator();
 // ---------------------------------------------------------------------------------------------------- worker
 async function worker() {
   const { io } = await import("socket.io-client");
+  const transports = (process.env.BENCH_TRANSPORTS || "websocket").split(",");
   const sockets = new Map(); // index -> {socket, participantId}
   const received = new Map(); // phase -> count
   const latency = new Map(); // phase -> Map(bucket 0.1 ms -> count)
@@ -48,7 +49,7 @@ async function worker() {
     return new Promise((resolve) => {
       const socket = io(url, {
         forceNew: true,
-        transports: ["websocket"],
+        transports, // websocket only by default; "polling,websocket" starts on polling and upgrades, as browsers do
         reconnection: false,
         timeout: 60000,
         auth: { token: participantId },
@@ -175,7 +176,7 @@ async function coordinator() {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
-    "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
+    transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });
   const N = Number(opt.connections);
   const W = Math.max(1, Number(opt.workers));
@@ -227,7 +228,8 @@ async function coordinator() {
   let rid = 0;
   const pending = new Map();
   for (let w = 0; w < W; w++) {
-    const child = fork(me, ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(me, ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: { ...process.env, BENCH_TRANSPORTS: String(opt.transports) } });
     child.on("message", (m) => {
       if (m.ready) return child.emit("ready");
       const p = pending.get(m.rid);
@@ -384,7 +386,8 @@ async function coordinator() {
   }, 500);
   watchdog.unref();
 
-  const out = { label: opt.label, kind: opt.kind, mode: opt.mode, connections: N, workers: W, loadavgStart: loadavg() };
+  const out = { label: opt.label, kind: opt.kind, mode: opt.mode, connections: N, workers: W,
+    transports: String(opt.transports), loadavgStart: loadavg() };
   const t0 = now();
   try {
     if (opt.mode === "single") {

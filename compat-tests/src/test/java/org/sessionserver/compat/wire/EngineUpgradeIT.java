@@ -63,6 +63,22 @@ class EngineUpgradeIT {
         }
     }
 
+    /**
+     * A client may probe as soon as the WebSocket is open (python-engineio does), while the server is still moving
+     * that WebSocket onto its session's event loop: the probe is answered every time. Many sessions, so that both
+     * cases (same loop, other loop) and the timings vary.
+     */
+    @Test
+    void probeSentAtOnceIsAnsweredEveryTime() {
+        for (int i = 0; i < 100; i++) {
+            String sid = eio.handshake();
+            try (WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), false)) {
+                ws.sendText("2probe");
+                ws.expectText("3probe");
+            }
+        }
+    }
+
     @Test
     void upgradeWithoutSocketIoConnectionAsInThePublicSuite() {
         String sid = eio.handshake();

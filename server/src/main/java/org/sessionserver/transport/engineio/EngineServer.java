@@ -190,7 +190,7 @@ public final class EngineServer {
             pipeline.remove(HttpRouter.class);
             pipeline.addLast(new WebSocketFrameAggregator(options.maxPayload()));
             pipeline.addLast(new WebSocketFrameHandler(session));
-            session.loop().execute(() -> {
+            SessionLoops.move(channel, session.loop(), () -> {
                 if (!channel.isActive()) {
                     // Closed before its handlers were in place (a bad first frame): nothing will tell the session.
                     if (existing == null) {
