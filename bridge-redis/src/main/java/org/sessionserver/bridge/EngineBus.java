@@ -22,7 +22,10 @@ public interface EngineBus extends AutoCloseable {
     /** Publishes a message already parsed, hence checked (HTTP {@code POST /messages}): no second parse here. */
     CompletionStage<Void> publishMessage(Message message);
 
-    /** Where this node receives messages; called on a bus thread, must not block. Set once, before traffic. */
+    /**
+     * Where this node receives messages; called on a bus thread (in memory: the publisher's own, an I/O thread for
+     * {@code POST /messages}), so it must not block. Set once, before traffic.
+     */
     void onMessage(Consumer<Message> receiver);
 
     BusStatus status();
