@@ -20,8 +20,14 @@ import uuid
 import socketio
 
 
+_out_lock = threading.Lock()
+
+
 def out(what, value=None):
-    print(what if value is None else "%s %s" % (what, json.dumps(value, separators=(",", ":"))), flush=True)
+    """One whole line: acks arrive on the main thread, messages on the client's, sometimes in the same instant."""
+    line = what if value is None else "%s %s" % (what, json.dumps(value, separators=(",", ":")))
+    with _out_lock:
+        print(line, flush=True)
 
 
 def new_event(participant_id, text):

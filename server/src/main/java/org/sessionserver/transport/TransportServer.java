@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -17,6 +18,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.http.HttpRouter;
 import org.sessionserver.transport.http.RequestTimeout;
 import org.slf4j.Logger;
@@ -101,7 +105,30 @@ public final class TransportServer implements AutoCloseable {
     @Override
     public void close() {
         pipeline.channels.close().awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+        stopEventLoopsNow(bootstrap);
         bootstrap.stop();
+    }
+
+    /**
+     * netty-socketio 2.0.14: {@code SocketIOServer.stop()} shuts its boss and worker groups down one after the other,
+     * each with Netty's default quiet period (2 s, time for more tasks to arrive), so a stop took ~3 s although every
+     * connection is closed by then. The groups have no accessor: they are shut down here first, together and with no
+     * quiet period, by reflection; {@code stop()} then finds them terminated. A failure is only logged (the slow
+     * stop still works).
+     */
+    private static void stopEventLoopsNow(SocketIOServer server) {
+        try {
+            List<Future<?>> terminations = new ArrayList<>();
+            for (String name : new String[] {"bossGroup", "workerGroup"}) {
+                Field field = SocketIOServer.class.getDeclaredField(name);
+                field.setAccessible(true);
+                EventLoopGroup group = (EventLoopGroup) field.get(server);
+                terminations.add(group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            }
+            terminations.forEach(termination -> termination.awaitUninterruptibly(CLOSE_TIMEOUT_MS));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("could not stop netty-socketio's event loops early: {}", e.toString());
+        }
     }
 
     /**
