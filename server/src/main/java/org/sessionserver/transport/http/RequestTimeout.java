@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * answers on their way out).
  */
 public final class RequestTimeout extends ChannelDuplexHandler {
+    private static final String KEEP_ALIVE = "Keep-Alive";
+
     private final long timeoutMs;
     private ScheduledFuture<?> timer;
     private int unanswered;
@@ -59,9 +62,15 @@ public final class RequestTimeout extends ChannelDuplexHandler {
             if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
                 upgraded = true;
                 stop();
-            } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL && --unanswered <= 0) {
-                unanswered = 0;
-                start(ctx);
+            } else if (response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                if (HttpUtil.isKeepAlive(response)) {
+                    // Clients that read it (Node's http, undici) drop an idle connection before the server does.
+                    response.headers().set(KEEP_ALIVE, "timeout=" + Math.max(1, timeoutMs / 1000));
+                }
+                if (--unanswered <= 0) {
+                    unanswered = 0;
+                    start(ctx);
+                }
             }
         }
         ctx.write(msg, promise);

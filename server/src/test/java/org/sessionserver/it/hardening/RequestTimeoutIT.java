@@ -84,7 +84,10 @@ class RequestTimeoutIT {
         try (Socket client = connect()) {
             for (int i = 0; i < 3; i++) {
                 get(client, "/health");
-                assertEquals(200, status(readResponse(client.getInputStream())));
+                String response = readResponse(client.getInputStream());
+                assertEquals(200, status(response));
+                assertTrue(response.toLowerCase().contains("\r\nkeep-alive: timeout=1\r\n"),
+                        "keep-alive answers say how long the server keeps the connection: " + response);
                 Thread.sleep(TIMEOUT_MS / 2); // idle, but less than the limit each time
             }
             long start = System.nanoTime();
