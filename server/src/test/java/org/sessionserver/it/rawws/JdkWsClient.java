@@ -1,5 +1,7 @@
 package org.sessionserver.it.rawws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -207,6 +209,14 @@ final class JdkWsClient implements AutoCloseable {
 
     int pings() {
         return pings.get();
+    }
+
+    /** Asserts that the connection is open and answers: a ping gets its pong. */
+    void assertStillWorks(String requestId) {
+        assertTrue(isOpen(), "closed");
+        send("ping", requestId, null);
+        JsonNode pong = await(f -> requestId.equals(f.path("request_id").asText()));
+        assertEquals("pong", pong.get("type").asText(), pong.toString());
     }
 
     boolean isOpen() {

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,26 +26,20 @@ import org.sessionserver.it.support.TestServer;
  * The raw WebSocket endpoint {@code /ws} (DESIGN.md "Raw WebSocket endpoint") against a real server: the three ways
  * to authenticate and the {@code hello_ack}, proxy mode, failed auth and the hello timeout (1008), {@code message}
  * acks and refusals, {@code ping}/{@code pong}, errors that keep the connection, engine messages (echo and
- * {@code POST /messages}, raw and Socket.IO connections of one participant), close codes 1009 / 1003 / 1001,
- * WebSocket ping frames and the pong deadline, and {@code GET /connections}.
+ * {@code POST /messages}, raw and Socket.IO connections of one participant), and {@code GET /connections}. How
+ * connections end (close codes, heartbeat): {@link RawWebSocketClosingIT}.
  *
- * <p>Servers: the main one ({@code MAX_MESSAGE_SIZE=1024}, an engine key, {@code RATE_LIMIT_BURST=5}); one with
- * {@code PING_INTERVAL_MS=300, PING_TIMEOUT_MS=300} for the heartbeat; one per shutdown. The 10 s hello timeout runs
+ * <p>Server: {@code MAX_MESSAGE_SIZE=1024}, an engine key, {@code RATE_LIMIT_BURST=5}. The 10 s hello timeout runs
  * in the background from the start of the class, so the class takes about 10 s.
  */
 class RawWebSocketIT {
     private static final int MAX_MESSAGE_SIZE = 1024;
     private static final String ENGINE_KEY = "raw-it-engine-key-0123456789";
     private static final String NODE_ID = "raw-it-node";
-    private static final long PING_INTERVAL_MS = 300;
-    private static final long PING_TIMEOUT_MS = 300;
-    /** The endpoint's frame limit with MAX_MESSAGE_SIZE=1024: max(1_000_000, 2 * 1024 + 1024). */
-    private static final int ENDPOINT_LIMIT = 1_000_000;
     private static final Set<String> SESSION_FIELDS = Set.of("participantId", "sessionId", "channelId", "nodeId",
             "proxy");
 
     private static TestServer server;
-    private static TestServer pingServer;
     /** Opened at the start without a token and never saying hello: closed by the hello timeout. */
     private static JdkWsClient silent;
 
@@ -56,8 +48,6 @@ class RawWebSocketIT {
         server = TestServer.start("NODE_ID", NODE_ID, "ENGINE_KEY", ENGINE_KEY,
                 "MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE), "RATE_LIMIT_PER_SEC", "1",
                 "RATE_LIMIT_BURST", "5");
-        pingServer = TestServer.start("NODE_ID", "raw-it-ping", "PING_INTERVAL_MS", String.valueOf(PING_INTERVAL_MS),
-                "PING_TIMEOUT_MS", String.valueOf(PING_TIMEOUT_MS));
         silent = JdkWsClient.open(server, "");
     }
 
@@ -65,9 +55,6 @@ class RawWebSocketIT {
     static void stop() {
         if (silent != null) {
             silent.close();
-        }
-        if (pingServer != null) {
-            pingServer.close();
         }
         if (server != null) {
             server.close();
@@ -130,14 +117,6 @@ class RawWebSocketIT {
         assertFalse(frame.path("payload").path("message").asText().isEmpty(), frame.toString());
     }
 
-    /** The connection is open and answers: a ping gets its pong. */
-    private static void assertStillWorks(JdkWsClient client, String requestId) {
-        assertTrue(client.isOpen(), "closed");
-        client.send("ping", requestId, null);
-        JsonNode pong = client.await(f -> requestId.equals(f.path("request_id").asText()));
-        assertEquals("pong", pong.get("type").asText(), pong.toString());
-    }
-
     private static String event(String id, String participant) {
         return Events.validJson(id, participant);
     }
@@ -196,7 +175,7 @@ class RawWebSocketIT {
             // a second hello is an error; the connection stays
             client.send("{\"type\":\"hello\",\"request_id\":\"h-2\",\"payload\":{\"token\":\"other\"}}");
             assertError(client.next(), "bad_request", TestServer.json("\"h-2\""));
-            assertStillWorks(client, "after-second-hello");
+            client.assertStillWorks("after-second-hello");
         }
     }
 
@@ -301,7 +280,7 @@ class RawWebSocketIT {
                 assertTrue(ack(client, "rl-" + i).get("ok").asBoolean(), "event " + i);
             }
             assertRefused("rate_limited", ack(client, "rl-6"));
-            assertStillWorks(client, "after-rate");
+            client.assertStillWorks("after-rate");
         }
     }
 
@@ -343,7 +322,7 @@ class RawWebSocketIT {
             client.send("{\"request_id\":\"no-type\"}");
             JsonNode noType = client.next();
             assertEquals("error", noType.get("type").asText(), noType.toString());
-            assertStillWorks(client, "after-bad-frames");
+            client.assertStillWorks("after-bad-frames");
             client.send("message", "ok-after", event("evt_after_bad", "bad-frames"));
             assertTrue(ack(client, "ok-after").get("ok").asBoolean());
         }
@@ -383,149 +362,6 @@ class RawWebSocketIT {
             assertEquals(TestServer.json(message), proxy.awaitType("message").get("payload"));
             sibling.assertNone(f -> "message".equals(f.path("type").asText()), Duration.ofMillis(500));
             sio.assertNone("message", Duration.ofMillis(100));
-        }
-    }
-
-    // ---- close codes ----
-
-    @Test
-    void frameOverTheEndpointLimitClosesWith1009() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-frame")) {
-            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
-            int size = 1_100_000;
-            assertTrue(size > ENDPOINT_LIMIT);
-            ws.writeHeader(HandWebSocket.TEXT, true, size, new byte[4]);
-            Thread writer = new Thread(() -> {
-                byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
-                try {
-                    for (int sent = 0; sent < size; sent += chunk.length) {
-                        ws.writeRaw(sent + chunk.length <= size ? chunk : java.util.Arrays.copyOf(chunk, size - sent));
-                    }
-                } catch (IOException expected) {
-                    // the server stops reading once it has refused the frame
-                }
-            }, "oversize-writer");
-            writer.setDaemon(true);
-            writer.start();
-            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
-            assertNotNull(close, "connection dropped without a close frame");
-            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(1009, close.closeCode(), close.toString());
-            assertTrue(ws.endsWithin(TestServer.WAIT), "TCP connection not closed");
-            writer.join(TestServer.WAIT.toMillis());
-        }
-    }
-
-    @Test
-    void jdkClientSendingOver1MbGets1009() {
-        try (JdkWsClient client = connected(server, "big-frame-jdk")) {
-            client.webSocket().sendText("{\"type\":\"ping\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}", true);
-            assertEquals(1009, client.awaitClose());
-        }
-    }
-
-    @Test
-    void fragmentedMessageOverTheEndpointLimitClosesWith1009() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-fragments")) {
-            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
-            byte[] half = "y".repeat(600_000).getBytes(StandardCharsets.US_ASCII);
-            ws.write(HandWebSocket.TEXT, false, half);
-            try {
-                ws.write(HandWebSocket.CONTINUATION, true, half);
-            } catch (IOException dropped) {
-                // the server may close before the second fragment is out
-            }
-            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
-            assertNotNull(close, "connection dropped without a close frame");
-            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(1009, close.closeCode(), close.toString());
-        }
-    }
-
-    /**
-     * Frame-level violations caught by Netty's decoder / UTF-8 validator must close with their RFC 6455 code
-     * (RawWebSocketHandler's Javadoc: 1002, 1007, 1009), not drop the TCP connection without a close frame.
-     */
-    @Test
-    void unmaskedClientFrameClosesWith1002() throws Exception {
-        assertViolationClosesWith(new byte[] {(byte) 0x81, 0x02, 'h', 'i'}, 1002);
-    }
-
-    @Test
-    void invalidUtf8TextClosesWith1007() throws Exception {
-        assertViolationClosesWith(new byte[] {(byte) 0x81, (byte) 0x82, 0, 0, 0, 0, (byte) 0xC3, 0x28}, 1007);
-    }
-
-    private static void assertViolationClosesWith(byte[] frame, int code) throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=violation")) {
-            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
-            ws.writeRaw(frame);
-            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
-            assertNotNull(close, "TCP connection dropped without a close frame (expected " + code + ")");
-            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(code, close.closeCode(), close.toString());
-        }
-    }
-
-    @Test
-    void binaryFrameClosesWith1003() {
-        try (JdkWsClient client = connected(server, "binary")) {
-            client.sendBinary(new byte[] {1, 2, 3});
-            assertEquals(1003, client.awaitClose());
-        }
-    }
-
-    @Test
-    void serverShutdownClosesRawClientsWith1001() throws Exception {
-        TestServer doomed = TestServer.start("NODE_ID", "raw-it-shutdown");
-        try (JdkWsClient client = connected(doomed, "shutdown-jdk");
-             HandWebSocket hand = HandWebSocket.connect(doomed.port(), "/ws?token=shutdown-hand")) {
-            assertEquals("hello_ack", TestServer.json(hand.read(TestServer.WAIT).text()).get("type").asText());
-            doomed.close();
-            assertEquals(1001, client.awaitClose());
-            HandWebSocket.Frame close = hand.read(TestServer.WAIT);
-            assertNotNull(close, "dropped without a close frame");
-            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(1001, close.closeCode(), close.toString());
-            assertTrue(hand.endsWithin(TestServer.WAIT), "TCP connection not closed");
-        } finally {
-            doomed.close();
-        }
-    }
-
-    // ---- WebSocket ping frames ----
-
-    @Test
-    void pingFramesArriveAndAnAnsweringClientStaysConnected() {
-        try (JdkWsClient client = connected(pingServer, "heartbeat-ok")) {
-            long start = System.nanoTime();
-            Await.until(() -> System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(1_600),
-                    Duration.ofSeconds(3), () -> "time");
-            assertTrue(client.pings() >= 3, "pings in 1.6 s at a 300 ms interval: " + client.pings());
-            assertStillWorks(client, "after-heartbeats");
-        }
-    }
-
-    @Test
-    void clientThatNeverAnswersPingsIsClosed() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(pingServer.port(), "/ws?token=heartbeat-mute")) {
-            long connected = System.nanoTime();
-            assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
-            HandWebSocket.Frame ping = ws.read(TestServer.WAIT);
-            assertNotNull(ping, "dropped before any ping");
-            assertEquals(HandWebSocket.PING, ping.opcode(), ping.toString());
-            long pingAfterMs = TimeUnit.NANOSECONDS.toMillis(ping.receivedAt() - connected);
-            assertTrue(pingAfterMs >= PING_INTERVAL_MS - 50 && pingAfterMs < PING_INTERVAL_MS + 500,
-                    "first ping after " + pingAfterMs + " ms");
-            // never answer: the next thing is the close
-            HandWebSocket.Frame close = ws.read(TestServer.WAIT);
-            assertNotNull(close, "dropped without a close frame");
-            assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(1001, close.closeCode(), close.toString());
-            long closeAfterPingMs = TimeUnit.NANOSECONDS.toMillis(close.receivedAt() - ping.receivedAt());
-            assertTrue(closeAfterPingMs >= PING_TIMEOUT_MS - 50 && closeAfterPingMs < PING_TIMEOUT_MS + 500,
-                    "closed " + closeAfterPingMs + " ms after the ping");
-            assertTrue(ws.endsWithin(TestServer.WAIT), "TCP connection not closed");
         }
     }
 
