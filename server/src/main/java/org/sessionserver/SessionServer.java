@@ -94,7 +94,7 @@ public final class SessionServer implements AutoCloseable {
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         HttpRouter router = new HttpRouter(engineIo, routes, cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
-                router, maxPayload, config.timing().httpRequestTimeoutMs());
+                router, maxPayload);
     }
 
     /** Starts a node; throws {@link ConfigException} when a setting cannot work. */

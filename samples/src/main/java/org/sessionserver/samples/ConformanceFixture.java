@@ -3,7 +3,6 @@ package org.sessionserver.samples;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.util.Map;
-import org.sessionserver.config.TimingConfig;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineIoOptions;
@@ -38,8 +37,7 @@ public final class ConformanceFixture implements AutoCloseable {
         EngineServer engine = new EngineServer(
                 new EngineIoOptions("/socket.io/", 300, 200, MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN), sio::attach);
         HttpRouter router = new HttpRouter(engine, Map.of(), CorsPolicy.ANY_ORIGIN);
-        return new ConformanceFixture(engine, TransportServer.start("0.0.0.0", port, 2, router, MAX_PAYLOAD,
-                TimingConfig.DEFAULT_HTTP_REQUEST_TIMEOUT_MS));
+        return new ConformanceFixture(engine, TransportServer.start("0.0.0.0", port, 2, router, MAX_PAYLOAD));
     }
 
     private static void fixture(SioNamespace namespace) {

@@ -12,26 +12,22 @@ package org.sessionserver.config;
  *                         messages (default {@value #DEFAULT_RECOVERY_WINDOW_MS}; 0 turns recovery off)
  * @param drainTimeoutMs   {@code DRAIN_TIMEOUT_MS}: how long a stopping node waits for its connections to leave
  *                         before closing them (default {@value #DEFAULT_DRAIN_TIMEOUT_MS}; 0 closes at once)
- * @param httpRequestTimeoutMs {@code HTTP_REQUEST_TIMEOUT_MS}: how long an HTTP connection may take to deliver a
- *                         whole request, or stay idle between requests (default
- *                         {@value #DEFAULT_HTTP_REQUEST_TIMEOUT_MS}); waiting for the server's answer does not count
  */
 public record TimingConfig(long pingIntervalMs, long pingTimeoutMs, long nodeTtlMs, long recoveryWindowMs,
-                           long drainTimeoutMs, long httpRequestTimeoutMs) {
+                           long drainTimeoutMs) {
     public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
     public static final long DEFAULT_PING_TIMEOUT_MS = 20_000;
     public static final long DEFAULT_NODE_TTL_MS = 15_000;
     public static final long MIN_NODE_TTL_MS = 1_000;
     public static final long DEFAULT_RECOVERY_WINDOW_MS = 120_000;
     public static final long DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
-    public static final long DEFAULT_HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
     private static final long HOUR_MS = 3_600_000;
     private static final long DAY_MS = 24 * HOUR_MS;
 
     public static TimingConfig defaults() {
         return new TimingConfig(DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, DEFAULT_NODE_TTL_MS,
-                DEFAULT_RECOVERY_WINDOW_MS, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HTTP_REQUEST_TIMEOUT_MS);
+                DEFAULT_RECOVERY_WINDOW_MS, DEFAULT_DRAIN_TIMEOUT_MS);
     }
 
     static TimingConfig fromEnv(Env env) {
@@ -41,8 +37,6 @@ public record TimingConfig(long pingIntervalMs, long pingTimeoutMs, long nodeTtl
                 env.integer("NODE_TTL_MS", DEFAULT_NODE_TTL_MS, MIN_NODE_TTL_MS, DAY_MS,
                         MIN_NODE_TTL_MS + "-" + DAY_MS + " ms"),
                 env.integer("RECOVERY_WINDOW_MS", DEFAULT_RECOVERY_WINDOW_MS, 0, DAY_MS, "0-" + DAY_MS + " ms"),
-                env.integer("DRAIN_TIMEOUT_MS", DEFAULT_DRAIN_TIMEOUT_MS, 0, HOUR_MS, "0-" + HOUR_MS + " ms"),
-                env.integer("HTTP_REQUEST_TIMEOUT_MS", DEFAULT_HTTP_REQUEST_TIMEOUT_MS, 100, HOUR_MS,
-                        "100-" + HOUR_MS + " ms"));
+                env.integer("DRAIN_TIMEOUT_MS", DEFAULT_DRAIN_TIMEOUT_MS, 0, HOUR_MS, "0-" + HOUR_MS + " ms"));
     }
 }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.http.HttpRouter;
-import org.sessionserver.transport.http.RequestTimeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +55,8 @@ public final class TransportServer implements AutoCloseable {
      * Binds {@code host:port} (port 0: any free port) and serves with {@code router}.
      *
      * @param maxBody the largest HTTP body accepted (larger ones get 413)
-     * @param requestTimeoutMs how long a connection may take to deliver a whole request ({@link RequestTimeout})
      */
-    public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody,
-                                        long requestTimeoutMs) {
+    public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody) {
         Configuration config = new Configuration();
         config.setHostname(host);
         config.setPort(port);
@@ -74,7 +71,7 @@ public final class TransportServer implements AutoCloseable {
         config.getSocketConfig().setWriteBufferWaterMarkHigh(MAX_UNSENT_BYTES);
         SocketIOServer bootstrap = new SocketIOServer(config);
         releaseDefaultPipeline(bootstrap);
-        Pipeline pipeline = new Pipeline(router, maxBody, requestTimeoutMs);
+        Pipeline pipeline = new Pipeline(router, maxBody);
         bootstrap.setPipelineFactory(pipeline);
         Future<Void> bound = bootstrap.startAsync().syncUninterruptibly();
         return new TransportServer(bootstrap, pipeline, boundPort(bound));
@@ -147,13 +144,11 @@ public final class TransportServer implements AutoCloseable {
     private static final class Pipeline extends SocketIOChannelInitializer {
         private final HttpRouter router;
         private final int maxBody;
-        private final long requestTimeoutMs;
         private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-        Pipeline(HttpRouter router, int maxBody, long requestTimeoutMs) {
+        Pipeline(HttpRouter router, int maxBody) {
             this.router = router;
             this.maxBody = maxBody;
-            this.requestTimeoutMs = requestTimeoutMs;
         }
 
         @Override
@@ -162,7 +157,6 @@ public final class TransportServer implements AutoCloseable {
             pipeline.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
             pipeline.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(maxBody + BODY_SLACK));
             pipeline.addLast(HTTP_ENCODER, new HttpResponseEncoder());
-            pipeline.addLast("request-timeout", new RequestTimeout(requestTimeoutMs));
             pipeline.addLast("router", router);
             channels.add(channel);
         }

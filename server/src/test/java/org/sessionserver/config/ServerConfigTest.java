@@ -254,10 +254,8 @@ class ServerConfigTest {
     @Test
     void timings() {
         TimingConfig t = config("PING_INTERVAL_MS", "300", "PING_TIMEOUT_MS", "200", "NODE_TTL_MS", "1000",
-                "RECOVERY_WINDOW_MS", "0", "DRAIN_TIMEOUT_MS", "0", "HTTP_REQUEST_TIMEOUT_MS", "500").timing();
-        assertEquals(new TimingConfig(300, 200, 1000, 0, 0, 500), t);
-        assertEquals(TimingConfig.DEFAULT_HTTP_REQUEST_TIMEOUT_MS, config().timing().httpRequestTimeoutMs());
-        refused("HTTP_REQUEST_TIMEOUT_MS", "HTTP_REQUEST_TIMEOUT_MS", "99");
+                "RECOVERY_WINDOW_MS", "0", "DRAIN_TIMEOUT_MS", "0").timing();
+        assertEquals(new TimingConfig(300, 200, 1000, 0, 0), t);
         refused("PING_INTERVAL_MS", "PING_INTERVAL_MS", "0");
         refused("PING_TIMEOUT_MS", "PING_TIMEOUT_MS", "-5");
         refused("NODE_TTL_MS", "NODE_TTL_MS", "999");

@@ -31,10 +31,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
             String packet = text.text();
-            onSessionLoop(() -> session.onWebSocketText(ctx.channel(), packet));
+            session.loop().execute(() -> session.onWebSocketText(ctx.channel(), packet));
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             byte[] data = ByteBufUtil.getBytes(binary.content());
-            onSessionLoop(() -> session.onWebSocketBinary(ctx.channel(), data));
+            session.loop().execute(() -> session.onWebSocketBinary(ctx.channel(), data));
         } else if (frame instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {
@@ -46,17 +46,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        onSessionLoop(() -> session.onWebSocketClosed(ctx.channel()));
+        session.loop().execute(() -> session.onWebSocketClosed(ctx.channel()));
         ctx.fireChannelInactive();
-    }
-
-    /** The session's loop is this channel's unless the session began on polling (then another loop may hold it). */
-    private void onSessionLoop(Runnable task) {
-        if (session.loop().inEventLoop()) {
-            task.run();
-        } else {
-            session.loop().execute(task);
-        }
     }
 
     @Override

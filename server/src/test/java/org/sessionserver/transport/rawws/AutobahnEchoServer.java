@@ -43,7 +43,7 @@ public final class AutobahnEchoServer {
         }, MAX_MESSAGE, 600_000, 600_000, CorsPolicy.ANY_ORIGIN);
         EngineServer unused = new EngineServer(EngineIoOptions.defaults(), session -> { });
         HttpRouter router = new HttpRouter(unused, Map.of("/", echo, "/ws", echo), CorsPolicy.ANY_ORIGIN);
-        TransportServer.start("0.0.0.0", port, 2, router, MAX_MESSAGE, 30_000);
+        TransportServer.start("0.0.0.0", port, 2, router, MAX_MESSAGE);
         new CountDownLatch(1).await();
     }
 }
