@@ -4,7 +4,7 @@
 //   token auth from auth.token (the token is the participant id)  -> socket joins a room named by it
 //   emits `session` {participantId, sessionId, channelId, nodeId, proxy} on connect
 //   `message` events: field checks as the session server does, then the envelope is "handed to the bus"
-//   (built and dropped: the session server benchmarks with ENGINE=none), ack {ok:true,id} or {ok:false,error}
+//   (built and dropped: the session server benchmarks with ENGINE=discard), ack {ok:true,id} or {ok:false,error}
 //   POST /messages (Authorization: Bearer ENGINE_KEY): the Message goes to the rooms of the participants in `to`
 //   REDIS_URL set: @socket.io/redis-adapter, so several nodes deliver each other's broadcasts
 //   GET /bench/heap: runs a full GC (node --expose-gc) and answers process.memoryUsage(): the bench's "heap after GC"
@@ -106,7 +106,7 @@ function invalid(message) {
   return { code: "invalid_event", message };
 }
 
-// The session server's embedded bus with ENGINE=none queues the envelope to a thread that drops it.
+// The session server's embedded bus with ENGINE=discard queues the envelope to a thread that drops it.
 let handed = 0;
 function handToBus(envelope) {
   if (envelope) handed++;

@@ -98,8 +98,9 @@ stop() { # pid
 start_server() {
   local which="$1" port="$2" logf="$3"; shift 3
   if [ "$which" = ours ]; then
-    # ENGINE=none: no echo engine (the reference has none); the group scenarios put every connection in one participant
-    env PORT="$port" ENGINE_KEY="$ENGINE_KEY" ENGINE=none MAX_CONNECTIONS_PER_PARTICIPANT=1000000 "$@" \
+    # no echo engine (the reference has none): ENGINE=discard alone, ENGINE=none over Redis; the group scenarios put every connection in one participant
+    local engine=discard; case " $* " in *" REDIS_URL="*) engine=none;; esac
+    env PORT="$port" ENGINE_KEY="$ENGINE_KEY" ENGINE=$engine MAX_CONNECTIONS_PER_PARTICIPANT=1000000 "$@" \
       java $JAVA_OPTS -jar "$WORK/session-server.jar" >"$logf" 2>&1 &
   else
     (cd "$HERE" && exec env PORT="$port" ENGINE_KEY="$ENGINE_KEY" "$@" node --expose-gc reference-server.mjs) >"$logf" 2>&1 &

@@ -89,7 +89,8 @@ public final class SessionServer implements AutoCloseable {
         this.rawWebSocket = new RawWebSocketEndpoint(
                 new RawWebSocketGateway(authenticator, lifecycle, intake), maxPayload,
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
-        Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings, config.engineKey().orElse(null),
+        Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
+                config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         HttpRouter router = new HttpRouter(engineIo, routes, cors);
@@ -103,6 +104,9 @@ public final class SessionServer implements AutoCloseable {
         log.info("session server {} listening on port {} (bus {}, engine {}, auth {})", config.nodeId(),
                 server.port(), server.bus.status().kind(), config.engine().name().toLowerCase(Locale.ROOT),
                 config.auth().mode().name().toLowerCase(Locale.ROOT));
+        if (config.engine() == ServerConfig.EngineMode.DISCARD) {
+            log.warn("ENGINE=discard: events are acknowledged and dropped, no engine reads them");
+        }
         return server;
     }
 

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * @param corsOrigins {@code CORS_ORIGINS}: browser origins allowed, such as {@code https://app.example.com}
  *                    (lowercased), or just {@code *} for any (default {@code *})
  * @param engine      {@code ENGINE}: {@code echo} runs the built-in echo engine, {@code none} expects an outside one
- *                    (default {@code echo} without {@code REDIS_URL}, {@code none} with it)
+ *                    (Redis only), {@code discard} drops every accepted event (embedded bus only; asked for explicitly,
+ *                    for load tests of the front door) (default {@code echo} without {@code REDIS_URL}, {@code none}
+ *                    with it)
  * @param engineKey   {@code ENGINE_KEY}: the secret an engine presents to the engine-only HTTP routes, at least
  *                    {@value #MIN_ENGINE_KEY_CHARS} chars (default unset: those routes are disabled)
  * @param redis       {@code REDIS_URL}, {@code REDIS_PREFIX}
@@ -32,7 +34,14 @@ import java.util.regex.Pattern;
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
                            TimingConfig timing, LogConfig log) {
-    public enum EngineMode { ECHO, NONE }
+    public enum EngineMode {
+        /** The built-in echo engine. */
+        ECHO,
+        /** An engine outside this process reads the inbound stream in Redis. */
+        NONE,
+        /** No engine at all: the embedded bus acknowledges events and drops them. */
+        DISCARD
+    }
 
     public static final int DEFAULT_PORT = 3000;
     public static final String DEFAULT_NODE_ID_PREFIX = "node-";
@@ -72,8 +81,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 (int) env.integer("PORT", DEFAULT_PORT, 0, 65_535, "a port number 0-65535, 0 = any free port"),
                 nodeId(env),
                 corsOrigins(env),
-                env.choice("ENGINE", redis.isEmbedded() ? DEFAULT_ENGINE_EMBEDDED : DEFAULT_ENGINE_WITH_REDIS,
-                        EngineMode.class),
+                engine(env, redis),
                 engineKey(env),
                 redis,
                 AuthConfig.fromEnv(env),
@@ -141,6 +149,23 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
             throw new ConfigException("CORS_ORIGINS", Env.quote(value) + " names no origin" + expected);
         }
         return origins;
+    }
+
+    /**
+     * Without Redis nothing outside this process can read the events it acknowledges: {@code none} would accept them
+     * into a void, so it is refused there, and the operator who means it says {@code discard}.
+     */
+    private static EngineMode engine(Env env, RedisConfig redis) {
+        EngineMode engine = env.choice("ENGINE", redis.isEmbedded() ? DEFAULT_ENGINE_EMBEDDED
+                : DEFAULT_ENGINE_WITH_REDIS, EngineMode.class);
+        if (engine == EngineMode.NONE && redis.isEmbedded()) {
+            throw new ConfigException("ENGINE", "none needs REDIS_URL: without Redis no engine can read the events this "
+                    + "node acknowledges; use echo, set REDIS_URL, or ENGINE=discard to drop them knowingly");
+        }
+        if (engine == EngineMode.DISCARD && !redis.isEmbedded()) {
+            throw new ConfigException("ENGINE", "discard is for the embedded bus; with REDIS_URL use none");
+        }
+        return engine;
     }
 
     private static Optional<String> engineKey(Env env) {

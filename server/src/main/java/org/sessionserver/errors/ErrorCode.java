@@ -17,6 +17,8 @@ public enum ErrorCode {
     TOO_LARGE("too_large", 413),
     /** The connection sends faster than {@code RATE_LIMIT_PER_SEC} / {@code RATE_LIMIT_BURST} allow. */
     RATE_LIMITED("rate_limited", 429),
+    /** A Socket.IO event name or raw frame type that clients may not send. */
+    UNKNOWN_EVENT("unknown_event", 400),
     /** The engine bus cannot take the event now (Redis down, draining): retry later; nothing was accepted. */
     UNAVAILABLE("unavailable", 503),
     /** Missing or bad credentials. */

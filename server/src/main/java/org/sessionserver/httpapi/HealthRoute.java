@@ -12,16 +12,21 @@ import org.sessionserver.transport.http.HttpRoute;
 
 /**
  * {@code GET /health}: 200 {@code "ok"} when the node can serve; 503 {@code "draining"} during shutdown, 503
- * {@code "degraded"} while the bus is down. {@code redis} is {@code "none"} on the embedded in-memory bus.
+ * {@code "degraded"} while the bus is down. {@code redis} is {@code "none"} on the embedded in-memory bus. {@code engine}
+ * says what reads the events; with {@code discard} nothing does, and a {@code warning} says so.
  */
 public final class HealthRoute implements HttpRoute {
+    static final String DISCARD_WARNING = "ENGINE=discard: events are acknowledged and dropped, no engine reads them";
+
     private final String nodeId;
+    private final String engine;
     private final LocalSessions sessions;
     private final EngineBus bus;
     private final BooleanSupplier draining;
 
-    public HealthRoute(String nodeId, LocalSessions sessions, EngineBus bus, BooleanSupplier draining) {
+    public HealthRoute(String nodeId, String engine, LocalSessions sessions, EngineBus bus, BooleanSupplier draining) {
         this.nodeId = nodeId;
+        this.engine = engine;
         this.sessions = sessions;
         this.bus = bus;
         this.draining = draining;
@@ -38,7 +43,11 @@ public final class HealthRoute implements HttpRoute {
                 .put("connections", sessions.connections())
                 .put("participants", sessions.participants())
                 .put("bus", status.kind())
-                .put("redis", redis ? (status.up() ? "up" : "down") : "none");
+                .put("redis", redis ? (status.up() ? "up" : "down") : "none")
+                .put("engine", engine);
+        if ("discard".equals(engine)) {
+            body.put("warning", DISCARD_WARNING);
+        }
         Api.send(exchange, "ok".equals(state) ? 200 : 503, body);
     }
 }

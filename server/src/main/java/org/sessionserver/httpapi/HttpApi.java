@@ -18,13 +18,15 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Map<String, HttpRoute> routes(SessionSettings settings, String engineKey, Authenticator authenticator,
+    /** @param engine what {@code ENGINE} is ({@code echo}, {@code none}, {@code discard}), shown by {@code /health} */
+    public static Map<String, HttpRoute> routes(SessionSettings settings, String engine, String engineKey,
+                                                Authenticator authenticator,
                                                 EventIntake intake, EngineBus bus, SessionDirectory directory,
                                                 LocalSessions sessions, ClusterRequests requests,
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
-        routes.put("/health", new HealthRoute(settings.nodeId(), sessions, bus, draining));
+        routes.put("/health", new HealthRoute(settings.nodeId(), engine, sessions, bus, draining));
         routes.put("/metrics", new MetricsRoute(metrics));
         routes.put("/event", new EventRoute(authenticator, intake, settings));
         routes.put("/messages", new MessagesRoute(guard, bus));

@@ -28,6 +28,8 @@ import org.sessionserver.transport.socketio.SioCodec;
  */
 public final class RawWebSocketGateway implements RawSocketListener {
     static final long HELLO_TIMEOUT_MS = 10_000;
+    /** The attachment of a socket whose credentials were accepted while its session is being opened. */
+    private static final Object OPENING = new Object();
 
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
@@ -65,17 +67,21 @@ public final class RawWebSocketGateway implements RawSocketListener {
             error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
             return;
         }
-        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+        if (frame == null || !frame.isObject()) {
             error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
             return;
         }
-        JsonNode requestId = frame.get("request_id");
+        JsonNode requestId = frame.get("request_id"); // answered with whatever else is wrong in the frame
+        if (!frame.path("type").isTextual()) {
+            error(socket, requestId, ErrorCode.BAD_REQUEST, "type must be a string");
+            return;
+        }
         JsonNode payload = frame.path("payload");
         switch (frame.get("type").textValue()) {
             case "hello" -> onHello(socket, requestId, payload);
             case "message" -> onMessage(socket, requestId, payload);
             case "ping" -> send(socket, "pong", requestId, payload.isMissingNode() ? null : payload);
-            default -> error(socket, requestId, ErrorCode.BAD_REQUEST,
+            default -> error(socket, requestId, ErrorCode.UNKNOWN_EVENT,
                     "unknown type; client types are hello, message and ping");
         }
     }
@@ -95,7 +101,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
     }
 
     private void onHello(RawSocket socket, JsonNode requestId, JsonNode payload) {
-        if (socket.attachment() instanceof RawConnection) {
+        if (socket.attachment() != null) {
             error(socket, requestId, ErrorCode.BAD_REQUEST, "already authenticated");
             return;
         }
@@ -113,15 +119,23 @@ public final class RawWebSocketGateway implements RawSocketListener {
             socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             return;
         }
-        RawConnection connection = lifecycle.open(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(),
-                proxy, RawConnection.TRANSPORT, (session, limiter) -> new RawConnection(socket, session, limiter));
-        if (connection == null) {
-            error(socket, requestId, ErrorCode.FORBIDDEN, "too many connections for this participant");
-            socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
-            return;
-        }
-        socket.attach(connection);
-        send(socket, "hello_ack", requestId, SessionLifecycle.describe(connection.session()));
+        socket.attach(OPENING);
+        lifecycle.open(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(), proxy,
+                RawConnection.TRANSPORT, socket.channel().eventLoop(), socket::isOpen,
+                (session, limiter) -> new RawConnection(socket, session, limiter))
+                .whenComplete((connection, failure) -> {
+                    if (failure != null) {
+                        socket.attach(null);
+                        if (failure instanceof Refusal refusal) {
+                            error(socket, requestId, refusal.code(), refusal.getMessage());
+                            socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
+                        }
+                        return;
+                    }
+                    // Routable from here on (SessionLifecycle.open), in the task that sends the hello_ack.
+                    socket.attach(connection);
+                    send(socket, "hello_ack", requestId, SessionLifecycle.describe(connection.session()));
+                });
     }
 
     private void onMessage(RawSocket socket, JsonNode requestId, JsonNode event) {

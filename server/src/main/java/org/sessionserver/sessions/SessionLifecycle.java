@@ -2,10 +2,16 @@ package org.sessionserver.sessions;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.sessionserver.bridge.SessionDirectory;
 import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.metrics.ServerMetrics;
 import org.slf4j.Logger;
@@ -37,25 +43,54 @@ public final class SessionLifecycle {
     }
 
     /**
-     * Opens a session on this node.
+     * Opens a session on this node so that it is routable before its client can know it is connected: first the
+     * directory entry (awaited: with Redis, one round trip), then the local index; the caller tells its client (CONNECT
+     * reply, {@code hello_ack}) only after that. A message published once the client has seen its connect therefore
+     * finds the session, on this node and from any other. A failed directory write does not refuse the session: the
+     * directory's heartbeat writes it again once Redis is back.
      *
-     * @param connect builds the transport's connection for the session and its rate limiter
-     * @return the connection, or null when the participant already holds its maximum of connections here
+     * @param loop      the connection's event loop: the result completes there, in the task that added the session to
+     *                  the local index, so that the caller's reply follows before any message can be written
+     * @param stillOpen whether the transport is still open (checked on the loop before the session is added)
+     * @param connect   builds the transport's connection for the session and its rate limiter
+     * @return the connection; or a failure: {@link Refusal} {@code forbidden} when the participant already holds its
+     *         maximum of connections here, {@link CancellationException} when the transport closed meanwhile
      */
-    public <C extends Connection> C open(String participantId, String sessionId, String channelId, boolean proxy,
-                                         String transport, BiFunction<SessionRecord, RateLimiter, C> connect) {
+    public <C extends Connection> CompletableFuture<C> open(String participantId, String sessionId, String channelId,
+                                                           boolean proxy, String transport, EventExecutor loop,
+                                                           BooleanSupplier stillOpen,
+                                                           BiFunction<SessionRecord, RateLimiter, C> connect) {
         SessionRecord session = new SessionRecord(participantId, sessionId, channelId, settings.nodeId(), proxy,
                 transport, Instant.now().toString());
-        C connection = connect.apply(session, new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
-        if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
-            return null;
-        }
+        CompletableFuture<C> opened = new CompletableFuture<>();
         directory.register(session).whenComplete((ok, failure) -> {
             if (failure != null) {
-                log.warn("session {} not in the directory: {}", session.sessionId(), failure.toString());
+                log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
+            }
+            if (loop.inEventLoop()) {
+                addLocally(session, stillOpen, connect, opened);
+            } else {
+                loop.execute(() -> addLocally(session, stillOpen, connect, opened));
             }
         });
-        return connection;
+        return opened;
+    }
+
+    private <C extends Connection> void addLocally(SessionRecord session, BooleanSupplier stillOpen,
+                                                   BiFunction<SessionRecord, RateLimiter, C> connect,
+                                                   CompletableFuture<C> opened) {
+        if (!stillOpen.getAsBoolean()) {
+            directory.unregister(session);
+            opened.completeExceptionally(new CancellationException("the connection closed while it opened"));
+            return;
+        }
+        C connection = connect.apply(session, new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
+        if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
+            directory.unregister(session);
+            opened.completeExceptionally(new Refusal(ErrorCode.FORBIDDEN, "too many connections for this participant"));
+            return;
+        }
+        opened.complete(connection);
     }
 
     public void close(Connection connection, String reason) {

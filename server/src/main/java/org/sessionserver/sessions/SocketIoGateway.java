@@ -63,9 +63,12 @@ public final class SocketIoGateway {
 
     public void bind(SioNamespace namespace) {
         namespace.gate(this::admit)
-                .onConnect(this::open)
+                .onJoin(this::open)
+                .onConnect(this::welcome)
                 .onDisconnect(this::close)
-                .on(MESSAGE_EVENT, (socket, event, args, ack) -> onMessage(socket, args, ack));
+                .on(MESSAGE_EVENT, (socket, event, args, ack) -> onMessage(socket, args, ack))
+                .onAny((socket, event, args, ack) -> refuse(socket, ack, null, new Refusal(ErrorCode.UNKNOWN_EVENT,
+                        "unknown event; clients may send: " + MESSAGE_EVENT)));
     }
 
     private CompletionStage<Object> admit(SioHandshake handshake) {
@@ -112,21 +115,29 @@ public final class SocketIoGateway {
         return new SocketIdentity(sessionId, entry.pid(), new Admission(participantId, proxy, entry, 0));
     }
 
-    private void open(SioSocket socket) {
+    /** Makes the session routable before the CONNECT reply (see {@link SessionLifecycle#open}). */
+    private CompletionStage<?> open(SioSocket socket) {
         Admission admission = (Admission) socket.principal();
-        SocketIoConnection connection = lifecycle.open(admission.participantId(), socket.id(), socket.engine().sid(),
-                admission.proxy(), socket.engine().transport().wireName,
-                (session, limiter) -> new SocketIoConnection(socket, session, limiter, admission.recovery()));
-        if (connection == null) {
-            socket.emit(ERROR_EVENT, ErrorCode.FORBIDDEN.body("too many connections for this participant"));
-            socket.disconnect(true);
-            return;
-        }
-        socket.attach(connection);
+        return lifecycle.open(admission.participantId(), socket.id(), socket.engine().sid(), admission.proxy(),
+                socket.engine().transport().wireName, socket.engine().loop(), socket.engine()::isOpen,
+                (session, limiter) -> new SocketIoConnection(socket, session, limiter, admission.recovery()))
+                .handle((connection, failure) -> {
+                    if (failure != null) {
+                        Refusal refusal = Refusal.of(failure);
+                        throw refusal(refusal.code(), refusal.getMessage());
+                    }
+                    socket.attach(connection);
+                    return connection;
+                });
+    }
+
+    /** After the CONNECT reply: what the recovered session missed, then the {@code session} event. */
+    private void welcome(SioSocket socket) {
+        Admission admission = (Admission) socket.principal();
         if (admission.recovery() != null) {
             recovery.attach(admission.recovery(), socket, admission.replayAfter());
         }
-        socket.emit(SESSION_EVENT, SessionLifecycle.describe(connection.session()));
+        socket.emit(SESSION_EVENT, SessionLifecycle.describe(((Connection) socket.attachment()).session()));
     }
 
     private void close(SioSocket socket, String reason) {
@@ -150,18 +161,22 @@ public final class SocketIoGateway {
                 }
                 return;
             }
-            Refusal refusal = Refusal.of(failure);
-            ObjectNode error = refusal.code().body(refusal.getMessage());
-            if (ack != null) {
-                ack.send(JsonNodeFactory.instance.objectNode().put("ok", false).set("error", error));
-            } else {
-                JsonNode eventId = event == null ? null : event.get("id");
-                if (eventId != null && eventId.isTextual()) {
-                    error.set("id", eventId);
-                }
-                socket.emit(ERROR_EVENT, error);
-            }
+            refuse(socket, ack, event, Refusal.of(failure));
         });
+    }
+
+    /** Answers a refused event: by its ack when the client asked for one, else by an {@code error} event. */
+    private static void refuse(SioSocket socket, SioAck ack, JsonNode event, Refusal refusal) {
+        ObjectNode error = refusal.code().body(refusal.getMessage());
+        if (ack != null) {
+            ack.send(JsonNodeFactory.instance.objectNode().put("ok", false).set("error", error));
+            return;
+        }
+        JsonNode eventId = event == null ? null : event.get("id");
+        if (eventId != null && eventId.isTextual()) {
+            error.set("id", eventId);
+        }
+        socket.emit(ERROR_EVENT, error);
     }
 
     private static ConnectRefusedException refusal(ErrorCode code, String message) {

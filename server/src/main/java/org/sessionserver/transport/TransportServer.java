@@ -11,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.Future;
@@ -21,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.http.BodyLimit;
 import org.sessionserver.transport.http.HttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,8 +155,9 @@ public final class TransportServer implements AutoCloseable {
         protected void initChannel(Channel channel) {
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
-            pipeline.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(maxBody + BODY_SLACK));
+            // The encoder sits before the aggregator, so that what the aggregator answers itself (413, 417) is encoded.
             pipeline.addLast(HTTP_ENCODER, new HttpResponseEncoder());
+            pipeline.addLast(HTTP_AGGREGATOR, new BodyLimit(maxBody + BODY_SLACK, router.cors()));
             pipeline.addLast("router", router);
             channels.add(channel);
         }

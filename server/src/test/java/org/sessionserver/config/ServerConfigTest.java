@@ -148,9 +148,16 @@ class ServerConfigTest {
 
     @Test
     void engine() {
-        assertEquals(ServerConfig.EngineMode.NONE, config("ENGINE", "none").engine());
+        assertEquals(ServerConfig.EngineMode.NONE, config("REDIS_URL", "redis://r", "ENGINE", "none").engine());
         assertEquals(ServerConfig.EngineMode.ECHO, config("ENGINE", "ECHO").engine());
-        assertEquals("ENGINE: \"python\" is not one of echo|none", refused("ENGINE", "ENGINE", "python"));
+        assertEquals(ServerConfig.EngineMode.DISCARD, config("ENGINE", "discard").engine());
+        assertEquals("ENGINE: \"python\" is not one of echo|none|discard", refused("ENGINE", "ENGINE", "python"));
+    }
+
+    @Test
+    void engineNoneWithoutRedisIsRefusedUnlessTheOperatorSaysDiscard() {
+        assertTrue(refused("ENGINE", "ENGINE", "none").contains("needs REDIS_URL"));
+        assertTrue(refused("ENGINE", "REDIS_URL", "redis://r", "ENGINE", "discard").contains("embedded"));
     }
 
     @Test

@@ -66,6 +66,17 @@ class EventsAndEchoIT {
     }
 
     @Test
+    void eventsOtherThanMessageAreRefusedAsUnknownEventByAckOrErrorEvent() {
+        try (SioClient client = SioClient.to(server).token("val-unknown").connect()) {
+            assertRefusedAck("unknown_event", client.emitWithAck("tool_result", new JSONObject()));
+            client.emit("session", "not for clients to send");
+            JsonNode error = client.awaitNode("error");
+            assertEquals("unknown_event", error.get("code").asText(), error.toString());
+            assertStillWorks(client, "val-unknown", "evt_after_unknown");
+        }
+    }
+
+    @Test
     void validEventIsAckedWithOkAndItsId() {
         try (SioClient client = SioClient.to(server).token("val-ok").connect()) {
             assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_1\"}"),

@@ -2,6 +2,7 @@ package org.sessionserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -57,9 +58,20 @@ class HttpRoutesIT {
             assertEquals("ok", health.get("status").asText(), response.body());
             assertEquals(NODE_ID, health.get("nodeId").asText(), response.body());
             assertEquals("memory", health.get("bus").asText(), response.body());
+            assertEquals("echo", health.get("engine").asText(), response.body());
+            assertNull(health.get("warning"), response.body());
             assertTrue(health.get("connections").isInt() && health.get("connections").asInt() >= 3, response.body());
             assertTrue(health.get("participants").isInt() && health.get("participants").asInt() >= 2,
                     response.body());
+        }
+    }
+
+    @Test
+    void healthSaysLoudlyWhenEventsAreDiscarded() {
+        try (TestServer discarding = TestServer.start("ENGINE", "discard")) {
+            JsonNode health = TestServer.json(discarding.get("/health", null));
+            assertEquals("discard", health.get("engine").asText(), health.toString());
+            assertTrue(health.get("warning").asText().contains("dropped"), health.toString());
         }
     }
 
@@ -135,6 +147,42 @@ class HttpRoutesIT {
         String event = Events.validJson("evt_413", "http-p").replace("{\"n\":1}", "\"" + "x".repeat(1100) + "\"");
         assertTrue(event.length() > 1100, event);
         assertFailure(server.post("/event", event, "http-p"), 413, "too_large");
+    }
+
+    @Test
+    void bodiesOverTheTransportLimitGet413WithTheJsonErrorAndTheConnectionStaysUsable() {
+        String twoMiB = "{\"data\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        assertFailure(server.post("/event", twoMiB, "http-p"), 413, "too_large");
+        assertFailure(server.post("/messages", twoMiB, ENGINE_KEY), 413, "too_large");
+        assertEquals(202, server.post("/event", Events.validJson("evt_after_413", "http-p"), "http-p").statusCode());
+    }
+
+    @Test
+    void bodyOverTheTransportLimitWithConnectionCloseIsAnsweredBeforeTheConnectionCloses() throws Exception {
+        byte[] body = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) 'x');
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            Thread sender = new Thread(() -> {
+                try {
+                    java.io.OutputStream out = socket.getOutputStream();
+                    out.write(("POST /messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                            + ENGINE_KEY + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    // the server may close once it has answered; the answer is what this test reads
+                }
+            });
+            sender.start();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            sender.join(5_000);
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+            JsonNode error = TestServer.json(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertEquals("too_large", error.path("error").path("code").asText(), answer);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ class NodeRecoveryIT {
 
     @BeforeAll
     static void startServer() {
-        server = EmbeddedServer.start("compat-recovery", Map.of("RECOVERY_WINDOW_MS", "1500", "ENGINE", "none"));
+        server = EmbeddedServer.start("compat-recovery", Map.of("RECOVERY_WINDOW_MS", "1500", "ENGINE", "discard"));
     }
 
     @AfterAll

@@ -27,6 +27,12 @@ public final class EngineSocket {
 
     /** The close reason of a session dropped for not reading what it is sent fast enough. */
     public static final String SLOW_CONSUMER = "slow consumer";
+    /**
+     * How long a polling session that its client closed still answers polls, with a noop. A client may send its poll
+     * and its close ({@code POST 1}) at the same moment, on two connections that two event loops read: the poll must
+     * get the noop it gets when it arrives first, whichever loop is quicker.
+     */
+    static final long CLOSED_POLL_GRACE_MS = 1_000;
 
     private final String sid;
     private final EventLoop loop;
@@ -36,6 +42,7 @@ public final class EngineSocket {
     private EngineSocketListener listener;
 
     private State state = State.OPEN;
+    private boolean closedByClient;
     private EngineTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
@@ -173,6 +180,10 @@ public final class EngineSocket {
     // ---- long-polling
 
     void onPoll(HttpExchange exchange) {
+        if (state == State.CLOSED && closedByClient && transport == EngineTransport.POLLING) {
+            exchange.send(HttpResponseStatus.OK, HttpExchange.TEXT, String.valueOf(EnginePacketType.NOOP.code));
+            return;
+        }
         if (state == State.CLOSED || transport != EngineTransport.POLLING) {
             server.reject(exchange, state == State.CLOSED ? EngineIoError.UNKNOWN_SID : EngineIoError.BAD_REQUEST);
             return;
@@ -377,7 +388,12 @@ public final class EngineSocket {
         if (probeSocket != null) {
             probeSocket.close();
         }
-        server.remove(this);
+        closedByClient = byClient;
+        if (byClient && transport == EngineTransport.POLLING) {
+            loop.schedule(() -> server.remove(this), CLOSED_POLL_GRACE_MS, TimeUnit.MILLISECONDS);
+        } else {
+            server.remove(this);
+        }
         if (!notified) {
             notifyClosed(reason);
         }

@@ -31,6 +31,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         this.cors = cors;
     }
 
+    /** The CORS policy every answer applies. */
+    public CorsPolicy cors() {
+        return cors;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest request)) {

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.engineio.EngineSocket;
@@ -144,31 +146,51 @@ final class SioConnection implements EngineSocketListener {
     }
 
     private void onAdmission(SioNamespace namespace, SioHandshake handshake, Object principal, Throwable failure) {
-        admitting.remove(namespace.name());
         if (!engine.isOpen()) {
+            admitting.remove(namespace.name());
             return;
         }
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            ObjectNode error = JsonNodeFactory.instance.objectNode();
-            if (cause instanceof ConnectRefusedException refused) {
-                error.put("message", refused.getMessage());
-                if (refused.data() != null) {
-                    error.set("data", refused.data());
-                }
-            } else {
-                log.warn("connect gate of {} failed", namespace.name(), cause);
-                error.put("message", "unavailable");
-                error.set("data", JsonNodeFactory.instance.objectNode().put("code", "unavailable"));
-            }
-            send(new SioPacket(SioPacketType.CONNECT_ERROR, namespace.name(), SioPacket.NO_ACK, error));
+            admitting.remove(namespace.name());
+            refuse(namespace, failure);
             return;
         }
         SocketIdentity identity = principal instanceof SocketIdentity chosen ? chosen
                 : new SocketIdentity(null, null, principal);
         String socketId = identity.socketId() != null ? identity.socketId() : RandomIds.next();
         SioSocket socket = new SioSocket(socketId, namespace, this, handshake, identity.principal());
+        CompletionStage<?> joining;
+        try {
+            joining = namespace.joining(socket);
+        } catch (RuntimeException e) {
+            joining = CompletableFuture.failedFuture(e);
+        }
+        joining.whenComplete((ok, joinFailure) -> {
+            if (engine.loop().inEventLoop()) {
+                onJoined(socket, identity, joinFailure);
+            } else {
+                engine.loop().execute(() -> onJoined(socket, identity, joinFailure));
+            }
+        });
+    }
+
+    /**
+     * The namespace has made the socket reachable (or failed to): the CONNECT reply goes out now, in the same task, so
+     * nothing sent to the socket from another thread can precede it.
+     */
+    private void onJoined(SioSocket socket, SocketIdentity identity, Throwable failure) {
+        SioNamespace namespace = socket.namespace();
+        admitting.remove(namespace.name());
+        if (!engine.isOpen()) {
+            socket.onLeft();
+            namespace.abandoned(socket, "transport close");
+            return;
+        }
+        if (failure != null) {
+            socket.onLeft();
+            refuse(namespace, failure);
+            return;
+        }
         sockets.put(namespace.name(), socket);
         connectTimer.cancel(false);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
@@ -184,6 +206,23 @@ final class SioConnection implements EngineSocketListener {
         } catch (RuntimeException e) {
             log.error("connect handler of {} failed", namespace.name(), e);
         }
+    }
+
+    private void refuse(SioNamespace namespace, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        if (cause instanceof ConnectRefusedException refused) {
+            error.put("message", refused.getMessage());
+            if (refused.data() != null) {
+                error.set("data", refused.data());
+            }
+        } else {
+            log.warn("connect of {} failed", namespace.name(), cause);
+            error.put("message", "unavailable");
+            error.set("data", JsonNodeFactory.instance.objectNode().put("code", "unavailable"));
+        }
+        send(new SioPacket(SioPacketType.CONNECT_ERROR, namespace.name(), SioPacket.NO_ACK, error));
     }
 
     private void onEvent(SioPacket packet) {

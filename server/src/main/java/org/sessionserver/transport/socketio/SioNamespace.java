@@ -3,9 +3,12 @@ package org.sessionserver.transport.socketio;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A namespace: who may join it, and what happens to its sockets. Configure it before the server starts; the
@@ -14,6 +17,7 @@ import java.util.function.Consumer;
 public final class SioNamespace {
     private final String name;
     private volatile ConnectGate gate = ConnectGate.OPEN;
+    private volatile Function<SioSocket, CompletionStage<?>> onJoin = socket -> CompletableFuture.completedFuture(null);
     private volatile Consumer<SioSocket> onConnect = socket -> { };
     private volatile BiConsumer<SioSocket, String> onDisconnect = (socket, reason) -> { };
     private volatile SioEventHandler fallback = (socket, event, args, ack) -> { };
@@ -31,6 +35,20 @@ public final class SioNamespace {
     /** Who may join; by default everyone. */
     public SioNamespace gate(ConnectGate gate) {
         this.gate = gate;
+        return this;
+    }
+
+    /**
+     * Called before a socket's CONNECT reply goes out, on its event loop: whatever must be in place for the socket to
+     * be reachable once its client knows it is connected (socket.io joins a socket's rooms at the same point). The
+     * reply waits for the returned stage; a failure with {@link ConnectRefusedException} is sent as CONNECT_ERROR
+     * instead (any other failure as "unavailable"). When the stage completes on the socket's loop, the reply goes out in
+     * that same task, so nothing sent to the socket from another thread can precede it. If the connection closes
+     * before the stage completes, {@link #onDisconnect} is called for the socket; its events reach no handler before
+     * the reply.
+     */
+    public SioNamespace onJoin(Function<SioSocket, CompletionStage<?>> handler) {
+        this.onJoin = handler;
         return this;
     }
 
@@ -66,9 +84,18 @@ public final class SioNamespace {
         return gate;
     }
 
+    CompletionStage<?> joining(SioSocket socket) {
+        return onJoin.apply(socket);
+    }
+
     void joined(SioSocket socket) {
         sockets.put(socket.id(), socket);
         onConnect.accept(socket);
+    }
+
+    /** A socket whose connection closed while it was joining: the handlers may have to undo their join work. */
+    void abandoned(SioSocket socket, String reason) {
+        onDisconnect.accept(socket, reason);
     }
 
     void left(SioSocket socket, String reason) {

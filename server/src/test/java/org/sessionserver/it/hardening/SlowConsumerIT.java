@@ -24,7 +24,7 @@ class SlowConsumerIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start("ENGINE_KEY", ENGINE_KEY, "ENGINE", "none");
+        server = TestServer.start("ENGINE_KEY", ENGINE_KEY, "ENGINE", "discard");
     }
 
     @AfterAll

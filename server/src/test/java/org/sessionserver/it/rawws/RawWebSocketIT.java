@@ -314,14 +314,18 @@ class RawWebSocketIT {
     void unknownTypeAndBadJsonGetErrorsAndTheConnectionStays() {
         try (JdkWsClient client = connected(server, "bad-frames")) {
             client.send("{\"type\":\"subscribe\",\"request_id\":\"u-1\",\"payload\":{}}");
-            assertError(client.next(), "bad_request", TestServer.json("\"u-1\""));
+            assertError(client.next(), "unknown_event", TestServer.json("\"u-1\""));
             client.send("{not json");
             assertError(client.next(), "bad_request", null);
             client.send("[1,2]");
             assertError(client.next(), "bad_request", null);
             client.send("{\"request_id\":\"no-type\"}");
-            JsonNode noType = client.next();
-            assertEquals("error", noType.get("type").asText(), noType.toString());
+            assertError(client.next(), "bad_request", TestServer.json("\"no-type\""));
+            String[] notStrings = {"42", "null", "[\"message\"]", "{}", "true"};
+            for (int i = 0; i < notStrings.length; i++) {
+                client.send("{\"type\":" + notStrings[i] + ",\"request_id\":\"t-" + i + "\"}");
+                assertError(client.next(), "bad_request", TestServer.json("\"t-" + i + "\""));
+            }
             client.assertStillWorks("after-bad-frames");
             client.send("message", "ok-after", event("evt_after_bad", "bad-frames"));
             assertTrue(ack(client, "ok-after").get("ok").asBoolean());
