@@ -3,6 +3,7 @@
 // Usage: node reference-fixture.js [port]   (prints "listening <port>" when ready)
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { Server as EngineServer } from "engine.io";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 3000);
 const httpServer = createServer();
@@ -40,5 +41,10 @@ function fixture(nsp) {
 }
 fixture(io.of("/"));
 fixture(io.of("/custom"));
+
+// The bare Engine.IO endpoint of the public Engine.IO v4 suite: every message goes back as it came.
+const engine = new EngineServer({ pingInterval: 300, pingTimeout: 200, maxHttpBufferSize: 1e6, cors: { origin: "*" } });
+engine.attach(httpServer, { path: "/engine.io/" });
+engine.on("connection", (socket) => socket.on("message", (data) => socket.send(data)));
 
 httpServer.listen(port, "127.0.0.1", () => console.log(`listening ${httpServer.address().port}`));

@@ -93,7 +93,8 @@ public final class SessionServer implements AutoCloseable {
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
-        HttpRouter router = new HttpRouter(engineIo, routes, cors);
+        engineIo.paths().forEach(path -> routes.put(path, engineIo));
+        HttpRouter router = new HttpRouter(routes, cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
                 router, maxPayload);
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.SessionServer;
+import org.sessionserver.bridge.testing.Wait;
 import org.sessionserver.compat.support.ClientScript;
 
 /**
@@ -55,6 +56,7 @@ class ClientSamplesIT {
                 SampleKit.url(server), "node-alice", "--once");
         run.assertPassed("node client.mjs --once");
         assertSessionAckEcho(run.output(), "node-alice", false, "hello from Node");
+        assertClosedOnExit("node client.mjs --once");
     }
 
     @Test
@@ -63,6 +65,7 @@ class ClientSamplesIT {
                 SampleKit.url(server), "python-alice", "--once");
         run.assertPassed("python3 client.py --once");
         assertSessionAckEcho(run.output(), "python-alice", false, "hello from Python");
+        assertClosedOnExit("python3 client.py --once");
     }
 
     @Test
@@ -70,6 +73,12 @@ class ClientSamplesIT {
         ClientScript.Result run = runJava("java-alice");
         run.assertPassed("java -jar samples.jar client");
         assertSessionAckEcho(run.output(), "java-alice", false, "hello from Java");
+        assertClosedOnExit("java -jar samples.jar client");
+        // On long-polling the close travels in an HTTP request of its own, which an exit must not cut off.
+        ClientScript.Result polling = runJava("java-polling", "--polling");
+        polling.assertPassed("java -jar samples.jar client --polling");
+        assertSessionAckEcho(polling.output(), "java-polling", false, "hello from Java");
+        assertClosedOnExit("java -jar samples.jar client --polling");
     }
 
     @Test
@@ -119,12 +128,36 @@ class ClientSamplesIT {
         }
     }
 
-    private ClientScript.Result runJava(String token) {
+    /**
+     * A sample that exits closes its session on the way out: the server drops it at once, not after a ping timeout
+     * (~45 s for a polling client that just vanished).
+     */
+    private static void assertClosedOnExit(String sample) {
+        Wait.until(Duration.ofSeconds(2), () -> SampleKit.parse(get("/health")).path("connections").asInt() == 0,
+                sample + " leaves no session behind");
+    }
+
+    private static String get(String path) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(SampleKit.url(server) + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private ClientScript.Result runJava(String token, String... flags) {
         Path jar = samples.resolve("target").resolve("samples.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is missing: mvn -DskipTests package builds it");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return ClientScript.run(samples.getParent(), RUN_TIMEOUT, java, "-jar", jar.toString(), "client",
-                SampleKit.url(server), token);
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar.toString(), "client",
+                SampleKit.url(server), token));
+        command.addAll(List.of(flags));
+        return ClientScript.run(samples.getParent(), RUN_TIMEOUT, command.toArray(String[]::new));
     }
 
     /**

@@ -116,6 +116,28 @@ class EngineUpgradeIT {
         }
     }
 
+    /**
+     * The public Engine.IO suite's "ignores HTTP requests with same sid after upgrade": the client sends {@code 2probe}
+     * and {@code 5} on the WebSocket, then polls. The poll's connection may be read before the WebSocket's frames
+     * (the WebSocket is still moving onto its session's loop): it must be refused all the same. Many sessions, so
+     * that both orders occur.
+     */
+    @Test
+    void pollSentAfterTheUpgradeIsRefusedWhicheverConnectionIsReadFirst() {
+        for (int i = 0; i < 30; i++) {
+            String sid = eio.handshake();
+            try (WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), true)) {
+                ws.sendText("2probe");
+                ws.sendText("5");
+                EioPolling.Response poll = eio.poll(sid);
+                assertEquals(400, poll.status(), "session " + i + ": poll after 5; body " + poll.body());
+                ws.expectText("3probe");
+                ws.sendText("40");
+                SioWire.assertConnectReply(ws.nextText(), "");
+            }
+        }
+    }
+
     @Test
     void secondWebSocketWithTheSameSidIsRefusedAndTheFirstKeepsWorking() throws Exception {
         String sid = eio.handshake();

@@ -3,7 +3,6 @@ package org.sessionserver.transport.engineio;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -22,10 +21,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HttpRoute;
 import org.sessionserver.transport.http.HttpRouter;
 
 /**
@@ -38,7 +39,7 @@ import org.sessionserver.transport.http.HttpRouter;
  * second WebSocket take a session over, do not enforce the ping timeout on polling, omit {@code maxPayload} from the
  * handshake, and drop a connection on a frame over 64 KiB.
  */
-public final class EngineServer {
+public final class EngineServer implements HttpRoute {
     /** Not one of Engine.IO's 400s: a client should retry, elsewhere or later. */
     private static final String SHUTTING_DOWN = "{\"code\":3,\"message\":\"Server is shutting down\"}";
 
@@ -68,14 +69,15 @@ public final class EngineServer {
         return Collections.unmodifiableCollection(sessions.values());
     }
 
-    /** Whether {@code path} (without query) belongs to this endpoint. */
-    public boolean serves(String path) {
-        return path.equals(options.path()) || path.equals(options.path().substring(0, options.path().length() - 1));
+    /** The paths this endpoint serves, to route to it: its path, with and without the trailing slash. */
+    public List<String> paths() {
+        String path = options.path();
+        return List.of(path, path.substring(0, path.length() - 1));
     }
 
     /** Handles one request of the endpoint on its I/O thread; the request is released by the caller. */
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
-        HttpExchange exchange = HttpExchange.of(ctx.channel(), request, options.cors());
+    @Override
+    public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
         if (!options.cors().allows(exchange.origin())) {
             exchange.sendJson(HttpResponseStatus.FORBIDDEN, EngineIoError.FORBIDDEN.json());
             return;
@@ -107,10 +109,10 @@ public final class EngineServer {
         if (upgrade != (transport == EngineTransport.WEBSOCKET)) {
             reject(exchange, EngineIoError.BAD_REQUEST);
         } else if (upgrade) {
-            handleWebSocket(ctx, request, uri, exchange, session);
+            handleWebSocket(request, uri, exchange, session);
         } else if (session == null) {
             if (request.method().equals(HttpMethod.GET)) {
-                openPolling(ctx.channel(), request, uri, exchange);
+                openPolling(exchange.channel(), request, uri, exchange);
             } else {
                 reject(exchange, EngineIoError.BAD_HANDSHAKE_METHOD);
             }
@@ -152,17 +154,17 @@ public final class EngineServer {
         });
     }
 
-    private void handleWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri,
-                                 HttpExchange exchange, EngineSocket existing) {
+    private void handleWebSocket(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange,
+                                 EngineSocket existing) {
+        Channel channel = exchange.channel();
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
         // No permessage-deflate: it costs ~100 KB and twice the CPU per connection (socket.io ships it off too).
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, null, false, options.maxPayload()).newHandshaker(request);
         if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
             return;
         }
-        Channel channel = ctx.channel();
         if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
             reject(exchange, EngineIoError.BAD_REQUEST); // the handshaker would throw, after the session was made
             return;

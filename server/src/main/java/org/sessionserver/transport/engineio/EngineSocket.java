@@ -28,11 +28,13 @@ public final class EngineSocket {
     /** The close reason of a session dropped for not reading what it is sent fast enough. */
     public static final String SLOW_CONSUMER = "slow consumer";
     /**
-     * How long a polling session that its client closed still answers polls, with a noop. A client may send its poll
-     * and its close ({@code POST 1}) at the same moment, on two connections that two event loops read: the poll must
-     * get the noop it gets when it arrives first, whichever loop is quicker.
+     * How long a polling session that its client closed with no poll pending waits for the poll that raced the close.
+     * A client may send its poll and its close ({@code POST 1}) at the same moment, on two connections that two event
+     * loops read: the poll must get the noop it gets when it arrives first, whichever loop is quicker.
      */
-    static final long CLOSED_POLL_GRACE_MS = 1_000;
+    static final long RACING_POLL_GRACE_MS = 1_000;
+    /** How long a poll that arrives during an upgrade is held before its noop (engine.io's upgrade check interval). */
+    static final long UPGRADING_POLL_RELEASE_MS = 100;
 
     private final String sid;
     private final EventLoop loop;
@@ -42,7 +44,7 @@ public final class EngineSocket {
     private EngineSocketListener listener;
 
     private State state = State.OPEN;
-    private boolean closedByClient;
+    private boolean awaitingRacingPoll;
     private EngineTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
@@ -180,7 +182,9 @@ public final class EngineSocket {
     // ---- long-polling
 
     void onPoll(HttpExchange exchange) {
-        if (state == State.CLOSED && closedByClient && transport == EngineTransport.POLLING) {
+        if (awaitingRacingPoll) {
+            awaitingRacingPoll = false;
+            server.remove(this);
             exchange.send(HttpResponseStatus.OK, HttpExchange.TEXT, String.valueOf(EnginePacketType.NOOP.code));
             return;
         }
@@ -196,7 +200,7 @@ public final class EngineSocket {
         }
         pendingPoll = exchange;
         if (probed && pollBuffer.isEmpty()) {
-            answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            releaseSoon(exchange);
             return;
         }
         flushPoll();
@@ -294,8 +298,7 @@ public final class EngineSocket {
             probed = true;
             socket.writeAndFlush(new TextWebSocketFrame("3probe"), socket.voidPromise());
             if (pendingPoll != null && pollBuffer.isEmpty()) {
-                // Release the pending poll so that the client can pause polling and finish the upgrade.
-                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+                releaseSoon(pendingPoll); // so that the client can pause polling and finish the upgrade
             }
         } else if ("5".equals(packet) && probed) {
             upgradeDeadline.cancel(false);
@@ -303,8 +306,10 @@ public final class EngineSocket {
             probed = false;
             webSocket = socket;
             transport = EngineTransport.WEBSOCKET;
-            if (pendingPoll != null) {
-                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            if (pendingPoll != null) { // see releaseSoon
+                HttpExchange late = pendingPoll;
+                pendingPoll = null;
+                server.reject(late, EngineIoError.BAD_REQUEST);
             }
             for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
                 socket.write(frame(socket, buffered), socket.voidPromise());
@@ -314,6 +319,20 @@ public final class EngineSocket {
         } else {
             abandonUpgrade(socket);
         }
+    }
+
+    /**
+     * Answers a poll pending during an upgrade with a noop shortly, as engine.io does (it checks every 100 ms), unless
+     * the upgrade completes first: the poll is then refused as any poll after the upgrade. A client that upgrades waits
+     * for its last poll before it sends {@code 5}, so only a poll sent after the {@code 5} meets the refusal, whether
+     * its connection or the WebSocket was read first.
+     */
+    private void releaseSoon(HttpExchange poll) {
+        loop.schedule(() -> {
+            if (pendingPoll == poll) {
+                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+            }
+        }, UPGRADING_POLL_RELEASE_MS, TimeUnit.MILLISECONDS);
     }
 
     private void abandonUpgrade(Channel socket) {
@@ -375,6 +394,7 @@ public final class EngineSocket {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
+        awaitingRacingPoll = byClient && transport == EngineTransport.POLLING && pendingPoll == null;
         if (pendingPoll != null) {
             answerPoll(String.valueOf(byClient ? EnginePacketType.NOOP.code : EnginePacketType.CLOSE.code));
         }
@@ -388,9 +408,11 @@ public final class EngineSocket {
         if (probeSocket != null) {
             probeSocket.close();
         }
-        closedByClient = byClient;
-        if (byClient && transport == EngineTransport.POLLING) {
-            loop.schedule(() -> server.remove(this), CLOSED_POLL_GRACE_MS, TimeUnit.MILLISECONDS);
+        if (awaitingRacingPoll) {
+            loop.schedule(() -> {
+                awaitingRacingPoll = false;
+                server.remove(this);
+            }, RACING_POLL_GRACE_MS, TimeUnit.MILLISECONDS);
         } else {
             server.remove(this);
         }

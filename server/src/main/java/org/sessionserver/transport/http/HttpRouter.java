@@ -9,24 +9,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
 import org.sessionserver.transport.engineio.CorsPolicy;
-import org.sessionserver.transport.engineio.EngineServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each HTTP request of a connection to its endpoint: the Engine.IO path, or one of the plain routes by exact
- * path, or by prefix for keys ending in {@code /*}; anything else is a 404. Messages that are not HTTP requests (WebSocket frames after an upgrade) pass on.
+ * Sends each HTTP request of a connection to its route (the Engine.IO and raw WebSocket endpoints are routes too): by
+ * exact path, or by prefix for keys ending in {@code /*}; anything else is a 404. Messages that are not HTTP requests
+ * (WebSocket frames after an upgrade) pass on.
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
-    private final EngineServer engine;
     private final Map<String, HttpRoute> routes;
     private final CorsPolicy cors;
 
-    public HttpRouter(EngineServer engine, Map<String, HttpRoute> routes, CorsPolicy cors) {
-        this.engine = engine;
+    public HttpRouter(Map<String, HttpRoute> routes, CorsPolicy cors) {
         this.routes = Map.copyOf(routes);
         this.cors = cors;
     }
@@ -69,10 +67,6 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
                     "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"malformed URI\"}}");
-            return;
-        }
-        if (engine.serves(path)) {
-            engine.handle(ctx, request, uri);
             return;
         }
         HttpRoute route = routes.get(path);

@@ -16,6 +16,11 @@ public final class RawSocket {
     static final long CLOSE_GRACE_MS = 1_000;
     public static final WebSocketCloseStatus SLOW_CONSUMER =
             new WebSocketCloseStatus(WebSocketCloseStatus.POLICY_VIOLATION.code(), "slow consumer");
+    /**
+     * No pong in time. Not 1001 ("going away": the server is stopping, connect elsewhere): a code of the private range
+     * (RFC 6455 7.4.2), 4000 + HTTP 408, as 4403 will say "disconnected by the server".
+     */
+    public static final WebSocketCloseStatus PING_TIMEOUT = new WebSocketCloseStatus(4408, "ping timeout");
 
     private final Channel channel;
     private final EngineHandshake handshake;

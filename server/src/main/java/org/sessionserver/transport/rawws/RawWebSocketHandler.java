@@ -114,7 +114,7 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
                 return;
             }
             ctx.writeAndFlush(new PingWebSocketFrame());
-            pongDeadline = ctx.executor().schedule(() -> socket.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE),
+            pongDeadline = ctx.executor().schedule(() -> socket.close(RawSocket.PING_TIMEOUT),
                     pingTimeoutMs, TimeUnit.MILLISECONDS);
         }, pingIntervalMs, TimeUnit.MILLISECONDS);
     }

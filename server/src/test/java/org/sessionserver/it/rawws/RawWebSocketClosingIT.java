@@ -17,7 +17,8 @@ import org.sessionserver.it.support.TestServer;
 /**
  * How raw WebSocket connections end (DESIGN.md "Raw WebSocket endpoint"): frames over the endpoint limit (1009, also
  * fragmented), protocol violations (1002, 1007), binary frames (1003), server shutdown (1001), and the heartbeat:
- * WebSocket ping frames every {@code PING_INTERVAL_MS}, 1001 when no pong comes within {@code PING_TIMEOUT_MS}.
+ * WebSocket ping frames every {@code PING_INTERVAL_MS}, 4408 "ping timeout" when no pong comes within
+ * {@code PING_TIMEOUT_MS}.
  *
  * <p>Servers: one with the defaults; one with {@code PING_INTERVAL_MS=300, PING_TIMEOUT_MS=300}; one per shutdown.
  */
@@ -189,7 +190,7 @@ class RawWebSocketClosingIT {
             HandWebSocket.Frame close = ws.read(TestServer.WAIT);
             assertNotNull(close, "dropped without a close frame");
             assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
-            assertEquals(1001, close.closeCode(), close.toString());
+            assertEquals(4408, close.closeCode(), close.toString());
             long closeAfterPingMs = TimeUnit.NANOSECONDS.toMillis(close.receivedAt() - ping.receivedAt());
             assertTrue(closeAfterPingMs >= PING_TIMEOUT_MS - 50 && closeAfterPingMs < PING_TIMEOUT_MS + 500,
                     "closed " + closeAfterPingMs + " ms after the ping");

@@ -4,8 +4,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.CorsPolicy;
-import org.sessionserver.transport.engineio.EngineIoOptions;
-import org.sessionserver.transport.engineio.EngineServer;
 import org.sessionserver.transport.http.HttpRouter;
 
 /**
@@ -41,8 +39,7 @@ public final class AutobahnEchoServer {
             public void onClose(RawSocket socket) {
             }
         }, MAX_MESSAGE, 600_000, 600_000, CorsPolicy.ANY_ORIGIN);
-        EngineServer unused = new EngineServer(EngineIoOptions.defaults(), session -> { });
-        HttpRouter router = new HttpRouter(unused, Map.of("/", echo, "/ws", echo), CorsPolicy.ANY_ORIGIN);
+        HttpRouter router = new HttpRouter(Map.of("/", echo, "/ws", echo), CorsPolicy.ANY_ORIGIN);
         TransportServer.start("0.0.0.0", port, 2, router, MAX_MESSAGE);
         new CountDownLatch(1).await();
     }
