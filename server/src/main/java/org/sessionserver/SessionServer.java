@@ -27,7 +27,7 @@ import org.sessionserver.sessions.RecoveryHandover;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
-import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.http.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineIoOptions;
 import org.sessionserver.transport.engineio.EngineServer;
 import org.sessionserver.transport.http.HttpRoute;
@@ -67,15 +67,15 @@ public final class SessionServer implements AutoCloseable {
             metrics.busReconnected();
             log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
         });
-        this.sessions = new LocalSessions();
+        this.sessions = new LocalSessions(config.nodeId());
         metrics.gauges(sessions::connections, sessions::participants);
         SessionSettings settings = new SessionSettings(config.nodeId(),
                 config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
                 config.limits().rateLimitBurst());
         Authenticator authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
-        this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId());
-        bus.onMessage(new MessageRouter(sessions, recovery, config.nodeId(), metrics)::route);
+        this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
+        bus.onMessage(new MessageRouter(sessions, metrics)::route);
         ClusterRequests requests = new ClusterRequests(backplane.cluster(), sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.TransportServer;
-import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.http.CorsPolicy;
 import org.sessionserver.transport.engineio.EngineIoOptions;
 import org.sessionserver.transport.engineio.EngineServer;
 import org.sessionserver.transport.engineio.EngineSocket;

@@ -14,7 +14,7 @@ import io.netty.buffer.ByteBufInputStream;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.transport.http.HttpExchange;
-import org.sessionserver.transport.socketio.SioCodec;
+import org.sessionserver.json.ServerJson;
 
 /** The shapes every HTTP API answer shares: {@code {"ok":true,...}} or {@code {"ok":false,"error":{code,message}}}. */
 final class Api {
@@ -65,7 +65,7 @@ final class Api {
     /** The request body as JSON; throws a {@code bad_request} refusal when it is not JSON. */
     static JsonNode json(FullHttpRequest request) {
         try (InputStream body = new ByteBufInputStream(request.content().duplicate())) {
-            JsonNode node = SioCodec.JSON.readTree(body);
+            JsonNode node = ServerJson.MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw new Refusal(ErrorCode.BAD_REQUEST, "the body must be JSON");
             }

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.transport.socketio.SioCodec;
+import org.sessionserver.json.ServerJson;
 
 /**
  * The Event rules of DESIGN.md: an object with non-empty string {@code id} and {@code type} (at most 256 chars), a
@@ -54,7 +55,7 @@ public final class EventValidator {
     /** The size of the event as compact JSON, in UTF-8 bytes. */
     static int size(JsonNode event) {
         try {
-            return SioCodec.JSON.writeValueAsBytes(event).length;
+            return ServerJson.MAPPER.writeValueAsBytes(event).length;
         } catch (JsonProcessingException e) {
             throw invalid("the event cannot be written as JSON");
         }

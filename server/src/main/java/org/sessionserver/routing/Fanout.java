@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.OutboundMessage;
 
 /**
  * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each

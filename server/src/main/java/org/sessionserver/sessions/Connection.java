@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
-import org.sessionserver.routing.OutboundMessage;
 
 /** One client connection on this node, whatever its transport: what routing and the HTTP API need of it. */
 public interface Connection {

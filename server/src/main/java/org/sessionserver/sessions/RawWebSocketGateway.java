@@ -17,7 +17,7 @@ import org.sessionserver.intake.EventIntake;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.rawws.RawSocket;
 import org.sessionserver.transport.rawws.RawSocketListener;
-import org.sessionserver.transport.socketio.SioCodec;
+import org.sessionserver.json.ServerJson;
 
 /**
  * Sessions over the raw WebSocket endpoint ({@code /ws}): JSON frames {@code {"type","request_id","payload","ts"}}.
@@ -62,7 +62,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
     public void onText(RawSocket socket, String text) {
         JsonNode frame;
         try {
-            frame = SioCodec.JSON.readTree(text);
+            frame = ServerJson.MAPPER.readTree(text);
         } catch (JacksonException | NumberFormatException e) {
             error(socket, null, ErrorCode.BAD_REQUEST, "frames are JSON objects {type, request_id, payload, ts}");
             return;

@@ -1,16 +1,13 @@
 package org.sessionserver.sessions;
 
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.bridge.SessionRecord;
-import org.sessionserver.routing.OutboundMessage;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.socketio.PreparedPacket;
 import org.sessionserver.transport.socketio.SioSocket;
@@ -35,17 +32,19 @@ public final class RecoveryBook implements AutoCloseable {
 
     private final long windowMs;
     private final String nodeId;
+    private final LocalSessions sessions;
     private final Map<String, Entry> byPid = new ConcurrentHashMap<>();
-    private final Map<String, Set<Entry>> detachedByParticipant = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "recovery-sweeper");
         thread.setDaemon(true);
         return thread;
     });
 
-    public RecoveryBook(long windowMs, String nodeId) {
+    /** @param sessions where a session whose client is away stays addressable (parked) */
+    public RecoveryBook(long windowMs, String nodeId, LocalSessions sessions) {
         this.windowMs = windowMs;
         this.nodeId = nodeId;
+        this.sessions = sessions;
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -209,17 +208,13 @@ public final class RecoveryBook implements AutoCloseable {
         entry.detachedAtMs = System.currentTimeMillis();
         entry.claimed = claimed;
         byPid.put(entry.pid, entry);
-        detached(participantId).add(entry);
+        sessions.park(entry);
         return entry;
     }
 
     private void forget(Entry entry) {
         byPid.remove(entry.pid, entry);
-        Set<Entry> entries = detachedByParticipant.get(entry.identity.participantId());
-        if (entries != null) {
-            entries.remove(entry);
-            detachedByParticipant.remove(entry.identity.participantId(), Set.of());
-        }
+        sessions.unpark(entry);
     }
 
     /**
@@ -260,7 +255,7 @@ public final class RecoveryBook implements AutoCloseable {
             }
             entry.socket = socket;
             entry.claimed = false;
-            detached(entry.identity.participantId()).remove(entry);
+            sessions.unpark(entry);
         }
     }
 
@@ -269,7 +264,7 @@ public final class RecoveryBook implements AutoCloseable {
         synchronized (entry) {
             entry.socket = null;
             entry.detachedAtMs = System.currentTimeMillis();
-            detached(entry.identity.participantId()).add(entry);
+            sessions.park(entry);
         }
     }
 
@@ -283,16 +278,6 @@ public final class RecoveryBook implements AutoCloseable {
         synchronized (entry) {
             return entry.log.stream().map(Logged::json).toList();
         }
-    }
-
-    /** The detached sessions of a participant, for routing. */
-    public Collection<Entry> detachedOf(String participantId) {
-        Set<Entry> entries = detachedByParticipant.get(participantId);
-        return entries == null ? List.of() : entries;
-    }
-
-    private Set<Entry> detached(String participantId) {
-        return detachedByParticipant.computeIfAbsent(participantId, id -> ConcurrentHashMap.newKeySet());
     }
 
     private void sweep() {

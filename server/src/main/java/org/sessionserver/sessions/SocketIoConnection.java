@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bridge.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
-import org.sessionserver.routing.OutboundMessage;
 import org.sessionserver.transport.socketio.SioSocket;
 
 /**

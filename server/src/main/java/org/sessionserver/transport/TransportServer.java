@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.http.BodyLimit;
 import org.sessionserver.transport.http.HttpRouter;
+import org.sessionserver.transport.http.UnsentBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,6 @@ public final class TransportServer implements AutoCloseable {
     private static final int BODY_SLACK = 1024;
 
     private static final long CLOSE_TIMEOUT_MS = 2_000;
-    /** The most a connection may have queued and not yet sent before it is dropped as a slow consumer. */
-    public static final int MAX_UNSENT_BYTES = 2 * 1024 * 1024;
 
     private final SocketIOServer bootstrap;
     private final Pipeline pipeline;
@@ -67,8 +66,8 @@ public final class TransportServer implements AutoCloseable {
         config.getSocketConfig().setTcpNoDelay(true);
         // A connection whose unsent bytes pass the high mark stops being writable: the transports then drop it as a
         // slow consumer, so one stalled client cannot grow the server's memory without bound.
-        config.getSocketConfig().setWriteBufferWaterMarkLow(MAX_UNSENT_BYTES / 2);
-        config.getSocketConfig().setWriteBufferWaterMarkHigh(MAX_UNSENT_BYTES);
+        config.getSocketConfig().setWriteBufferWaterMarkLow(UnsentBytes.LIMIT / 2);
+        config.getSocketConfig().setWriteBufferWaterMarkHigh(UnsentBytes.LIMIT);
         SocketIOServer bootstrap = new SocketIOServer(config);
         releaseDefaultPipeline(bootstrap);
         Pipeline pipeline = new Pipeline(router, maxBody);

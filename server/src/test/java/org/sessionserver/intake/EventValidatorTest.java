@@ -11,13 +11,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
-import org.sessionserver.transport.socketio.SioCodec;
+import org.sessionserver.json.ServerJson;
 
 class EventValidatorTest {
     private final EventValidator validator = new EventValidator(1024);
 
     private static ObjectNode event() throws Exception {
-        return (ObjectNode) SioCodec.JSON.readTree("""
+        return (ObjectNode) ServerJson.MAPPER.readTree("""
                 {"id":"evt_1","type":"user.action","source":{"id":"p1"},
                  "timestamp":"2025-10-28T22:45:00.000Z","data":{}}""");
     }
@@ -48,7 +48,7 @@ class EventValidatorTest {
         ObjectNode event = event();
         event.remove("id");
         assertEquals(ErrorCode.INVALID_EVENT, refusal(event));
-        assertEquals(ErrorCode.INVALID_EVENT, refusal(SioCodec.JSON.readTree("[1]")));
+        assertEquals(ErrorCode.INVALID_EVENT, refusal(ServerJson.MAPPER.readTree("[1]")));
         assertEquals(ErrorCode.INVALID_EVENT, refusal(null));
     }
 

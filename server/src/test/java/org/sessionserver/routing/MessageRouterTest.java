@@ -16,10 +16,11 @@ import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.OutboundMessage;
 
 class MessageRouterTest {
-    private final LocalSessions sessions = new LocalSessions();
-    private final MessageRouter router = new MessageRouter(sessions, new org.sessionserver.sessions.RecoveryBook(0, "n1"), "n1", new ServerMetrics());
+    private final LocalSessions sessions = new LocalSessions("n1");
+    private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics());
 
     private static final class Recorder implements Connection {
         final SessionRecord session;
@@ -108,7 +109,7 @@ class MessageRouterTest {
 
     @Test
     void participantLimitIsEnforced() {
-        LocalSessions limited = new LocalSessions();
+        LocalSessions limited = new LocalSessions("n1");
         assertEquals(true, limited.tryAdd(new Recorder("p", "a", false), 2));
         assertEquals(true, limited.tryAdd(new Recorder("p", "b", false), 2));
         assertEquals(false, limited.tryAdd(new Recorder("p", "c", false), 2));

@@ -8,11 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bridge.Message;
-import org.sessionserver.routing.OutboundMessage;
 
 class RecoveryBookTest {
-    private final RecoveryBook here = new RecoveryBook(60_000, "n1");
-    private final RecoveryBook there = new RecoveryBook(60_000, "n2");
+    private final RecoveryBook here = new RecoveryBook(60_000, "n1", new LocalSessions("n1"));
+    private final RecoveryBook there = new RecoveryBook(60_000, "n2", new LocalSessions("n2"));
 
     @AfterEach
     void close() {

@@ -1,5 +1,7 @@
 package org.sessionserver.transport.engineio;
 
+import org.sessionserver.transport.http.CorsPolicy;
+
 /**
  * Engine.IO v4 settings of one endpoint.
  *

@@ -1,9 +1,7 @@
 package org.sessionserver.transport.engineio;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -15,9 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,7 +24,8 @@ import java.util.function.Consumer;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
-import org.sessionserver.transport.http.HttpRouter;
+import org.sessionserver.transport.http.WebSocketUpgrade;
+import org.sessionserver.transport.http.HandshakeRequest;
 
 /**
  * The Engine.IO v4 endpoint: validates each request of the endpoint path, opens sessions (polling or WebSocket),
@@ -157,47 +155,22 @@ public final class EngineServer implements HttpRoute {
     private void handleWebSocket(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange,
                                  EngineSocket existing) {
         Channel channel = exchange.channel();
-        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
-        // No permessage-deflate: it costs ~100 KB and twice the CPU per connection (socket.io ships it off too).
-        WebSocketServerHandshaker handshaker =
-                new WebSocketServerHandshakerFactory(url, null, false, options.maxPayload()).newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
-            return;
-        }
-        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
-            reject(exchange, EngineIoError.BAD_REQUEST); // the handshaker would throw, after the session was made
-            return;
-        }
         EngineSocket session = existing != null ? existing : register(channel, request, uri, EngineTransport.WEBSOCKET);
-        ChannelFuture handshake;
-        try {
-            handshake = handshaker.handshake(channel, request);
-        } catch (RuntimeException notAWebSocket) { // Netty's handshaker throws on headers it cannot work with
+        Runnable forget = () -> {
             if (existing == null) {
                 remove(session);
             }
-            reject(exchange, EngineIoError.BAD_REQUEST);
-            return;
-        }
-        handshake.addListener(done -> {
-            if (!done.isSuccess()) {
-                if (existing == null) {
-                    remove(session);
-                }
-                channel.close();
-                return;
-            }
-            ChannelPipeline pipeline = channel.pipeline();
-            pipeline.remove(HttpRouter.class);
+        };
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(options.maxPayload())
+                .allowExtensions(false)
+                .build();
+        WebSocketUpgrade.Start start = WebSocketUpgrade.start(request, channel, decoder, pipeline -> {
             pipeline.addLast(new WebSocketFrameAggregator(options.maxPayload()));
             pipeline.addLast(new WebSocketFrameHandler(session));
             SessionLoops.move(channel, session.loop(), () -> {
                 if (!channel.isActive()) {
-                    // Closed before its handlers were in place (a bad first frame): nothing will tell the session.
-                    if (existing == null) {
-                        remove(session);
-                    }
+                    forget.run(); // closed before its handlers were in place (a bad first frame): nobody else will
                     return;
                 }
                 if (existing != null) {
@@ -212,13 +185,20 @@ public final class EngineServer implements HttpRoute {
                     session.open(openPacket(session, false), channel);
                 }
             });
-        });
+        }, forget);
+        if (start != WebSocketUpgrade.Start.STARTED) {
+            forget.run();
+            if (start == WebSocketUpgrade.Start.NOT_A_HANDSHAKE) {
+                reject(exchange, EngineIoError.BAD_REQUEST);
+            }
+        }
     }
+
 
     private EngineSocket register(Channel channel, FullHttpRequest request, QueryStringDecoder uri,
                                   EngineTransport transport) {
         HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
-        EngineHandshake handshake = new EngineHandshake(uri.parameters(), headers, channel.remoteAddress());
+        HandshakeRequest handshake = new HandshakeRequest(uri.parameters(), headers, channel.remoteAddress());
         EngineSocket session = new EngineSocket(RandomIds.next(), channel.eventLoop(), this, handshake, transport);
         sessions.put(session.sid(), session);
         return session;

@@ -12,8 +12,9 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.sessionserver.transport.TransportServer;
+import org.sessionserver.transport.http.UnsentBytes;
 import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.HandshakeRequest;
 
 /**
  * One Engine.IO v4 session: its transport (long-polling, then perhaps WebSocket after an upgrade), its outgoing
@@ -40,7 +41,7 @@ public final class EngineSocket {
     private final EventLoop loop;
     private final EngineServer server;
     private final EngineIoOptions options;
-    private final EngineHandshake handshake;
+    private final HandshakeRequest handshake;
     private EngineSocketListener listener;
 
     private State state = State.OPEN;
@@ -59,7 +60,7 @@ public final class EngineSocket {
     private ScheduledFuture<?> upgradeDeadline;
     private ScheduledFuture<?> drainDeadline;
 
-    EngineSocket(String sid, EventLoop loop, EngineServer server, EngineHandshake handshake, EngineTransport transport) {
+    EngineSocket(String sid, EventLoop loop, EngineServer server, HandshakeRequest handshake, EngineTransport transport) {
         this.sid = sid;
         this.loop = loop;
         this.server = server;
@@ -78,7 +79,7 @@ public final class EngineSocket {
         return loop;
     }
 
-    public EngineHandshake handshake() {
+    public HandshakeRequest handshake() {
         return handshake;
     }
 
@@ -159,7 +160,7 @@ public final class EngineSocket {
                     pollBuffer.add(buffered);
                     pollBufferBytes += buffered instanceof byte[] binary ? binary.length : ((String) buffered).length();
                 }
-                if (pollBufferBytes > TransportServer.MAX_UNSENT_BYTES) {
+                if (pollBufferBytes > UnsentBytes.LIMIT) {
                     terminate(SLOW_CONSUMER, false);
                     return;
                 }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.TimeUnit;
-import org.sessionserver.transport.engineio.CorsPolicy;
 
 /**
  * Gathers each HTTP request into one message of at most {@code maxBody} bytes of body, and answers a larger one with

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import org.sessionserver.transport.engineio.CorsPolicy;
 
 /**
  * One HTTP request waiting for its answer: what is needed to answer it, kept apart from the request itself so that

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
-import org.sessionserver.transport.engineio.CorsPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

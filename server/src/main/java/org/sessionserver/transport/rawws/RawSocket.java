@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.sessionserver.transport.engineio.EngineHandshake;
+import org.sessionserver.transport.http.HandshakeRequest;
 
 /** One raw WebSocket connection. Its methods may be called from any thread. */
 public final class RawSocket {
@@ -23,18 +23,18 @@ public final class RawSocket {
     public static final WebSocketCloseStatus PING_TIMEOUT = new WebSocketCloseStatus(4408, "ping timeout");
 
     private final Channel channel;
-    private final EngineHandshake handshake;
+    private final HandshakeRequest handshake;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Object attachment;
     private volatile WebSocketCloseStatus closeStatus;
 
-    RawSocket(Channel channel, EngineHandshake handshake) {
+    RawSocket(Channel channel, HandshakeRequest handshake) {
         this.channel = channel;
         this.handshake = handshake;
     }
 
     /** The upgrade request: query, headers, remote address. */
-    public EngineHandshake handshake() {
+    public HandshakeRequest handshake() {
         return handshake;
     }
 

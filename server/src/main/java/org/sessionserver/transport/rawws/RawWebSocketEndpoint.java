@@ -1,8 +1,6 @@
 package org.sessionserver.transport.rawws;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,15 +10,13 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sessionserver.transport.engineio.CorsPolicy;
-import org.sessionserver.transport.engineio.EngineHandshake;
+import org.sessionserver.transport.http.CorsPolicy;
+import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
-import org.sessionserver.transport.http.HttpRouter;
+import org.sessionserver.transport.http.WebSocketUpgrade;
 
 /**
  * A plain WebSocket endpoint (RFC 6455, no Socket.IO): upgrades requests of its path and hands each connection to a
@@ -63,11 +59,6 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                     "{\"ok\":false,\"error\":{\"code\":\"forbidden\",\"message\":\"origin not allowed\"}}");
             return;
         }
-        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
-            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
-                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"no Sec-WebSocket-Key\"}}");
-            return;
-        }
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -75,32 +66,11 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                 // from in front of the frame encoder and never reach the wire.
                 .closeOnProtocolViolation(false)
                 .build();
-        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder)
-                .newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
-            return;
-        }
-        EngineHandshake handshake = new EngineHandshake(uri.parameters(),
+        HandshakeRequest handshake = new HandshakeRequest(uri.parameters(),
                 new DefaultHttpHeaders().add(request.headers()), channel.remoteAddress());
         RawSocket socket = new RawSocket(channel, handshake);
         RawWebSocketHandler frames = new RawWebSocketHandler(socket, listener, pingIntervalMs, pingTimeoutMs);
-        ChannelFuture upgraded;
-        try {
-            upgraded = handshaker.handshake(channel, request);
-        } catch (RuntimeException notAWebSocket) { // Netty's handshaker throws on headers it cannot work with
-            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
-                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"not a WebSocket handshake\"}}");
-            return;
-        }
-        upgraded.addListener(done -> {
-            if (!done.isSuccess()) {
-                channel.close();
-                return;
-            }
-            ChannelPipeline pipeline = channel.pipeline();
-            pipeline.remove(HttpRouter.class);
+        WebSocketUpgrade.Start start = WebSocketUpgrade.start(request, channel, decoder, pipeline -> {
             pipeline.addLast(new Utf8FrameValidator(false));
             pipeline.addLast(new WebSocketFrameAggregator(maxMessageBytes));
             pipeline.addLast(frames);
@@ -110,7 +80,11 @@ public final class RawWebSocketEndpoint implements HttpRoute {
             open.add(socket);
             channel.closeFuture().addListener(closed -> open.remove(socket));
             frames.start(pipeline.context(frames));
-        });
+        }, () -> { });
+        if (start == WebSocketUpgrade.Start.NOT_A_HANDSHAKE) {
+            exchange.sendJson(HttpResponseStatus.BAD_REQUEST,
+                    "{\"ok\":false,\"error\":{\"code\":\"bad_request\",\"message\":\"not a WebSocket handshake\"}}");
+        }
     }
 
     /** Refuses new connections from now on (503): the node is draining. */

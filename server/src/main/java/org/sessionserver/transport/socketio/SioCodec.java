@@ -1,10 +1,7 @@
 package org.sessionserver.transport.socketio;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sessionserver.json.ServerJson;
 
 /**
  * Encodes and decodes Socket.IO v5 packets, with the same grammar and checks as socket.io-parser: a packet that
@@ -23,15 +21,6 @@ import java.util.Set;
  * {@code char & 0xF} ({@code 4abc} counts as {@code 41}) and frame binary attachments the Engine.IO v3 way.
  */
 public final class SioCodec {
-    /**
-     * Floats are read as decimals: a number beyond a double's range stays a number (not "Infinity"). A number beyond
-     * even a decimal's range throws NumberFormatException, which the readers treat like bad JSON.
-     */
-    public static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
-
     /** Event names a client may not use (socket.io-parser's RESERVED_EVENTS). */
     private static final Set<String> RESERVED_EVENTS =
             Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
@@ -153,7 +142,7 @@ public final class SioCodec {
         JsonNode data = null;
         if (i < text.length()) {
             try {
-                data = JSON.readTree(text.substring(i));
+                data = ServerJson.MAPPER.readTree(text.substring(i));
             } catch (JacksonException | NumberFormatException e) {
                 throw new SioProtocolException("invalid payload");
             }

@@ -1,7 +1,7 @@
 package org.sessionserver.transport.socketio;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.sessionserver.transport.engineio.EngineHandshake;
+import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.engineio.EngineTransport;
 
 /**
@@ -9,5 +9,5 @@ import org.sessionserver.transport.engineio.EngineTransport;
  *
  * @param auth the CONNECT payload ({@code {}} when the client sent none)
  */
-public record SioHandshake(String namespace, ObjectNode auth, EngineHandshake http, EngineTransport transport) {
+public record SioHandshake(String namespace, ObjectNode auth, HandshakeRequest http, EngineTransport transport) {
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sessionserver.transport.engineio.EngineSocket;
+import org.sessionserver.json.ServerJson;
 
 /**
  * One client's membership of one namespace (socket.io's {@code Socket}). Its methods may be called from any thread.
@@ -211,6 +212,6 @@ public final class SioSocket {
         if (value instanceof byte[] bytes) {
             return BinaryNode.valueOf(bytes);
         }
-        return SioCodec.JSON.valueToTree(value);
+        return ServerJson.MAPPER.valueToTree(value);
     }
 }

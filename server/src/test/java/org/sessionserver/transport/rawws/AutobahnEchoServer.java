@@ -3,7 +3,7 @@ package org.sessionserver.transport.rawws;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.sessionserver.transport.TransportServer;
-import org.sessionserver.transport.engineio.CorsPolicy;
+import org.sessionserver.transport.http.CorsPolicy;
 import org.sessionserver.transport.http.HttpRouter;
 
 /**

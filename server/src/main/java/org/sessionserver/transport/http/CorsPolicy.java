@@ -1,4 +1,4 @@
-package org.sessionserver.transport.engineio;
+package org.sessionserver.transport.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package org.sessionserver.routing;
+package org.sessionserver.sessions;
 
 import java.nio.charset.StandardCharsets;
 import org.sessionserver.bridge.Message;
