@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.sessionserver.auth.Authenticator;
+import org.sessionserver.bridge.ClusterCalls;
 import org.sessionserver.bridge.EngineBus;
 import org.sessionserver.bridge.SessionDirectory;
 import org.sessionserver.bus.Backplane;
@@ -76,13 +77,14 @@ public final class SessionServer implements AutoCloseable {
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
         bus.onMessage(new MessageRouter(sessions, metrics)::route);
-        ClusterRequests requests = new ClusterRequests(backplane.cluster(), sessions, config.nodeId());
+        ClusterCalls calls = new ClusterCalls(backplane.cluster());
+        ClusterRequests requests = new ClusterRequests(calls, sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
-        RecoveryHandover handover = new RecoveryHandover(backplane.cluster(), !config.redis().isEmbedded(), recovery);
+        RecoveryHandover handover = new RecoveryHandover(calls, !config.redis().isEmbedded(), recovery);
         new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake).bind(socketIo.of("/"));
         this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);

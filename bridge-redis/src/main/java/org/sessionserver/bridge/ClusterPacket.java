@@ -22,7 +22,16 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** "A client of your recoverable session reconnected to me: hand me its log after this offset." */
         RECOVER,
         /** The answer to a RECOVER: the missed messages, or a refusal. */
-        RECOVERED
+        RECOVERED;
+
+        /** The type that answers a packet of this type ({@link ClusterCalls}), or null when none does. */
+        public Type answer() {
+            return switch (this) {
+                case REQUEST -> REPLY;
+                case RECOVER -> RECOVERED;
+                default -> null;
+            };
+        }
     }
 
     public String toJson() {

@@ -11,7 +11,7 @@ public final class InMemoryClusterBus implements ClusterBus {
     }
 
     @Override
-    public void onPacket(Consumer<ClusterPacket> handler) {
+    public void onPacket(ClusterPacket.Type type, Consumer<ClusterPacket> handler) {
     }
 
     @Override

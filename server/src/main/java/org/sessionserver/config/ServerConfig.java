@@ -159,8 +159,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         EngineMode engine = env.choice("ENGINE", redis.isEmbedded() ? DEFAULT_ENGINE_EMBEDDED
                 : DEFAULT_ENGINE_WITH_REDIS, EngineMode.class);
         if (engine == EngineMode.NONE && redis.isEmbedded()) {
-            throw new ConfigException("ENGINE", "none needs REDIS_URL: without Redis no engine can read the events this "
-                    + "node acknowledges; use echo, set REDIS_URL, or ENGINE=discard to drop them knowingly");
+            throw new ConfigException("ENGINE", "none needs REDIS_URL: without Redis no engine can read the events "
+                    + "this node acknowledges; use echo, set REDIS_URL, or ENGINE=discard to drop them knowingly");
         }
         if (engine == EngineMode.DISCARD && !redis.isEmbedded()) {
             throw new ConfigException("ENGINE", "discard is for the embedded bus; with REDIS_URL use none");

@@ -12,8 +12,8 @@ import org.sessionserver.transport.http.HttpRoute;
 
 /**
  * {@code GET /health}: 200 {@code "ok"} when the node can serve; 503 {@code "draining"} during shutdown, 503
- * {@code "degraded"} while the bus is down. {@code redis} is {@code "none"} on the embedded in-memory bus. {@code engine}
- * says what reads the events; with {@code discard} nothing does, and a {@code warning} says so.
+ * {@code "degraded"} while the bus is down. {@code redis} is {@code "none"} on the embedded in-memory bus.
+ * {@code engine} says what reads the events; with {@code discard} nothing does, and a {@code warning} says so.
  */
 public final class HealthRoute implements HttpRoute {
     static final String DISCARD_WARNING = "ENGINE=discard: events are acknowledged and dropped, no engine reads them";

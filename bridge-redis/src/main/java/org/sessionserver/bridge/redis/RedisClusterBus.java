@@ -2,7 +2,9 @@ package org.sessionserver.bridge.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,13 +29,17 @@ public final class RedisClusterBus implements ClusterBus {
     private final AtomicLong seq = new AtomicLong();
     private final SequenceTracker tracker = new SequenceTracker();
     private final ScheduledExecutorService heartbeat;
-    private final List<Consumer<ClusterPacket>> handlers = new CopyOnWriteArrayList<>();
+    private final Map<ClusterPacket.Type, List<Consumer<ClusterPacket>>> handlers =
+            new EnumMap<>(ClusterPacket.Type.class);
     private volatile LongConsumer missed = count -> { };
 
     public RedisClusterBus(RedisConnections redis, RedisKeys keys, String nodeId, long heartbeatMs) {
         this.redis = redis;
         this.keys = keys;
         this.nodeId = nodeId;
+        for (ClusterPacket.Type type : ClusterPacket.Type.values()) {
+            handlers.put(type, new CopyOnWriteArrayList<>());
+        }
         redis.subscribe(keys.cluster(), this::receive);
         heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cluster-heartbeat");
@@ -54,8 +60,8 @@ public final class RedisClusterBus implements ClusterBus {
     }
 
     @Override
-    public void onPacket(Consumer<ClusterPacket> handler) {
-        handlers.add(handler);
+    public void onPacket(ClusterPacket.Type type, Consumer<ClusterPacket> handler) {
+        handlers.get(type).add(handler);
     }
 
     @Override
@@ -81,7 +87,7 @@ public final class RedisClusterBus implements ClusterBus {
             missed.accept(gap);
         }
         if (packet.to() == null || packet.to().equals(nodeId)) {
-            handlers.forEach(handler -> handler.accept(packet));
+            handlers.get(packet.type()).forEach(handler -> handler.accept(packet));
         }
     }
 

@@ -39,11 +39,11 @@ class RedisClusterBusIT {
             this.bus = new RedisClusterBus(connections, keys, id, HEARTBEAT_MS);
             opened.add(connections);
             opened.add(0, bus);
-            bus.onPacket(packet -> {
-                if (packet.type() != ClusterPacket.Type.HEARTBEAT) {
-                    received.add(packet);
+            for (ClusterPacket.Type type : ClusterPacket.Type.values()) {
+                if (type != ClusterPacket.Type.HEARTBEAT) {
+                    bus.onPacket(type, received::add);
                 }
-            });
+            }
             bus.onMissed(missed::add);
         }
     }

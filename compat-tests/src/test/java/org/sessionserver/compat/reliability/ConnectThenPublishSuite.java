@@ -52,7 +52,8 @@ abstract class ConnectThenPublishSuite {
     @Test
     void socketIoClientsGetWhatIsPublishedRightAfterTheirConnectReply() throws Exception {
         runCycles("socket.io", (participant) -> {
-            Wire ws = Wire.open(URI.create("ws://127.0.0.1:" + connectPort() + "/socket.io/?EIO=4&transport=websocket"));
+            Wire ws = Wire.open(URI.create("ws://127.0.0.1:" + connectPort()
+                    + "/socket.io/?EIO=4&transport=websocket"));
             ws.expect(text -> text.startsWith("0{"));
             ws.send("40{\"token\":\"" + participant + "\"}");
             return new Connected(ws, sid(ws.expect(text -> text.startsWith("40{"))));

@@ -42,10 +42,10 @@ public final class SioNamespace {
      * Called before a socket's CONNECT reply goes out, on its event loop: whatever must be in place for the socket to
      * be reachable once its client knows it is connected (socket.io joins a socket's rooms at the same point). The
      * reply waits for the returned stage; a failure with {@link ConnectRefusedException} is sent as CONNECT_ERROR
-     * instead (any other failure as "unavailable"). When the stage completes on the socket's loop, the reply goes out in
-     * that same task, so nothing sent to the socket from another thread can precede it. If the connection closes
-     * before the stage completes, {@link #onDisconnect} is called for the socket; its events reach no handler before
-     * the reply.
+     * instead (any other failure as "unavailable"). When the stage completes on the socket's loop, the reply goes
+     * out in that same task, so nothing sent to the socket from another thread can precede it. If the connection
+     * closes before the stage completes, {@link #onDisconnect} is called for the socket; its events reach no handler
+     * before the reply.
      */
     public SioNamespace onJoin(Function<SioSocket, CompletionStage<?>> handler) {
         this.onJoin = handler;
