@@ -29,8 +29,8 @@ import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SocketIoGateway;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.http.CorsPolicy;
-import org.sessionserver.transport.engineio.EngineIoOptions;
-import org.sessionserver.transport.engineio.EngineServer;
+import org.sessionserver.transport.engineio.EioOptions;
+import org.sessionserver.transport.engineio.EioServer;
 import org.sessionserver.transport.http.HttpRoute;
 import org.sessionserver.transport.http.HttpRouter;
 import org.sessionserver.transport.rawws.RawWebSocketEndpoint;
@@ -51,7 +51,7 @@ public final class SessionServer implements AutoCloseable {
     private final EventIntake intake;
     private final LocalSessions sessions;
     private final RecoveryBook recovery;
-    private final EngineServer engineIo;
+    private final EioServer engineIo;
     private final RawWebSocketEndpoint rawWebSocket;
     private final TransportServer transport;
     private volatile boolean draining;
@@ -86,7 +86,7 @@ public final class SessionServer implements AutoCloseable {
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
         RecoveryHandover handover = new RecoveryHandover(calls, !config.redis().isEmbedded(), recovery);
         new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake).bind(socketIo.of("/"));
-        this.engineIo = new EngineServer(new EngineIoOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
+        this.engineIo = new EioServer(new EioOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(
                 new RawWebSocketGateway(authenticator, lifecycle, intake), maxPayload,
@@ -118,7 +118,7 @@ public final class SessionServer implements AutoCloseable {
      * as {@code too_large} with the connection kept, rather than dropped at the transport.
      */
     static int maxPayload(int maxMessageSize) {
-        return Math.max(EngineIoOptions.DEFAULT_MAX_PAYLOAD, 2 * maxMessageSize + 1024);
+        return Math.max(EioOptions.DEFAULT_MAX_PAYLOAD, 2 * maxMessageSize + 1024);
     }
 
     public int port() {

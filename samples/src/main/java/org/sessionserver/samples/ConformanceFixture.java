@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.http.CorsPolicy;
-import org.sessionserver.transport.engineio.EngineIoOptions;
-import org.sessionserver.transport.engineio.EngineServer;
-import org.sessionserver.transport.engineio.EngineSocket;
-import org.sessionserver.transport.engineio.EngineSocketListener;
+import org.sessionserver.transport.engineio.EioOptions;
+import org.sessionserver.transport.engineio.EioServer;
+import org.sessionserver.transport.engineio.EioSocket;
+import org.sessionserver.transport.engineio.EioSocketListener;
 import org.sessionserver.transport.http.HttpRoute;
 import org.sessionserver.transport.http.HttpRouter;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
@@ -33,10 +33,10 @@ public final class ConformanceFixture implements AutoCloseable {
     /** How long after its CONNECT reply a socket gets its {@code auth} event (see {@link #emitAuthSoon}). */
     static final long AUTH_DELAY_MS = 20;
 
-    private final List<EngineServer> engines;
+    private final List<EioServer> engines;
     private final TransportServer transport;
 
-    private ConformanceFixture(List<EngineServer> engines, TransportServer transport) {
+    private ConformanceFixture(List<EioServer> engines, TransportServer transport) {
         this.engines = engines;
         this.transport = transport;
     }
@@ -45,13 +45,13 @@ public final class ConformanceFixture implements AutoCloseable {
         SioServer sio = new SioServer(SioOptions.forMaxPayload(1000, MAX_PAYLOAD));
         fixture(sio.of("/"));
         fixture(sio.of("/custom"));
-        EngineServer socketIo = new EngineServer(
-                new EngineIoOptions("/socket.io/", 300, 200, MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN), sio::attach);
-        EngineServer engineIo = new EngineServer(
-                new EngineIoOptions("/engine.io/", 300, 200, MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN),
-                session -> EngineServer.listen(session, ECHO));
+        EioServer socketIo = new EioServer(
+                new EioOptions("/socket.io/", 300, 200, MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN), sio::attach);
+        EioServer engineIo = new EioServer(
+                new EioOptions("/engine.io/", 300, 200, MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN),
+                session -> EioServer.listen(session, ECHO));
         Map<String, HttpRoute> routes = new HashMap<>();
-        for (EngineServer engine : List.of(socketIo, engineIo)) {
+        for (EioServer engine : List.of(socketIo, engineIo)) {
             engine.paths().forEach(path -> routes.put(path, engine));
         }
         HttpRouter router = new HttpRouter(routes, CorsPolicy.ANY_ORIGIN);
@@ -60,19 +60,19 @@ public final class ConformanceFixture implements AutoCloseable {
     }
 
     /** The bare Engine.IO endpoint: every message goes back as it came, text as text, binary as binary. */
-    private static final EngineSocketListener ECHO = new EngineSocketListener() {
+    private static final EioSocketListener ECHO = new EioSocketListener() {
         @Override
-        public void onMessage(EngineSocket socket, String text) {
+        public void onMessage(EioSocket socket, String text) {
             socket.sendMessage(text);
         }
 
         @Override
-        public void onBinary(EngineSocket socket, byte[] data) {
+        public void onBinary(EioSocket socket, byte[] data) {
             socket.sendMessages(List.of(data));
         }
 
         @Override
-        public void onClose(EngineSocket socket, String reason) {
+        public void onClose(EioSocket socket, String reason) {
         }
     };
 
@@ -107,7 +107,7 @@ public final class ConformanceFixture implements AutoCloseable {
      * server: 22-31 %), failing the suite's custom-namespace tests, which check the {@code auth} frame.
      */
     private static void emitAuthSoon(SioSocket socket) {
-        socket.engine().loop().schedule(() -> socket.emit("auth", socket.handshake().auth()),
+        socket.eio().loop().schedule(() -> socket.emit("auth", socket.handshake().auth()),
                 AUTH_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 

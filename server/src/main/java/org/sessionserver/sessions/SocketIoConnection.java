@@ -18,7 +18,7 @@ record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter r
                           RecoveryBook.Entry recovery) implements Connection {
     @Override
     public EventExecutor loop() {
-        return socket.engine().loop();
+        return socket.eio().loop();
     }
 
     /** Recoverable sessions get each message with its offset; the others the packet shared by all. */

@@ -118,8 +118,8 @@ public final class SocketIoGateway {
     /** Makes the session routable before the CONNECT reply (see {@link SessionLifecycle#open}). */
     private CompletionStage<?> open(SioSocket socket) {
         Admission admission = (Admission) socket.principal();
-        return lifecycle.open(admission.participantId(), socket.id(), socket.engine().sid(), admission.proxy(),
-                socket.engine().transport().wireName, socket.engine().loop(), socket.engine()::isOpen,
+        return lifecycle.open(admission.participantId(), socket.id(), socket.eio().sid(), admission.proxy(),
+                socket.eio().transport().wireName, socket.eio().loop(), socket.eio()::isOpen,
                 (session, limiter) -> new SocketIoConnection(socket, session, limiter, admission.recovery()))
                 .handle((connection, failure) -> {
                     if (failure != null) {

@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Heartbeat {
     private final EventLoop loop;
-    private final EngineIoOptions options;
+    private final EioOptions options;
     private final Runnable ping;
     private final Runnable timedOut;
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongDeadline;
 
-    Heartbeat(EventLoop loop, EngineIoOptions options, Runnable ping, Runnable timedOut) {
+    Heartbeat(EventLoop loop, EioOptions options, Runnable ping, Runnable timedOut) {
         this.loop = loop;
         this.options = options;
         this.ping = ping;

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
-    private final EngineSocket session;
+    private final EioSocket session;
 
-    WebSocketFrameHandler(EngineSocket session) {
+    WebSocketFrameHandler(EioSocket session) {
         this.session = session;
     }
 

@@ -2,7 +2,7 @@ package org.sessionserver.transport.socketio;
 
 import java.util.List;
 import org.sessionserver.transport.engineio.EncodedText;
-import org.sessionserver.transport.engineio.EnginePacketType;
+import org.sessionserver.transport.engineio.EioPacketType;
 
 /**
  * A packet encoded once, down to the UTF-8 bytes of its Engine.IO packets, for sending as it is to many sockets of
@@ -23,7 +23,7 @@ public final class PreparedPacket {
      */
     public static PreparedPacket eventWithRawJson(String namespace, String event, String rawJson) {
         StringBuilder text = new StringBuilder(rawJson.length() + event.length() + 16)
-                .append(EnginePacketType.MESSAGE.code).append(SioPacketType.EVENT.code());
+                .append(EioPacketType.MESSAGE.code).append(SioPacketType.EVENT.code());
         if (!SioPacket.MAIN_NAMESPACE.equals(namespace)) {
             text.append(namespace).append(',');
         }

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.RandomIds;
-import org.sessionserver.transport.engineio.EngineSocket;
-import org.sessionserver.transport.engineio.EngineSocketListener;
+import org.sessionserver.transport.engineio.EioSocket;
+import org.sessionserver.transport.engineio.EioSocketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,37 +29,37 @@ import org.slf4j.LoggerFactory;
  * precedes the CONNECT reply), hand events of refused or never-connected namespaces to listeners, send an empty ack
  * for dropped events, and drop the session without closing it after {@code 41} on its last namespace.
  */
-final class SioConnection implements EngineSocketListener {
+final class SioConnection implements EioSocketListener {
     private static final Logger log = LoggerFactory.getLogger(SioConnection.class);
 
     private final SioServer server;
-    private final EngineSocket engine;
+    private final EioSocket eio;
     private final SioPacketAssembler assembler;
     private final Map<String, SioSocket> sockets = new HashMap<>(2);
     private final Set<String> admitting = new HashSet<>(2);
     private ScheduledFuture<?> connectTimer;
 
-    SioConnection(SioServer server, EngineSocket engine) {
+    SioConnection(SioServer server, EioSocket eio) {
         this.server = server;
-        this.engine = engine;
+        this.eio = eio;
         this.assembler = new SioPacketAssembler(server.options().maxPacketBytes());
-        this.connectTimer = engine.loop().schedule(() -> {
+        this.connectTimer = eio.loop().schedule(() -> {
             if (sockets.isEmpty()) {
-                engine.close("connect timeout");
+                eio.close("connect timeout");
             }
         }, server.options().connectTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
-    EngineSocket engine() {
-        return engine;
+    EioSocket eio() {
+        return eio;
     }
 
     void send(SioPacket packet) {
-        engine.sendMessages(SioCodec.encode(packet));
+        eio.sendMessages(SioCodec.encode(packet));
     }
 
     @Override
-    public void onMessage(EngineSocket socket, String text) {
+    public void onMessage(EioSocket socket, String text) {
         try {
             SioPacket packet = assembler.onText(text);
             if (packet != null) {
@@ -71,7 +71,7 @@ final class SioConnection implements EngineSocketListener {
     }
 
     @Override
-    public void onBinary(EngineSocket socket, byte[] data) {
+    public void onBinary(EioSocket socket, byte[] data) {
         try {
             SioPacket packet = assembler.onBinary(data);
             if (packet != null) {
@@ -83,7 +83,7 @@ final class SioConnection implements EngineSocketListener {
     }
 
     @Override
-    public void onClose(EngineSocket socket, String reason) {
+    public void onClose(EioSocket socket, String reason) {
         connectTimer.cancel(false);
         for (SioSocket member : new ArrayList<>(sockets.values())) {
             removeSocket(member, reason);
@@ -98,8 +98,8 @@ final class SioConnection implements EngineSocketListener {
     }
 
     private void onProtocolError(SioProtocolException e) {
-        log.debug("closing {}: {}", engine.sid(), e.getMessage());
-        engine.close("parse error");
+        log.debug("closing {}: {}", eio.sid(), e.getMessage());
+        eio.close("parse error");
     }
 
     private void onPacket(SioPacket packet) {
@@ -136,17 +136,17 @@ final class SioConnection implements EngineSocketListener {
             return;
         }
         ObjectNode auth = packet.data() == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) packet.data();
-        SioHandshake handshake = new SioHandshake(nsp, auth, engine.handshake(), engine.transport());
+        SioHandshake handshake = new SioHandshake(nsp, auth, eio.handshake(), eio.transport());
         try {
             namespace.gate().admit(handshake).whenComplete((principal, failure) ->
-                    engine.loop().execute(() -> onAdmission(namespace, handshake, principal, failure)));
+                    eio.loop().execute(() -> onAdmission(namespace, handshake, principal, failure)));
         } catch (RuntimeException e) {
             onAdmission(namespace, handshake, null, e);
         }
     }
 
     private void onAdmission(SioNamespace namespace, SioHandshake handshake, Object principal, Throwable failure) {
-        if (!engine.isOpen()) {
+        if (!eio.isOpen()) {
             admitting.remove(namespace.name());
             return;
         }
@@ -166,10 +166,10 @@ final class SioConnection implements EngineSocketListener {
             joining = CompletableFuture.failedFuture(e);
         }
         joining.whenComplete((ok, joinFailure) -> {
-            if (engine.loop().inEventLoop()) {
+            if (eio.loop().inEventLoop()) {
                 onJoined(socket, identity, joinFailure);
             } else {
-                engine.loop().execute(() -> onJoined(socket, identity, joinFailure));
+                eio.loop().execute(() -> onJoined(socket, identity, joinFailure));
             }
         });
     }
@@ -181,7 +181,7 @@ final class SioConnection implements EngineSocketListener {
     private void onJoined(SioSocket socket, SocketIdentity identity, Throwable failure) {
         SioNamespace namespace = socket.namespace();
         admitting.remove(namespace.name());
-        if (!engine.isOpen()) {
+        if (!eio.isOpen()) {
             socket.onLeft();
             namespace.abandoned(socket, "transport close");
             return;

@@ -2,11 +2,11 @@ package org.sessionserver.transport.socketio;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sessionserver.transport.engineio.EngineServer;
-import org.sessionserver.transport.engineio.EngineSocket;
+import org.sessionserver.transport.engineio.EioServer;
+import org.sessionserver.transport.engineio.EioSocket;
 
 /**
- * The Socket.IO v5 server over an {@link EngineServer}: its namespaces, and a {@link SioConnection} per Engine.IO
+ * The Socket.IO v5 server over an {@link EioServer}: its namespaces, and a {@link SioConnection} per Engine.IO
  * session. A CONNECT to a namespace that was not created is refused with {@code {"message":"Invalid namespace"}}.
  */
 public final class SioServer {
@@ -30,8 +30,8 @@ public final class SioServer {
         return namespaces.get(name);
     }
 
-    /** Takes over a new Engine.IO session; pass this as the {@link EngineServer}'s open callback. */
-    public void attach(EngineSocket engine) {
-        EngineServer.listen(engine, new SioConnection(this, engine));
+    /** Takes over a new Engine.IO session; pass this as the {@link EioServer}'s open callback. */
+    public void attach(EioSocket session) {
+        EioServer.listen(session, new SioConnection(this, session));
     }
 }

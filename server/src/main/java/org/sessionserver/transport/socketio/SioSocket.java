@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.sessionserver.transport.engineio.EngineSocket;
+import org.sessionserver.transport.engineio.EioSocket;
 import org.sessionserver.json.ServerJson;
 
 /**
@@ -71,8 +71,8 @@ public final class SioSocket {
     }
 
     /** The Engine.IO session underneath: its sid identifies the transport channel. */
-    public EngineSocket engine() {
-        return connection.engine();
+    public EioSocket eio() {
+        return connection.eio();
     }
 
     public boolean isConnected() {
@@ -95,7 +95,7 @@ public final class SioSocket {
             throw new IllegalArgumentException("packet prepared for " + packet.namespace() + ", socket in " + namespace.name());
         }
         if (connected) {
-            connection.engine().sendEncoded(packet.enginePackets());
+            connection.eio().sendEncoded(packet.enginePackets());
         }
     }
 
@@ -120,13 +120,13 @@ public final class SioSocket {
     public CompletableFuture<ArrayNode> requestArgs(String event, Duration timeout, ArrayNode args) {
         CompletableFuture<ArrayNode> result = new CompletableFuture<>();
         ArrayNode data = JsonNodeFactory.instance.arrayNode(args.size() + 1).add(event).addAll(args);
-        connection.engine().loop().execute(() -> {
+        connection.eio().loop().execute(() -> {
             if (!connected) {
                 result.cancel(false);
                 return;
             }
             long ackId = nextAckId++;
-            ScheduledFuture<?> timer = connection.engine().loop().schedule(() -> {
+            ScheduledFuture<?> timer = connection.eio().loop().schedule(() -> {
                 if (pendingAcks.remove(ackId) != null) {
                     result.completeExceptionally(new TimeoutException("no ack within " + timeout.toMillis() + " ms"));
                 }
@@ -145,13 +145,13 @@ public final class SioSocket {
      * {@code closeConnection} the whole connection is closed too.
      */
     public void disconnect(boolean closeConnection) {
-        connection.engine().loop().execute(() -> {
+        connection.eio().loop().execute(() -> {
             if (connected) {
                 connection.send(new SioPacket(SioPacketType.DISCONNECT, namespace.name(), SioPacket.NO_ACK, null));
                 connection.removeSocket(this, "server namespace disconnect");
             }
             if (closeConnection) {
-                connection.engine().close("forced server close");
+                connection.eio().close("forced server close");
             }
         });
     }

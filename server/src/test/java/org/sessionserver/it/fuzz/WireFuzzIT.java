@@ -221,7 +221,7 @@ class WireFuzzIT {
      * {@code Sec-WebSocket-Version} (Netty's hixie-76 handshaker) or without {@code Connection: Upgrade},
      * makes the handshaker throw synchronously from {@code handshake()}; the exception reaches the router, which
      * closes the connection without an answer. On {@code /socket.io/} the Engine.IO session was registered before the
-     * handshake and is never removed: each such request leaks one session in EngineServer's map, for good.
+     * handshake and is never removed: each such request leaks one session in EioServer's map, for good.
      */
     @Test
     void webSocketUpgradeWithoutKeyGetsA400AndLeavesNoEngineSession() throws Exception {
@@ -246,19 +246,19 @@ class WireFuzzIT {
         }
         int leaked = engineSessions() - engineSessions;
         assertTrue(problems.isEmpty() && leaked == 0, "not answered with a 4xx: " + problems
-                + "; Engine.IO sessions left in EngineServer: " + leaked);
+                + "; Engine.IO sessions left in EioServer: " + leaked);
     }
 
     private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
-    /** How many Engine.IO sessions the server's EngineServer holds (by reflection: a test-only look inside). */
+    /** How many Engine.IO sessions the server's EioServer holds (by reflection: a test-only look inside). */
     private static int engineSessions() throws ReflectiveOperationException {
         java.lang.reflect.Field serverField = TestServer.class.getDeclaredField("server");
         serverField.setAccessible(true);
         Object sessionServer = serverField.get(server);
         java.lang.reflect.Field engineField = sessionServer.getClass().getDeclaredField("engineIo");
         engineField.setAccessible(true);
-        return ((org.sessionserver.transport.engineio.EngineServer) engineField.get(sessionServer)).sessions().size();
+        return ((org.sessionserver.transport.engineio.EioServer) engineField.get(sessionServer)).sessions().size();
     }
 
     private static long seed() {

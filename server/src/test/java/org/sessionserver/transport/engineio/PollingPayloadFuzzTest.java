@@ -16,7 +16,7 @@ import org.sessionserver.it.fuzz.Mutations;
  * Fuzzes the long-polling payload decoder ({@link PollingPayload#decode}) with seeded random and mutated valid
  * bodies: each either decodes into packets or is refused with {@link IllegalArgumentException} (bad base64), never
  * anything else, never slowly; what decodes encodes back to a body that decodes to the same packets, and every text
- * packet it yields is one {@link EnginePacketType#of} can classify without failing.
+ * packet it yields is one {@link EioPacketType#of} can classify without failing.
  *
  * <p>CI: 20,000 bodies from a fixed seed; by hand: {@code -Dfuzz.iterations=1000000 -Dfuzz.seed=random}.
  */
@@ -57,7 +57,7 @@ class PollingPayloadFuzzTest {
             for (Object packet : packets) {
                 if (packet instanceof String text) {
                     assertFalse(text.contains(RS), "a packet holds no separator");
-                    EnginePacketType.of(text);
+                    EioPacketType.of(text);
                 } else {
                     assertInstanceOf(byte[].class, packet);
                 }

@@ -11,7 +11,7 @@ import org.sessionserver.transport.http.CorsPolicy;
  * @param maxPayload     the largest packet or polling body accepted, in bytes (Engine.IO {@code maxPayload})
  * @param cors           which browser origins may use the polling transport
  */
-public record EngineIoOptions(String path, long pingIntervalMs, long pingTimeoutMs, int maxPayload, CorsPolicy cors) {
+public record EioOptions(String path, long pingIntervalMs, long pingTimeoutMs, int maxPayload, CorsPolicy cors) {
     public static final String DEFAULT_PATH = "/socket.io/";
     public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
     public static final long DEFAULT_PING_TIMEOUT_MS = 20_000;
@@ -20,7 +20,7 @@ public record EngineIoOptions(String path, long pingIntervalMs, long pingTimeout
     /** How long an upgrade may take between the WebSocket handshake and the client's {@code 5}. */
     public static final long UPGRADE_TIMEOUT_MS = 10_000;
 
-    public EngineIoOptions {
+    public EioOptions {
         if (!path.startsWith("/") || !path.endsWith("/")) {
             throw new IllegalArgumentException("path must start and end with '/': " + path);
         }
@@ -29,8 +29,8 @@ public record EngineIoOptions(String path, long pingIntervalMs, long pingTimeout
         }
     }
 
-    public static EngineIoOptions defaults() {
-        return new EngineIoOptions(DEFAULT_PATH, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS,
+    public static EioOptions defaults() {
+        return new EioOptions(DEFAULT_PATH, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS,
                 DEFAULT_MAX_PAYLOAD, CorsPolicy.ANY_ORIGIN);
     }
 }

@@ -37,33 +37,33 @@ import org.sessionserver.transport.http.HandshakeRequest;
  * second WebSocket take a session over, do not enforce the ping timeout on polling, omit {@code maxPayload} from the
  * handshake, and drop a connection on a frame over 64 KiB.
  */
-public final class EngineServer implements HttpRoute {
+public final class EioServer implements HttpRoute {
     /** Not one of Engine.IO's 400s: a client should retry, elsewhere or later. */
     private static final String SHUTTING_DOWN = "{\"code\":3,\"message\":\"Server is shutting down\"}";
 
-    private final EngineIoOptions options;
-    private final Consumer<EngineSocket> onOpen;
-    private final ConcurrentHashMap<String, EngineSocket> sessions = new ConcurrentHashMap<>();
+    private final EioOptions options;
+    private final Consumer<EioSocket> onOpen;
+    private final ConcurrentHashMap<String, EioSocket> sessions = new ConcurrentHashMap<>();
     private volatile boolean opening = true;
 
     /**
      * @param onOpen called on the session's loop for each new session, before any of its packets is read; it must
      *               give the session a listener ({@link #listen}).
      */
-    public EngineServer(EngineIoOptions options, Consumer<EngineSocket> onOpen) {
+    public EioServer(EioOptions options, Consumer<EioSocket> onOpen) {
         this.options = options;
         this.onOpen = onOpen;
     }
 
-    public EngineIoOptions options() {
+    public EioOptions options() {
         return options;
     }
 
-    public static void listen(EngineSocket socket, EngineSocketListener listener) {
+    public static void listen(EioSocket socket, EioSocketListener listener) {
         socket.listen(listener);
     }
 
-    public Collection<EngineSocket> sessions() {
+    public Collection<EioSocket> sessions() {
         return Collections.unmodifiableCollection(sessions.values());
     }
 
@@ -77,7 +77,7 @@ public final class EngineServer implements HttpRoute {
     @Override
     public void handle(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
         if (!options.cors().allows(exchange.origin())) {
-            exchange.sendJson(HttpResponseStatus.FORBIDDEN, EngineIoError.FORBIDDEN.json());
+            exchange.sendJson(HttpResponseStatus.FORBIDDEN, EioError.FORBIDDEN.json());
             return;
         }
         if (request.method().equals(HttpMethod.OPTIONS)) {
@@ -85,18 +85,18 @@ public final class EngineServer implements HttpRoute {
             return;
         }
         if (!"4".equals(first(uri, "EIO"))) {
-            reject(exchange, EngineIoError.UNSUPPORTED_PROTOCOL_VERSION);
+            reject(exchange, EioError.UNSUPPORTED_PROTOCOL_VERSION);
             return;
         }
-        EngineTransport transport = EngineTransport.of(first(uri, "transport"));
+        EioTransport transport = EioTransport.of(first(uri, "transport"));
         if (transport == null) {
-            reject(exchange, EngineIoError.UNKNOWN_TRANSPORT);
+            reject(exchange, EioError.UNKNOWN_TRANSPORT);
             return;
         }
         String sid = first(uri, "sid");
-        EngineSocket session = sid == null ? null : sessions.get(sid);
+        EioSocket session = sid == null ? null : sessions.get(sid);
         if (sid != null && session == null) {
-            reject(exchange, EngineIoError.UNKNOWN_SID);
+            reject(exchange, EioError.UNKNOWN_SID);
             return;
         }
         if (session == null && !opening) {
@@ -104,15 +104,15 @@ public final class EngineServer implements HttpRoute {
             return;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
-        if (upgrade != (transport == EngineTransport.WEBSOCKET)) {
-            reject(exchange, EngineIoError.BAD_REQUEST);
+        if (upgrade != (transport == EioTransport.WEBSOCKET)) {
+            reject(exchange, EioError.BAD_REQUEST);
         } else if (upgrade) {
             handleWebSocket(request, uri, exchange, session);
         } else if (session == null) {
             if (request.method().equals(HttpMethod.GET)) {
                 openPolling(exchange.channel(), request, uri, exchange);
             } else {
-                reject(exchange, EngineIoError.BAD_HANDSHAKE_METHOD);
+                reject(exchange, EioError.BAD_HANDSHAKE_METHOD);
             }
         } else if (request.method().equals(HttpMethod.GET)) {
             session.loop().execute(() -> session.onPoll(exchange));
@@ -120,7 +120,7 @@ public final class EngineServer implements HttpRoute {
             String body = request.content().toString(StandardCharsets.UTF_8);
             session.loop().execute(() -> session.onPost(exchange, body));
         } else {
-            reject(exchange, EngineIoError.BAD_REQUEST);
+            reject(exchange, EioError.BAD_REQUEST);
         }
     }
 
@@ -134,17 +134,17 @@ public final class EngineServer implements HttpRoute {
         sessions.values().forEach(session -> session.close(reason));
     }
 
-    void reject(HttpExchange exchange, EngineIoError error) {
-        exchange.sendJson(error == EngineIoError.FORBIDDEN ? HttpResponseStatus.FORBIDDEN
+    void reject(HttpExchange exchange, EioError error) {
+        exchange.sendJson(error == EioError.FORBIDDEN ? HttpResponseStatus.FORBIDDEN
                 : HttpResponseStatus.BAD_REQUEST, error.json());
     }
 
-    void remove(EngineSocket session) {
+    void remove(EioSocket session) {
         sessions.remove(session.sid(), session);
     }
 
     private void openPolling(Channel channel, FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange) {
-        EngineSocket session = register(channel, request, uri, EngineTransport.POLLING);
+        EioSocket session = register(channel, request, uri, EioTransport.POLLING);
         session.loop().execute(() -> {
             onOpen.accept(session);
             session.open(null, null);
@@ -153,9 +153,9 @@ public final class EngineServer implements HttpRoute {
     }
 
     private void handleWebSocket(FullHttpRequest request, QueryStringDecoder uri, HttpExchange exchange,
-                                 EngineSocket existing) {
+                                 EioSocket existing) {
         Channel channel = exchange.channel();
-        EngineSocket session = existing != null ? existing : register(channel, request, uri, EngineTransport.WEBSOCKET);
+        EioSocket session = existing != null ? existing : register(channel, request, uri, EioTransport.WEBSOCKET);
         Runnable forget = () -> {
             if (existing == null) {
                 remove(session);
@@ -189,23 +189,23 @@ public final class EngineServer implements HttpRoute {
         if (start != WebSocketUpgrade.Start.STARTED) {
             forget.run();
             if (start == WebSocketUpgrade.Start.NOT_A_HANDSHAKE) {
-                reject(exchange, EngineIoError.BAD_REQUEST);
+                reject(exchange, EioError.BAD_REQUEST);
             }
         }
     }
 
 
-    private EngineSocket register(Channel channel, FullHttpRequest request, QueryStringDecoder uri,
-                                  EngineTransport transport) {
+    private EioSocket register(Channel channel, FullHttpRequest request, QueryStringDecoder uri,
+                                  EioTransport transport) {
         HttpHeaders headers = new DefaultHttpHeaders().add(request.headers());
         HandshakeRequest handshake = new HandshakeRequest(uri.parameters(), headers, channel.remoteAddress());
-        EngineSocket session = new EngineSocket(RandomIds.next(), channel.eventLoop(), this, handshake, transport);
+        EioSocket session = new EioSocket(RandomIds.next(), channel.eventLoop(), this, handshake, transport);
         sessions.put(session.sid(), session);
         return session;
     }
 
-    private String openPacket(EngineSocket session, boolean upgradable) {
-        return EnginePacketType.OPEN.code + "{\"sid\":\"" + session.sid() + "\",\"upgrades\":"
+    private String openPacket(EioSocket session, boolean upgradable) {
+        return EioPacketType.OPEN.code + "{\"sid\":\"" + session.sid() + "\",\"upgrades\":"
                 + (upgradable ? "[\"websocket\"]" : "[]") + ",\"pingInterval\":" + options.pingIntervalMs()
                 + ",\"pingTimeout\":" + options.pingTimeoutMs() + ",\"maxPayload\":" + options.maxPayload() + "}";
     }

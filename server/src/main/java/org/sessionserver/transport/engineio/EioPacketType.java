@@ -1,17 +1,17 @@
 package org.sessionserver.transport.engineio;
 
 /** Engine.IO v4 packet types, by their wire digit. */
-public enum EnginePacketType {
+public enum EioPacketType {
     OPEN('0'), CLOSE('1'), PING('2'), PONG('3'), MESSAGE('4'), UPGRADE('5'), NOOP('6');
 
     public final char code;
 
-    EnginePacketType(char code) {
+    EioPacketType(char code) {
         this.code = code;
     }
 
     /** The type of a text packet, or null when its first character is not a packet type. */
-    public static EnginePacketType of(CharSequence packet) {
+    public static EioPacketType of(CharSequence packet) {
         if (packet.length() == 0) {
             return null;
         }

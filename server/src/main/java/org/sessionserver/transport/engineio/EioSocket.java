@@ -23,7 +23,7 @@ import org.sessionserver.transport.http.HandshakeRequest;
  * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field is touched only there; the public
  * methods may be called from any thread and hop onto the loop when needed. Listener callbacks run there too.
  */
-public final class EngineSocket {
+public final class EioSocket {
     private enum State { OPEN, CLOSING, CLOSED }
 
     /** The close reason of a session dropped for not reading what it is sent fast enough. */
@@ -39,14 +39,14 @@ public final class EngineSocket {
 
     private final String sid;
     private final EventLoop loop;
-    private final EngineServer server;
-    private final EngineIoOptions options;
+    private final EioServer server;
+    private final EioOptions options;
     private final HandshakeRequest handshake;
-    private EngineSocketListener listener;
+    private EioSocketListener listener;
 
     private State state = State.OPEN;
     private boolean awaitingRacingPoll;
-    private EngineTransport transport;
+    private EioTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
     private long pollBufferBytes;
@@ -60,14 +60,14 @@ public final class EngineSocket {
     private ScheduledFuture<?> upgradeDeadline;
     private ScheduledFuture<?> drainDeadline;
 
-    EngineSocket(String sid, EventLoop loop, EngineServer server, HandshakeRequest handshake, EngineTransport transport) {
+    EioSocket(String sid, EventLoop loop, EioServer server, HandshakeRequest handshake, EioTransport transport) {
         this.sid = sid;
         this.loop = loop;
         this.server = server;
         this.options = server.options();
         this.handshake = handshake;
         this.transport = transport;
-        this.heartbeat = new Heartbeat(loop, options, () -> send(List.of(String.valueOf(EnginePacketType.PING.code))),
+        this.heartbeat = new Heartbeat(loop, options, () -> send(List.of(String.valueOf(EioPacketType.PING.code))),
                 () -> terminate("ping timeout", false));
     }
 
@@ -84,7 +84,7 @@ public final class EngineSocket {
     }
 
     /** The transport in use now: polling until an upgrade completes. */
-    public EngineTransport transport() {
+    public EioTransport transport() {
         return transport;
     }
 
@@ -92,13 +92,13 @@ public final class EngineSocket {
         return state == State.OPEN;
     }
 
-    void listen(EngineSocketListener listener) {
+    void listen(EioSocketListener listener) {
         this.listener = listener;
     }
 
     /** Sends one text message ({@code 4} + text). */
     public void sendMessage(String text) {
-        send(List.of(EnginePacketType.MESSAGE.code + text));
+        send(List.of(EioPacketType.MESSAGE.code + text));
     }
 
     /**
@@ -109,7 +109,7 @@ public final class EngineSocket {
         Object[] packets = new Object[messages.size()];
         for (int i = 0; i < packets.length; i++) {
             Object message = messages.get(i);
-            packets[i] = message instanceof String text ? EnginePacketType.MESSAGE.code + text : message;
+            packets[i] = message instanceof String text ? EioPacketType.MESSAGE.code + text : message;
         }
         send(List.of(packets));
     }
@@ -128,10 +128,10 @@ public final class EngineSocket {
             if (state != State.OPEN) {
                 return;
             }
-            if (transport == EngineTransport.POLLING && !pollBuffer.isEmpty() && pendingPoll == null) {
+            if (transport == EioTransport.POLLING && !pollBuffer.isEmpty() && pendingPoll == null) {
                 // Let the next poll carry what is buffered and the close packet, as engine.io does.
                 state = State.CLOSING;
-                pollBuffer.add(String.valueOf(EnginePacketType.CLOSE.code));
+                pollBuffer.add(String.valueOf(EioPacketType.CLOSE.code));
                 heartbeat.stop();
                 drainDeadline = loop.schedule(() -> terminate(reason, false), options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
                 notifyClosed(reason);
@@ -146,7 +146,7 @@ public final class EngineSocket {
             if (state != State.OPEN) {
                 return;
             }
-            if (transport == EngineTransport.WEBSOCKET) {
+            if (transport == EioTransport.WEBSOCKET) {
                 for (Object packet : packets) {
                     webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
                 }
@@ -186,16 +186,16 @@ public final class EngineSocket {
         if (awaitingRacingPoll) {
             awaitingRacingPoll = false;
             server.remove(this);
-            exchange.send(HttpResponseStatus.OK, HttpExchange.TEXT, String.valueOf(EnginePacketType.NOOP.code));
+            exchange.send(HttpResponseStatus.OK, HttpExchange.TEXT, String.valueOf(EioPacketType.NOOP.code));
             return;
         }
-        if (state == State.CLOSED || transport != EngineTransport.POLLING) {
-            server.reject(exchange, state == State.CLOSED ? EngineIoError.UNKNOWN_SID : EngineIoError.BAD_REQUEST);
+        if (state == State.CLOSED || transport != EioTransport.POLLING) {
+            server.reject(exchange, state == State.CLOSED ? EioError.UNKNOWN_SID : EioError.BAD_REQUEST);
             return;
         }
         if (pendingPoll != null) {
             // Two polls at once: a broken or hostile client. engine.io answers the first with a close and drops it.
-            server.reject(exchange, EngineIoError.BAD_REQUEST);
+            server.reject(exchange, EioError.BAD_REQUEST);
             terminate("transport error", false);
             return;
         }
@@ -208,8 +208,8 @@ public final class EngineSocket {
     }
 
     void onPost(HttpExchange exchange, String body) {
-        if (state != State.OPEN || transport != EngineTransport.POLLING) {
-            server.reject(exchange, state == State.OPEN ? EngineIoError.BAD_REQUEST : EngineIoError.UNKNOWN_SID);
+        if (state != State.OPEN || transport != EioTransport.POLLING) {
+            server.reject(exchange, state == State.OPEN ? EioError.BAD_REQUEST : EioError.UNKNOWN_SID);
             return;
         }
         if (body.length() > options.maxPayload()) {
@@ -231,7 +231,7 @@ public final class EngineSocket {
             }
         }
         if (packets == null) {
-            server.reject(exchange, EngineIoError.BAD_REQUEST);
+            server.reject(exchange, EioError.BAD_REQUEST);
             terminate("parse error", false);
             return;
         }
@@ -261,12 +261,12 @@ public final class EngineSocket {
 
     /** A WebSocket with this sid asks to take over from polling; false when the session cannot be upgraded. */
     boolean canUpgrade() {
-        return state == State.OPEN && transport == EngineTransport.POLLING && probeSocket == null;
+        return state == State.OPEN && transport == EioTransport.POLLING && probeSocket == null;
     }
 
     void beginUpgrade(Channel socket) {
         probeSocket = socket;
-        upgradeDeadline = loop.schedule(() -> abandonUpgrade(socket), EngineIoOptions.UPGRADE_TIMEOUT_MS,
+        upgradeDeadline = loop.schedule(() -> abandonUpgrade(socket), EioOptions.UPGRADE_TIMEOUT_MS,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -306,11 +306,11 @@ public final class EngineSocket {
             probeSocket = null;
             probed = false;
             webSocket = socket;
-            transport = EngineTransport.WEBSOCKET;
+            transport = EioTransport.WEBSOCKET;
             if (pendingPoll != null) { // see releaseSoon
                 HttpExchange late = pendingPoll;
                 pendingPoll = null;
-                server.reject(late, EngineIoError.BAD_REQUEST);
+                server.reject(late, EioError.BAD_REQUEST);
             }
             for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
                 socket.write(frame(socket, buffered), socket.voidPromise());
@@ -331,7 +331,7 @@ public final class EngineSocket {
     private void releaseSoon(HttpExchange poll) {
         loop.schedule(() -> {
             if (pendingPoll == poll) {
-                answerPoll(String.valueOf(EnginePacketType.NOOP.code));
+                answerPoll(String.valueOf(EioPacketType.NOOP.code));
             }
         }, UPGRADING_POLL_RELEASE_MS, TimeUnit.MILLISECONDS);
     }
@@ -361,7 +361,7 @@ public final class EngineSocket {
 
     /** Handles one text packet; false when it is not a valid packet (the caller closes the session). */
     private boolean onTextPacket(String packet) {
-        EnginePacketType type = EnginePacketType.of(packet);
+        EioPacketType type = EioPacketType.of(packet);
         if (type == null) {
             return false;
         }
@@ -395,9 +395,9 @@ public final class EngineSocket {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
-        awaitingRacingPoll = byClient && transport == EngineTransport.POLLING && pendingPoll == null;
+        awaitingRacingPoll = byClient && transport == EioTransport.POLLING && pendingPoll == null;
         if (pendingPoll != null) {
-            answerPoll(String.valueOf(byClient ? EnginePacketType.NOOP.code : EnginePacketType.CLOSE.code));
+            answerPoll(String.valueOf(byClient ? EioPacketType.NOOP.code : EioPacketType.CLOSE.code));
         }
         pollBuffer.clear();
         if (webSocket != null) {

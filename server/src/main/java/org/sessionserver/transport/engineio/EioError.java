@@ -1,7 +1,7 @@
 package org.sessionserver.transport.engineio;
 
 /** The HTTP 400 errors of Engine.IO v4, with the codes and messages the reference server sends. */
-public enum EngineIoError {
+public enum EioError {
     UNKNOWN_TRANSPORT(0, "Transport unknown"),
     UNKNOWN_SID(1, "Session ID unknown"),
     BAD_HANDSHAKE_METHOD(2, "Bad handshake method"),
@@ -12,7 +12,7 @@ public enum EngineIoError {
     public final int code;
     public final String message;
 
-    EngineIoError(int code, String message) {
+    EioError(int code, String message) {
         this.code = code;
         this.message = message;
     }

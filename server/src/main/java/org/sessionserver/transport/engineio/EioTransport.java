@@ -1,17 +1,17 @@
 package org.sessionserver.transport.engineio;
 
 /** The two Engine.IO transports, by their query-string names. */
-public enum EngineTransport {
+public enum EioTransport {
     POLLING("polling"), WEBSOCKET("websocket");
 
     public final String wireName;
 
-    EngineTransport(String wireName) {
+    EioTransport(String wireName) {
         this.wireName = wireName;
     }
 
-    public static EngineTransport of(String wireName) {
-        for (EngineTransport transport : values()) {
+    public static EioTransport of(String wireName) {
+        for (EioTransport transport : values()) {
             if (transport.wireName.equals(wireName)) {
                 return transport;
             }
