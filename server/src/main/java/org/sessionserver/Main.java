@@ -1,31 +1,48 @@
 package org.sessionserver;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.LogSetup;
 import org.sessionserver.config.ServerConfig;
 
 /** {@code java -jar session-server.jar}: reads the environment, starts a node, stops it on SIGTERM. */
 public final class Main {
+    /** How long a SIGTERM that comes while the node starts waits for the start, to stop it then. */
+    private static final long START_WAIT_S = 30;
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        // The hook exists before the server does: a SIGTERM at any moment after this line drains what was started.
-        AtomicReference<SessionServer> running = new AtomicReference<>();
+        // The hook exists before the server does, and a SIGTERM during the start waits for it to finish: whenever
+        // the signal comes, what was started is drained and closed.
+        CompletableFuture<SessionServer> started = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            SessionServer server = running.get();
-            if (server != null) {
-                server.close();
+            try {
+                SessionServer server = started.get(START_WAIT_S, TimeUnit.SECONDS);
+                if (server != null) {
+                    server.close();
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // nothing started that could be closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "shutdown"));
         try {
             ServerConfig config = ServerConfig.fromEnv(System.getenv());
             LogSetup.apply(config.log(), config.nodeId());
-            running.set(SessionServer.start(config));
+            started.complete(SessionServer.start(config));
         } catch (ConfigException e) {
+            started.complete(null);
             System.err.println("session-server: " + e.getMessage());
             System.exit(2);
+        } catch (RuntimeException | Error e) {
+            started.completeExceptionally(e);
+            throw e;
         }
     }
 }
