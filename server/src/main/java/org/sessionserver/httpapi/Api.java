@@ -4,17 +4,17 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import io.netty.buffer.ByteBufInputStream;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
-import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.json.ServerJson;
+import org.sessionserver.transport.http.HttpExchange;
 
 /** The shapes every HTTP API answer shares: {@code {"ok":true,...}} or {@code {"ok":false,"error":{code,message}}}. */
 final class Api {

@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
-import org.sessionserver.transport.socketio.SioCodec;
 import org.sessionserver.json.ServerJson;
+import org.sessionserver.transport.socketio.SioCodec;
 
 /**
  * The Event rules of DESIGN.md: an object with non-empty string {@code id} and {@code type} (at most 256 chars), a

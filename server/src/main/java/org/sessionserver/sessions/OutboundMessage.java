@@ -1,6 +1,5 @@
 package org.sessionserver.sessions;
 
-import java.nio.charset.StandardCharsets;
 import org.sessionserver.bridge.Message;
 import org.sessionserver.transport.socketio.PreparedPacket;
 
@@ -28,7 +27,7 @@ public final class OutboundMessage {
     public byte[] rawWebSocket() {
         byte[] frame = rawWebSocket;
         if (frame == null) {
-            frame = ("{\"type\":\"message\",\"payload\":" + message.json() + "}").getBytes(StandardCharsets.UTF_8);
+            frame = RawFrames.message(message.json());
             rawWebSocket = frame;
         }
         return frame;

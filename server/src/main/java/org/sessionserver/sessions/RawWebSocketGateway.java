@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.auth.AuthenticationException;
@@ -14,10 +15,10 @@ import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
+import org.sessionserver.json.ServerJson;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.rawws.RawSocket;
 import org.sessionserver.transport.rawws.RawSocketListener;
-import org.sessionserver.json.ServerJson;
 
 /**
  * Sessions over the raw WebSocket endpoint ({@code /ws}): JSON frames {@code {"type","request_id","payload","ts"}}.
@@ -34,11 +35,22 @@ public final class RawWebSocketGateway implements RawSocketListener {
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
     private final EventIntake intake;
+    /** What the server does with each type a client may send, in the order the help text lists them. */
+    private final Map<String, FrameHandler> clientTypes = new LinkedHashMap<>();
+
+    /** One client frame type's handling; the payload is a missing node when the frame has none. */
+    private interface FrameHandler {
+        void handle(RawSocket socket, JsonNode requestId, JsonNode payload);
+    }
 
     public RawWebSocketGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake) {
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
         this.intake = intake;
+        clientTypes.put(RawFrames.HELLO, this::onHello);
+        clientTypes.put(RawFrames.MESSAGE, this::onMessage);
+        clientTypes.put(RawFrames.PING, (socket, requestId, payload) ->
+                send(socket, RawFrames.PONG, requestId, payload.isMissingNode() ? null : payload));
     }
 
     @Override
@@ -76,14 +88,13 @@ public final class RawWebSocketGateway implements RawSocketListener {
             error(socket, requestId, ErrorCode.BAD_REQUEST, "type must be a string");
             return;
         }
-        JsonNode payload = frame.path("payload");
-        switch (frame.get("type").textValue()) {
-            case "hello" -> onHello(socket, requestId, payload);
-            case "message" -> onMessage(socket, requestId, payload);
-            case "ping" -> send(socket, "pong", requestId, payload.isMissingNode() ? null : payload);
-            default -> error(socket, requestId, ErrorCode.UNKNOWN_EVENT,
-                    "unknown type; client types are hello, message and ping");
+        FrameHandler handler = clientTypes.get(frame.get("type").textValue());
+        if (handler == null) {
+            error(socket, requestId, ErrorCode.UNKNOWN_EVENT,
+                    "unknown type; client types are " + String.join(", ", clientTypes.keySet()));
+            return;
         }
+        handler.handle(socket, requestId, frame.path("payload"));
     }
 
     @Override
@@ -134,7 +145,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
                     }
                     // Routable from here on (SessionLifecycle.open), in the task that sends the hello_ack.
                     socket.attach(connection);
-                    send(socket, "hello_ack", requestId, SessionLifecycle.describe(connection.session()));
+                    send(socket, RawFrames.HELLO_ACK, requestId, SessionLifecycle.describe(connection.session()));
                 });
     }
 
@@ -152,7 +163,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
                         Refusal refusal = Refusal.of(failure);
                         result.put("ok", false).set("error", refusal.code().body(refusal.getMessage()));
                     }
-                    send(socket, "ack", requestId, result);
+                    send(socket, RawFrames.ACK, requestId, result);
                 });
     }
 
@@ -161,18 +172,10 @@ public final class RawWebSocketGateway implements RawSocketListener {
     }
 
     private static void error(RawSocket socket, JsonNode requestId, ErrorCode code, String message) {
-        send(socket, "error", requestId, code.body(message));
+        send(socket, RawFrames.ERROR, requestId, code.body(message));
     }
 
     private static void send(RawSocket socket, String type, JsonNode requestId, JsonNode payload) {
-        ObjectNode frame = JsonNodeFactory.instance.objectNode().put("type", type);
-        if (requestId != null && !requestId.isNull()) {
-            frame.set("request_id", requestId);
-        }
-        if (payload != null) {
-            frame.set("payload", payload);
-        }
-        frame.put("ts", Instant.now().toString());
-        socket.sendText(frame.toString());
+        socket.sendText(RawFrames.frame(type, requestId, payload));
     }
 }

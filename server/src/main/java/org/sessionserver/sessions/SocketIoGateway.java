@@ -12,13 +12,13 @@ import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
+import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
 import org.sessionserver.transport.socketio.SioAck;
 import org.sessionserver.transport.socketio.SioHandshake;
 import org.sessionserver.transport.socketio.SioNamespace;
 import org.sessionserver.transport.socketio.SioSocket;
 import org.sessionserver.transport.socketio.SocketIdentity;
-import org.sessionserver.transport.RandomIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
-import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.RawHttp;
+import org.sessionserver.compat.support.SharedFixture;
 
 /** HTTP long-polling: payload framing, session-closing errors, limits, CORS and the HTTP headers themselves. */
 class EnginePollingIT {

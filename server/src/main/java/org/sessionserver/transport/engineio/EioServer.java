@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.sessionserver.transport.RandomIds;
+import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
 import org.sessionserver.transport.http.WebSocketUpgrade;
-import org.sessionserver.transport.http.HandshakeRequest;
 
 /**
  * The Engine.IO v4 endpoint: validates each request of the endpoint path, opens sessions (polling or WebSocket),

@@ -12,9 +12,9 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.sessionserver.transport.http.UnsentBytes;
-import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HandshakeRequest;
+import org.sessionserver.transport.http.HttpExchange;
+import org.sessionserver.transport.http.UnsentBytes;
 
 /**
  * One Engine.IO v4 session: its transport (long-polling, then perhaps WebSocket after an upgrade), its outgoing

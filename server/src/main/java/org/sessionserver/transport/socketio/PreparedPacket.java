@@ -1,8 +1,8 @@
 package org.sessionserver.transport.socketio;
 
 import java.util.List;
-import org.sessionserver.transport.engineio.EncodedText;
 import org.sessionserver.transport.engineio.EioPacketType;
+import org.sessionserver.transport.engineio.EncodedText;
 
 /**
  * A packet encoded once, down to the UTF-8 bytes of its Engine.IO packets, for sending as it is to many sockets of

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.sessionserver.transport.engineio.EioSocket;
 import org.sessionserver.json.ServerJson;
+import org.sessionserver.transport.engineio.EioSocket;
 
 /**
  * One client's membership of one namespace (socket.io's {@code Socket}). Its methods may be called from any thread.

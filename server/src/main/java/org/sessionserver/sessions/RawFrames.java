@@ -1,0 +1,46 @@
+package org.sessionserver.sessions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The frames of the raw WebSocket protocol, {@code {"type","request_id","payload","ts"}}: every type either side
+ * sends, and how the server writes a frame. A new client type is a constant here and a handler in the table of
+ * {@link RawWebSocketGateway}.
+ */
+final class RawFrames {
+    // Client -> server.
+    static final String HELLO = "hello";
+    static final String PING = "ping";
+    /** An Event from the client; from the server, an engine Message. */
+    static final String MESSAGE = "message";
+    // Server -> client.
+    static final String HELLO_ACK = "hello_ack";
+    static final String ACK = "ack";
+    static final String PONG = "pong";
+    static final String ERROR = "error";
+
+    private RawFrames() {
+    }
+
+    /** A frame as the server writes it, stamped with the time; no {@code request_id} when it answers none. */
+    static String frame(String type, JsonNode requestId, JsonNode payload) {
+        ObjectNode frame = JsonNodeFactory.instance.objectNode().put("type", type);
+        if (requestId != null && !requestId.isNull()) {
+            frame.set("request_id", requestId);
+        }
+        if (payload != null) {
+            frame.set("payload", payload);
+        }
+        frame.put("ts", Instant.now().toString());
+        return frame.toString();
+    }
+
+    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}} in UTF-8, shared by all its recipients. */
+    static byte[] message(String messageJson) {
+        return ("{\"type\":\"" + MESSAGE + "\",\"payload\":" + messageJson + "}").getBytes(StandardCharsets.UTF_8);
+    }
+}
