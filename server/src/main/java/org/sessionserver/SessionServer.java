@@ -8,10 +8,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.sessionserver.auth.Authenticator;
-import org.sessionserver.bridge.ClusterCalls;
-import org.sessionserver.bridge.EngineBus;
-import org.sessionserver.bridge.SessionDirectory;
-import org.sessionserver.bus.Backplane;
+import org.sessionserver.bus.ClusterCalls;
+import org.sessionserver.bus.EngineBus;
+import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.ServerConfig;
 import org.sessionserver.httpapi.HttpApi;
@@ -46,7 +45,7 @@ public final class SessionServer implements AutoCloseable {
     static final String RAW_WEBSOCKET_PATH = "/ws";
 
     private final ServerConfig config;
-    private final Backplane backplane;
+    private final BusWiring wiring;
     private final EngineBus bus;
     private final EventIntake intake;
     private final LocalSessions sessions;
@@ -58,13 +57,13 @@ public final class SessionServer implements AutoCloseable {
 
     private SessionServer(ServerConfig config) {
         this.config = config;
-        this.backplane = Backplane.from(config);
-        this.bus = backplane.bus();
-        SessionDirectory directory = backplane.directory();
+        this.wiring = BusWiring.from(config);
+        this.bus = wiring.bus();
+        SessionDirectory directory = wiring.directory();
 
         ServerMetrics metrics = new ServerMetrics();
-        backplane.cluster().onMissed(metrics::busMissed);
-        backplane.onReconnect(() -> {
+        wiring.cluster().onMissed(metrics::busMissed);
+        wiring.onReconnect(() -> {
             metrics.busReconnected();
             log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
         });
@@ -77,7 +76,7 @@ public final class SessionServer implements AutoCloseable {
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
         bus.onMessage(new MessageRouter(sessions, metrics)::route);
-        ClusterCalls calls = new ClusterCalls(backplane.cluster());
+        ClusterCalls calls = new ClusterCalls(wiring.cluster());
         ClusterRequests requests = new ClusterRequests(calls, sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());
@@ -158,7 +157,7 @@ public final class SessionServer implements AutoCloseable {
         }
         transport.close();
         recovery.close();
-        backplane.close();
+        wiring.close();
         log.info("session server {} stopped", config.nodeId());
     }
 }

@@ -1,8 +1,8 @@
 package org.sessionserver.samples;
 
 import java.util.concurrent.CountDownLatch;
-import org.sessionserver.bridge.EchoEngine;
-import org.sessionserver.bridge.redis.EngineClient;
+import org.sessionserver.bus.EchoEngine;
+import org.sessionserver.bus.redis.EngineClient;
 
 /**
  * {@code java -jar samples.jar echo-engine}: the echo engine over Redis, written with {@link EngineClient} only (no

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import org.sessionserver.bridge.SessionDirectory;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionDirectory;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
 

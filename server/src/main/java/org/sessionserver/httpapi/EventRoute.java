@@ -6,16 +6,16 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
 import java.util.Map;
-import org.sessionserver.transport.RandomIds;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.sessions.SessionSettings;
+import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
 

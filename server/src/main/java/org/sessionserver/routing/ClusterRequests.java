@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import org.sessionserver.bridge.ClusterCalls;
-import org.sessionserver.bridge.ClusterPacket;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.ClusterCalls;
+import org.sessionserver.bus.ClusterPacket;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
 

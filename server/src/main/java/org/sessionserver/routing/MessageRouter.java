@@ -1,6 +1,6 @@
 package org.sessionserver.routing;
 
-import org.sessionserver.bridge.Message;
+import org.sessionserver.bus.Message;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.OutboundMessage;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
 
 /** One client connection on this node, whatever its transport: what routing and the HTTP API need of it. */

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.sessionserver.bridge.Address;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.Address;
+import org.sessionserver.bus.SessionRecord;
 
 /**
  * The sessions this node holds, and the one place that says which of them a message reaches: live connections by

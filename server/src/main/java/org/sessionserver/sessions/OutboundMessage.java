@@ -1,6 +1,6 @@
 package org.sessionserver.sessions;
 
-import org.sessionserver.bridge.Message;
+import org.sessionserver.bus.Message;
 import org.sessionserver.transport.socketio.PreparedPacket;
 
 /**

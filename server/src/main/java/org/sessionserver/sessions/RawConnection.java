@@ -5,7 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.transport.rawws.RawSocket;
 

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.socketio.PreparedPacket;
 import org.sessionserver.transport.socketio.SioSocket;

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.sessionserver.bridge.ClusterCalls;
-import org.sessionserver.bridge.ClusterPacket;
+import org.sessionserver.bus.ClusterCalls;
+import org.sessionserver.bus.ClusterPacket;
 
 /**
  * Connection state recovery across nodes: a client that reconnects here with the pid of a session another node

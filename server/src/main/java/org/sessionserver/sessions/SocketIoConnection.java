@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import org.sessionserver.bridge.SessionRecord;
+import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.transport.socketio.SioSocket;
 

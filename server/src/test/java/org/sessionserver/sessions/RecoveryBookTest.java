@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.bridge.Message;
+import org.sessionserver.bus.Message;
 
 class RecoveryBookTest {
     private final RecoveryBook here = new RecoveryBook(60_000, "n1", new LocalSessions("n1"));

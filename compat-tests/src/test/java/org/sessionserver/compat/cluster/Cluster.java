@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sessionserver.SessionServer;
-import org.sessionserver.bridge.testing.RedisServerProcess;
+import org.sessionserver.bus.testing.RedisServerProcess;
 import org.sessionserver.config.ServerConfig;
 
 /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.bridge.testing.Wait;
+import org.sessionserver.bus.testing.Wait;
 
 /**
  * Three nodes over one Redis, n1 running the echo engine: what reaches which connection, wherever it landed.

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.json.JSONObject;
 import org.sessionserver.SessionServer;
-import org.sessionserver.bridge.testing.RedisServerProcess;
+import org.sessionserver.bus.testing.RedisServerProcess;
 import org.sessionserver.config.ServerConfig;
 
 /**

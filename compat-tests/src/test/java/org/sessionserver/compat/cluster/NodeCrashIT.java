@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.bridge.testing.Wait;
+import org.sessionserver.bus.testing.Wait;
 
 /**
  * A node killed with SIGKILL (no goodbye to Redis): its sessions leave the cluster directory within NODE_TTL_MS. The

@@ -16,7 +16,7 @@ import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.bridge.testing.Wait;
+import org.sessionserver.bus.testing.Wait;
 
 /**
  * Redis stops and comes back, empty, while three nodes keep running with connected clients: during the outage

@@ -4,7 +4,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sessionserver.SessionServer;
-import org.sessionserver.bridge.testing.RedisServerProcess;
+import org.sessionserver.bus.testing.RedisServerProcess;
 import org.sessionserver.config.ServerConfig;
 
 /**

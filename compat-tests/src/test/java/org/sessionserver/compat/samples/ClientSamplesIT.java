@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.SessionServer;
-import org.sessionserver.bridge.testing.Wait;
+import org.sessionserver.bus.testing.Wait;
 import org.sessionserver.compat.support.ClientScript;
 
 /**

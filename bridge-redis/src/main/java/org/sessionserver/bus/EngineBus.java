@@ -1,0 +1,35 @@
+package org.sessionserver.bus;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The node's side of the engine bus: accepted events go to the engines, the engines' messages come back.
+ *
+ * <p>Guarantees. {@link #publishEvent}: once its stage completes, the bus holds the event and engines will read it at
+ * least once; if the stage fails, the event was not taken and must be refused to the client ({@code unavailable}),
+ * never acknowledged. Messages: delivered to every subscribed node at most once, in the order each publisher
+ * published them; a node that was disconnected misses what was published meanwhile (and can tell from
+ * {@link BusStatus}).
+ */
+public interface EngineBus extends AutoCloseable {
+    /** Hands an accepted event to the engines. */
+    CompletionStage<Void> publishEvent(EventEnvelope envelope);
+
+    /** Publishes a message as if an engine had; a malformed one fails the stage and reaches no node. */
+    CompletionStage<Void> publishMessage(String messageJson);
+
+    /** Publishes a message already parsed, hence checked (HTTP {@code POST /messages}): no second parse here. */
+    CompletionStage<Void> publishMessage(Message message);
+
+    /**
+     * Where this node receives messages; called on a bus thread (in memory: the publisher's own, an I/O thread for
+     * {@code POST /messages}), so it must not block. Set once, before traffic.
+     */
+    void onMessage(Consumer<Message> receiver);
+
+    BusStatus status();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,113 @@
+package org.sessionserver.bus;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The engine bus of a single node, in memory: the twin of {@code RedisEngineBus} for the embedded default. Events
+ * reach the engine (its {@link #engineSide()}) on a thread of their own, in order, so that a slow engine never holds
+ * up an I/O thread. Messages reach the node on the publisher's thread, before {@code publishMessage} returns: routing
+ * never blocks, and a hand-off to another thread would cost more than the routing itself (a targeted message is
+ * delivered in microseconds). Nothing survives a restart; events published while no engine listens are dropped (the
+ * embedded engine listens from the start).
+ */
+public final class InMemoryEngineBus implements EngineBus {
+    private final ExecutorService toEngine = Executors.newSingleThreadExecutor(daemon("memory-bus-events"));
+    private volatile Consumer<EventEnvelope> engine = envelope -> { };
+    private volatile Consumer<Message> node = message -> { };
+    private volatile boolean closed;
+
+    @Override
+    public CompletionStage<Void> publishEvent(EventEnvelope envelope) {
+        return submit(toEngine, () -> engine.accept(envelope));
+    }
+
+    @Override
+    public CompletionStage<Void> publishMessage(String messageJson) {
+        Message message;
+        try {
+            message = Message.parse(messageJson);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return publishMessage(message);
+    }
+
+    @Override
+    public CompletionStage<Void> publishMessage(Message message) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("bus closed"));
+        }
+        try {
+            node.accept(message);
+        } catch (RuntimeException e) {
+            // The receiver's failure is not the publisher's: the message was taken, as a bus would have.
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void onMessage(Consumer<Message> receiver) {
+        this.node = receiver;
+    }
+
+    @Override
+    public BusStatus status() {
+        return new BusStatus("memory", !closed);
+    }
+
+    /** The engine's end of this bus. */
+    public EngineSide engineSide() {
+        return new EngineSide() {
+            @Override
+            public void onEvent(Consumer<EventEnvelope> handler) {
+                engine = handler;
+            }
+
+            @Override
+            public CompletionStage<Void> publishMessage(String messageJson) {
+                return InMemoryEngineBus.this.publishMessage(messageJson);
+            }
+
+            @Override
+            public void close() {
+                engine = envelope -> { };
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        toEngine.shutdown();
+    }
+
+    /** The stage completes once the task is queued: the bus then holds the item. */
+    private CompletionStage<Void> submit(ExecutorService executor, Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
+            });
+            return CompletableFuture.completedFuture(null);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("bus closed"));
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

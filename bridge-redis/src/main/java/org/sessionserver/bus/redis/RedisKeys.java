@@ -1,0 +1,41 @@
+package org.sessionserver.bus.redis;
+
+/** Every Redis key and channel of the bridge, under one prefix ({@code REDIS_PREFIX}, default {@code sio:}). */
+public record RedisKeys(String prefix) {
+    public static final String DEFAULT_PREFIX = "sio:";
+
+    /** Stream of accepted events, one entry per event, field {@code envelope}. */
+    public String engineIn() {
+        return prefix + "engine:in";
+    }
+
+    /** Channel on which engines publish messages. */
+    public String engineOut() {
+        return prefix + "engine:out";
+    }
+
+    /** Channel of the node-to-node protocol (heartbeats, requests and their replies). */
+    public String cluster() {
+        return prefix + "cluster";
+    }
+
+    /** Set of the node ids that registered sessions. */
+    public String nodes() {
+        return prefix + "nodes";
+    }
+
+    /** Present while the node is alive (expires after the node TTL). */
+    public String nodeAlive(String nodeId) {
+        return prefix + "node:" + nodeId + ":alive";
+    }
+
+    /** Hash sessionId -> session JSON of the sessions on a node. */
+    public String nodeSessions(String nodeId) {
+        return prefix + "node:" + nodeId + ":sessions";
+    }
+
+    /** Hash sessionId -> session JSON of a participant's sessions, on any node. */
+    public String participant(String participantId) {
+        return prefix + "participant:" + participantId;
+    }
+}

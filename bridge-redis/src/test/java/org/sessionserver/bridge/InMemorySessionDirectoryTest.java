@@ -1,9 +1,0 @@
-package org.sessionserver.bridge;
-
-/** The session directory contract, in memory (the embedded default). */
-class InMemorySessionDirectoryTest extends SessionDirectoryContract {
-    @Override
-    protected SessionDirectory newDirectory() {
-        return new InMemorySessionDirectory();
-    }
-}

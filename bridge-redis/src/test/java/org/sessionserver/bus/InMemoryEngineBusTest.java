@@ -1,0 +1,47 @@
+package org.sessionserver.bus;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The engine bus contract, in memory (the embedded default). */
+class InMemoryEngineBusTest extends EngineBusContract {
+    @Override
+    protected EngineBus newBus() {
+        return new InMemoryEngineBus();
+    }
+
+    @Override
+    protected EngineSide engineSideOf(EngineBus bus) {
+        return ((InMemoryEngineBus) bus).engineSide();
+    }
+
+    @Override
+    protected void awaitReceiving() {
+        // The receiver is in place as soon as onMessage returns.
+    }
+
+    @Override
+    protected String expectedKind() {
+        return "memory";
+    }
+
+    @Override
+    protected void checkMalformedStage(CompletionStage<Void> stage) {
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(failure.getCause() instanceof IllegalArgumentException, failure.toString());
+    }
+
+    @Test
+    void closedBusRefusesEventsAndSaysDown() {
+        bus.close();
+        assertThrows(ExecutionException.class, () -> bus.publishEvent(envelope("late")).toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(!bus.status().up());
+    }
+}

@@ -1,0 +1,212 @@
+package org.sessionserver.bus.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.BusJson;
+import org.sessionserver.bus.EngineBus;
+import org.sessionserver.bus.EngineBusContract;
+import org.sessionserver.bus.EngineSide;
+import org.sessionserver.bus.EventEnvelope;
+import org.sessionserver.bus.Message;
+import org.sessionserver.bus.testing.Wait;
+
+/**
+ * The engine bus contract over a real redis-server, with an {@link EngineClient} as the engine; then what only the
+ * Redis twin has: the stream's wire form, trimming, and riding out a Redis restart.
+ */
+class RedisEngineBusIT extends EngineBusContract {
+    /** For the trimming test only; the contract runs with the default, so the engine reads everything. */
+    private static final long MAX_LEN = 100;
+    private static RawRedis redis;
+    private RedisConnections connections;
+    private RedisKeys keys;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RawRedis.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    protected EngineBus newBus() {
+        keys = new RedisKeys(RawRedis.newPrefix());
+        connections = RedisConnections.connect(redis.url());
+        return new RedisEngineBus(connections, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN);
+    }
+
+    @Override
+    protected EngineSide engineSideOf(EngineBus bus) {
+        return EngineClient.connect(redis.url(), keys.prefix(), "engine", "worker-1");
+    }
+
+    @Override
+    protected void awaitReceiving() {
+        Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) >= 1, "the bus subscribed to " + keys.engineOut());
+    }
+
+    @Override
+    protected String expectedKind() {
+        return "redis";
+    }
+
+    @Override
+    protected void checkMalformedStage(CompletionStage<Void> stage) throws Exception {
+        // Redis does not look inside: the PUBLISH itself succeeds, receivers drop what does not parse.
+        stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @AfterEach
+    void closeConnections() {
+        if (connections != null) {
+            connections.close();
+        }
+    }
+
+    @Test
+    void streamHoldsOneEntryPerAcceptedEventWithTheEnvelopeField() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            bus.publishEvent(envelope("evt_" + i)).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        List<StreamMessage<String, String>> entries = redis.sync().xrange(keys.engineIn(), Range.create("-", "+"));
+        assertEquals(3, entries.size(), entries.toString());
+        for (int i = 0; i < 3; i++) {
+            StreamMessage<String, String> entry = entries.get(i);
+            assertEquals(Set.of("envelope"), entry.getBody().keySet());
+            JsonNode envelope = BusJson.MAPPER.readTree(entry.getBody().get("envelope"));
+            assertEquals(new TreeSet<>(List.of("event", "participantId", "sessionId", "channelId", "nodeId",
+                    "receivedAt")), fieldNames(envelope));
+            EventEnvelope expected = envelope("evt_" + i);
+            assertEquals(expected.event(), envelope.get("event"));
+            assertEquals(expected.participantId(), envelope.get("participantId").textValue());
+            assertEquals(expected.sessionId(), envelope.get("sessionId").textValue());
+            assertEquals(expected.channelId(), envelope.get("channelId").textValue());
+            assertEquals(expected.nodeId(), envelope.get("nodeId").textValue());
+            assertEquals(expected.receivedAt(), envelope.get("receivedAt").textValue());
+        }
+    }
+
+    @Test
+    void streamIsTrimmedApproximatelyToMaxLen() throws Exception {
+        EngineBus trimmed = new RedisEngineBus(connections, keys, MAX_LEN);
+        int published = 2_000;
+        CompletionStage<Void> last = null;
+        for (int i = 0; i < published; i++) {
+            last = trimmed.publishEvent(envelope("evt_" + i));
+        }
+        last.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        long length = redis.sync().xlen(keys.engineIn());
+        // "~ MAXLEN" keeps at least maxLen and trims whole nodes (stream-node-max-entries, 100 by default).
+        assertTrue(length >= MAX_LEN && length <= MAX_LEN + 100, "stream length " + length + " for maxLen " + MAX_LEN);
+        List<StreamMessage<String, String>> newest = redis.sync().xrevrange(keys.engineIn(), Range.create("-", "+"),
+                io.lettuce.core.Limit.create(0, 1));
+        assertTrue(newest.get(0).getBody().get("envelope").contains("evt_" + (published - 1)));
+    }
+
+    @Test
+    void twoNodesBothReceiveEachMessage() throws Exception {
+        try (RedisConnections other = RedisConnections.connect(redis.url())) {
+            java.util.concurrent.BlockingQueue<Message> otherMessages = new java.util.concurrent.LinkedBlockingQueue<>();
+            new RedisEngineBus(other, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN).onMessage(otherMessages::add);
+            Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) >= 2, "both nodes subscribed");
+            String json = message("both");
+            engine.publishMessage(json).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(json, poll(messages, "message on node 1").json());
+            assertEquals(json, poll(otherMessages, "message on node 2").json());
+        }
+    }
+
+    @Test
+    void eventsFailPromptlyWhileRedisIsDownAndFlowAgainAfterARestart() throws Exception {
+        try {
+            redis.server.stop();
+            Wait.until(WAIT, () -> !bus.status().up(), "the bus noticed that Redis is gone");
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                try {
+                    bus.publishEvent(envelope("during-outage-" + i)).toCompletableFuture().get(2, TimeUnit.SECONDS);
+                    fail("an event was taken while Redis was down");
+                } catch (java.util.concurrent.ExecutionException expected) {
+                    // refused: the caller answers "unavailable"
+                }
+                long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(elapsedMs < 1_000, "refusal took " + elapsedMs + " ms");
+            }
+        } finally {
+            redis.server.startAgain();
+        }
+        Wait.until(Duration.ofSeconds(15), () -> bus.status().up(), "the same bus is up again after the restart");
+        bus.publishEvent(envelope("after-restart")).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        EventEnvelope received = poll(events, "event after the restart");
+        assertEquals("after-restart", received.event().path("id").asText(), "nothing from the outage may arrive");
+        assertEquals(1, redis.sync().xlen(keys.engineIn()));
+    }
+
+    @Test
+    void anEventPublishedAsRedisDiesIsRefusedAndNeverWrittenLater() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> stage;
+        long start;
+        try {
+            redis.server.stop();
+            start = System.nanoTime(); // no waiting for the bus to notice: the command may already be on its way
+            stage = bus.publishEvent(envelope("as-redis-dies")).toCompletableFuture();
+            try {
+                stage.get(2, TimeUnit.SECONDS);
+                fail("an event was taken as Redis died");
+            } catch (java.util.concurrent.ExecutionException expected) {
+                // refused
+            }
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMs < 1_000, "refusal took " + elapsedMs + " ms");
+        } finally {
+            redis.server.startAgain();
+        }
+        Wait.until(Duration.ofSeconds(15), () -> bus.status().up(), "up again");
+        // A command Lettuce had buffered would be replayed on reconnect, before this one.
+        bus.publishEvent(envelope("after")).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        List<StreamMessage<String, String>> entries = redis.sync().xrange(keys.engineIn(), Range.create("-", "+"));
+        assertEquals(1, entries.size(), "a refused event was written after all: " + entries);
+        assertTrue(entries.get(0).getBody().get("envelope").contains("\"after\""));
+    }
+
+    @Test
+    void onMessageResubscribesByItselfAfterARestart() throws Exception {
+        redis.server.stop();
+        Wait.until(WAIT, () -> !bus.status().up(), "the bus noticed that Redis is gone");
+        redis.server.startAgain();
+        Wait.until(Duration.ofSeconds(15), () -> redis.subscribers(keys.engineOut()) >= 1,
+                "the node subscribed again to " + keys.engineOut());
+        String json = message("after-restart");
+        redis.sync().publish(keys.engineOut(), json);
+        Message received = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(received, "no message after the restart");
+        assertEquals(json, received.json());
+        assertFalse(messages.iterator().hasNext());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

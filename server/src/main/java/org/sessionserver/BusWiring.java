@@ -1,0 +1,110 @@
+package org.sessionserver;
+
+import org.sessionserver.bus.ClusterBus;
+import org.sessionserver.bus.EchoEngine;
+import org.sessionserver.bus.EngineBus;
+import org.sessionserver.bus.InMemoryClusterBus;
+import org.sessionserver.bus.InMemoryEngineBus;
+import org.sessionserver.bus.InMemorySessionDirectory;
+import org.sessionserver.bus.SessionDirectory;
+import org.sessionserver.bus.redis.EngineClient;
+import org.sessionserver.bus.redis.RedisClusterBus;
+import org.sessionserver.bus.redis.RedisConnections;
+import org.sessionserver.bus.redis.RedisEngineBus;
+import org.sessionserver.bus.redis.RedisKeys;
+import org.sessionserver.config.ConfigException;
+import org.sessionserver.config.ServerConfig;
+
+/**
+ * What a node shares with the rest of the cluster: the engine bus, the session directory and the node-to-node
+ * channel, in memory (embedded default) or over Redis ({@code REDIS_URL}), plus the built-in echo engine when
+ * {@code ENGINE=echo}. The rest of the server sees only the seams.
+ */
+public final class BusWiring implements AutoCloseable {
+    /** The consumer group of the built-in echo engine on the Redis stream. */
+    public static final String ECHO_GROUP = "echo";
+
+    private final EngineBus bus;
+    private final SessionDirectory directory;
+    private final ClusterBus cluster;
+    private final AutoCloseable engine;
+    private final AutoCloseable connections;
+
+    private BusWiring(EngineBus bus, SessionDirectory directory, ClusterBus cluster, AutoCloseable engine,
+                      AutoCloseable connections) {
+        this.bus = bus;
+        this.directory = directory;
+        this.cluster = cluster;
+        this.engine = engine;
+        this.connections = connections;
+    }
+
+    public static BusWiring from(ServerConfig config) {
+        return config.redis().isEmbedded() ? embedded(config) : redis(config);
+    }
+
+    private static BusWiring embedded(ServerConfig config) {
+        InMemoryEngineBus bus = new InMemoryEngineBus();
+        AutoCloseable engine = config.engine() == ServerConfig.EngineMode.ECHO ? EchoEngine.start(bus.engineSide()) : null;
+        return new BusWiring(bus, new InMemorySessionDirectory(), new InMemoryClusterBus(), engine, null);
+    }
+
+    private static BusWiring redis(ServerConfig config) {
+        String url = config.redis().url().orElseThrow();
+        RedisConnections connections;
+        try {
+            connections = RedisConnections.connect(url);
+        } catch (RuntimeException e) {
+            throw new ConfigException("REDIS_URL", "Redis cannot be reached (" + e.getClass().getSimpleName() + ")");
+        }
+        RedisKeys keys = new RedisKeys(config.redis().prefix());
+        long ttl = config.timing().nodeTtlMs();
+        AutoCloseable engine = config.engine() == ServerConfig.EngineMode.ECHO
+                ? EchoEngine.start(EngineClient.connect(url, keys.prefix(), ECHO_GROUP, config.nodeId()))
+                : null;
+        return new BusWiring(
+                new RedisEngineBus(connections, keys, config.redis().streamMaxLen()),
+                new org.sessionserver.bus.redis.RedisSessionDirectory(connections, keys, config.nodeId(), ttl),
+                new RedisClusterBus(connections, keys, config.nodeId(), Math.max(250, ttl / 3)),
+                engine, connections);
+    }
+
+    public EngineBus bus() {
+        return bus;
+    }
+
+    public SessionDirectory directory() {
+        return directory;
+    }
+
+    public ClusterBus cluster() {
+        return cluster;
+    }
+
+    /** Called each time the node is back on Redis after an outage (never for the in-memory backplane). */
+    public void onReconnect(Runnable listener) {
+        if (connections instanceof RedisConnections redis) {
+            redis.onReconnect(listener);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(engine);
+        cluster.close();
+        directory.close();
+        bus.close();
+        closeQuietly(connections);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Shutting down: nothing more to do about it.
+        }
+    }
+}
