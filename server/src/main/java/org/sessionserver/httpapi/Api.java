@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
+import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.json.ServerJson;
@@ -54,12 +55,7 @@ final class Api {
 
     /** The token of {@code Authorization: Bearer <token>}, or null. */
     static String bearer(FullHttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String token = header.substring(7).trim();
-        return token.isEmpty() ? null : token;
+        return Credentials.bearerToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     }
 
     /** The request body as JSON; throws a {@code bad_request} refusal when it is not JSON. */
