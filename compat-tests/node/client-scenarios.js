@@ -8,6 +8,7 @@
 // Prints one line per scenario ("ok <name>" / "FAIL <name>: <reason>"); exits 0 only if all passed.
 import assert from "node:assert/strict";
 import { io, Manager } from "socket.io-client";
+import { opened, runScenarios } from "./scenario-runner.js";
 
 const [baseUrl, mode] = process.argv.slice(2);
 const TRANSPORT_OPTIONS = {
@@ -25,8 +26,6 @@ const base = baseUrl.replace(/\/+$/, "");
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
 
-/** Sockets opened by the running scenario, closed after it whatever happens. */
-let opened = [];
 
 function options(extra = {}) {
   return { forceNew: true, reconnection: false, timeout: 3000, ...TRANSPORT_OPTIONS[mode], ...extra };
@@ -322,49 +321,4 @@ const scenarios = {
   },
 };
 
-// ---------------------------------------------------------------------------------------------------------------
-// runner
-
-function withTimeout(promise, ms) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function describe(err) {
-  if (err instanceof assert.AssertionError) {
-    const cap = (v) => {
-      const text = JSON.stringify(v);
-      return text && text.length > 600 ? text.slice(0, 600) + "..." : text;
-    };
-    return `${err.message.split("\n")[0]} (actual ${cap(err.actual)}, expected ${cap(err.expected)})`;
-  }
-  return String(err && err.stack ? err.stack : err);
-}
-
-const only = process.env.SCENARIOS ? new Set(process.env.SCENARIOS.split(",")) : null;
-let failures = 0;
-// Failures thrown asynchronously from listeners (assert.fail in an event handler) are charged to the scenario.
-let pendingAsyncError = null;
-process.on("uncaughtException", (err) => (pendingAsyncError ??= err));
-
-for (const [name, scenario] of Object.entries(scenarios)) {
-  if (only && !only.has(name)) continue;
-  opened = [];
-  pendingAsyncError = null;
-  const started = Date.now();
-  try {
-    await withTimeout(scenario(), SCENARIO_TIMEOUT_MS);
-    if (pendingAsyncError) throw pendingAsyncError;
-    console.log(`ok ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}: ${describe(err)}`);
-  } finally {
-    for (const socket of opened) socket.disconnect();
-  }
-}
-console.log(failures === 0 ? `all scenarios passed (${mode})` : `${failures} scenario(s) failed (${mode})`);
-process.exit(failures === 0 ? 0 : 1);
+await runScenarios(scenarios, { mode, timeoutMs: SCENARIO_TIMEOUT_MS });

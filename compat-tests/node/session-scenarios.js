@@ -11,6 +11,7 @@
 // SCENARIOS=a,b runs only those.
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
+import { opened, runScenarios } from "./scenario-runner.js";
 
 const [baseUrl, mode, ENGINE_KEY, NODE_ID] = process.argv.slice(2);
 const TRANSPORT_OPTIONS = {
@@ -30,8 +31,6 @@ const base = baseUrl.replace(/\/+$/, "");
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
 
-/** Sockets opened by the running scenario, closed after it whatever happens. */
-let opened = [];
 let counter = 0;
 /** Repeated runs against one server must not reuse participant ids. */
 const RUN = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
@@ -503,49 +502,4 @@ const scenarios = {
   },
 };
 
-// ---------------------------------------------------------------------------------------------------------------
-// runner
-
-function withTimeout(promise, ms) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function describe(err) {
-  if (err instanceof assert.AssertionError) {
-    const cap = (v) => {
-      const text = JSON.stringify(v);
-      return text && text.length > 600 ? text.slice(0, 600) + "..." : text;
-    };
-    return `${err.message.split("\n")[0]} (actual ${cap(err.actual)}, expected ${cap(err.expected)})`;
-  }
-  return String(err && err.stack ? err.stack : err);
-}
-
-const only = process.env.SCENARIOS ? new Set(process.env.SCENARIOS.split(",")) : null;
-let failures = 0;
-// Failures thrown asynchronously from listeners are charged to the scenario.
-let pendingAsyncError = null;
-process.on("uncaughtException", (err) => (pendingAsyncError ??= err));
-
-for (const [name, scenario] of Object.entries(scenarios)) {
-  if (only && !only.has(name)) continue;
-  opened = [];
-  pendingAsyncError = null;
-  const started = Date.now();
-  try {
-    await withTimeout(scenario(), SCENARIO_TIMEOUT_MS);
-    if (pendingAsyncError) throw pendingAsyncError;
-    console.log(`ok ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}: ${describe(err)}`);
-  } finally {
-    for (const socket of opened) socket.disconnect();
-  }
-}
-console.log(failures === 0 ? `all scenarios passed (${mode})` : `${failures} scenario(s) failed (${mode})`);
-process.exit(failures === 0 ? 0 : 1);
+await runScenarios(scenarios, { mode, timeoutMs: SCENARIO_TIMEOUT_MS });

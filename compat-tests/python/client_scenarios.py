@@ -11,14 +11,13 @@ Usage: /usr/bin/python3 client_scenarios.py <baseUrl> <websocket|polling|upgrade
   to websocket; python-engineio upgrades inside connect(), the upgrade is asserted).
 Prints one line per scenario ("ok <name>" / "FAIL <name>: <reason>"); exits 0 only if all passed.
 """
-import os
 import queue
 import sys
-import threading
 import time
-import traceback
 
 import socketio
+
+from scenario_runner import opened, run_scenarios
 
 SCENARIO_TIMEOUT = 6.0
 WAIT = 3.0  # how long a single expected event may take
@@ -35,7 +34,6 @@ MODE = sys.argv[2]
 # ---------------------------------------------------------------------------------------------------------------
 # helpers
 
-opened = []  # clients of the running scenario, disconnected after it
 
 
 class Events:
@@ -310,54 +308,5 @@ SCENARIOS = [connect_auth, connect_without_auth, transport, connect_refused, unk
              heartbeat, client_disconnect_and_reconnect, server_disconnect]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# runner
-
-def run(scenario):
-    """Runs a scenario in a daemon thread, bounded by SCENARIO_TIMEOUT; returns None or the failure reason."""
-    outcome = []
-
-    def body():
-        try:
-            scenario()
-            outcome.append(None)
-        except AssertionError as e:
-            outcome.append(str(e) or traceback.format_exc())
-        except Exception:
-            outcome.append(traceback.format_exc())
-
-    thread = threading.Thread(target=body, daemon=True)
-    thread.start()
-    thread.join(SCENARIO_TIMEOUT)
-    return outcome[0] if outcome else 'timed out after %.1f s' % SCENARIO_TIMEOUT
-
-
-def main():
-    global opened
-    only = set(os.environ['SCENARIOS'].split(',')) if os.environ.get('SCENARIOS') else None
-    failures = 0
-    for scenario in SCENARIOS:
-        name = scenario.__name__.replace('_', '-')
-        if only and name not in only:
-            continue
-        opened = []
-        started = time.time()
-        failure = run(scenario)
-        if failure is None:
-            print('ok %s (%d ms)' % (name, (time.time() - started) * 1000), flush=True)
-        else:
-            failures += 1
-            print('FAIL %s: %s' % (name, failure), flush=True)
-        for client in opened:
-            try:
-                client.disconnect()
-            except Exception:
-                pass
-    print(('all scenarios passed (%s)' % MODE) if failures == 0 else '%d scenario(s) failed (%s)' % (failures, MODE),
-          flush=True)
-    # Background threads of python-engineio must not keep the process alive.
-    os._exit(0 if failures == 0 else 1)
-
-
 if __name__ == '__main__':
-    main()
+    run_scenarios(SCENARIOS, MODE, SCENARIO_TIMEOUT)

@@ -5,8 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sessionserver.compat.support.ClientScript;
-import org.sessionserver.compat.support.FixtureTarget;
+import org.sessionserver.compat.support.ScenarioScript;
 
 /**
  * A socket.io-client that opted in to recovery and comes back on another node (two nodes over Redis) gets its
@@ -30,9 +29,8 @@ class CrossNodeRecoveryIT {
     @ParameterizedTest(name = "recovery on another node over {0}")
     @ValueSource(strings = {"websocket", "polling"})
     void recoversOnAnotherNode(String transport) {
-        ClientScript.run(FixtureTarget.NodeProject.dir(), Duration.ofSeconds(60), "node", "recovery-cross-node.js",
-                        "http://127.0.0.1:" + cluster.port(1), "http://127.0.0.1:" + cluster.port(2),
-                        Cluster.ENGINE_KEY, transport)
-                .assertPassed("cross-node recovery over " + transport);
+        ScenarioScript.NODE.assertPasses(Duration.ofSeconds(60), "recovery-cross-node.js",
+                "http://127.0.0.1:" + cluster.port(1), "http://127.0.0.1:" + cluster.port(2), Cluster.ENGINE_KEY,
+                transport);
     }
 }

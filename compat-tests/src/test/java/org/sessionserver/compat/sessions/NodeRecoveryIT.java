@@ -6,8 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sessionserver.compat.support.ClientScript;
-import org.sessionserver.compat.support.FixtureTarget;
+import org.sessionserver.compat.support.ScenarioScript;
 
 /**
  * Connection state recovery as socket.io-client 4.8.4 sees it: opted-in connections get offsets, a reconnection
@@ -32,7 +31,7 @@ class NodeRecoveryIT {
     @ParameterizedTest(name = "recovery over {0}")
     @ValueSource(strings = {"websocket", "polling"})
     void recoveryScenariosPass(String transport) {
-        ClientScript.run(FixtureTarget.NodeProject.dir(), Duration.ofSeconds(60), "node", "recovery-scenarios.js",
-                server.baseUrl(), transport, server.engineKey()).assertPassed("recovery over " + transport);
+        ScenarioScript.NODE.assertPasses(Duration.ofSeconds(60), "recovery-scenarios.js", server.baseUrl(), transport,
+                server.engineKey());
     }
 }

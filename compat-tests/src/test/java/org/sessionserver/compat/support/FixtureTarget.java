@@ -51,7 +51,7 @@ public final class FixtureTarget implements AutoCloseable {
     private static FixtureTarget startNode() {
         try {
             Process process = new ProcessBuilder("node", "reference-fixture.js", "0")
-                    .directory(NodeProject.dir().toFile())
+                    .directory(ScenarioScript.NODE.dir().toFile())
                     .redirectErrorStream(true)
                     .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -67,13 +67,6 @@ public final class FixtureTarget implements AutoCloseable {
             });
         } catch (IOException e) {
             throw new IllegalStateException("cannot start node", e);
-        }
-    }
-
-    /** Where the npm project of the compat tests lives. */
-    public static final class NodeProject {
-        public static Path dir() {
-            return Path.of(System.getProperty("compat.nodeDir", "node")).toAbsolutePath();
         }
     }
 }
