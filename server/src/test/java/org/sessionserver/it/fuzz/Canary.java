@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.sessionserver.it.support.Events;
+import org.sessionserver.it.support.HandWebSocket;
 import org.sessionserver.it.support.TestServer;
 
 /**
@@ -18,9 +19,9 @@ abstract class Canary implements AutoCloseable {
     static final Duration ANSWER = Duration.ofSeconds(5);
 
     private final String name;
-    final WsConn ws;
+    final HandWebSocket ws;
 
-    private Canary(String name, WsConn ws) {
+    private Canary(String name, HandWebSocket ws) {
         this.name = name;
         this.ws = ws;
     }
@@ -51,8 +52,8 @@ abstract class Canary implements AutoCloseable {
 
     final String next(long deadline, String what) {
         try {
-            WsConn.Frame frame = ws.read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (frame == null || frame.isEnd() || frame.opcode() == WsConn.CLOSE) {
+            HandWebSocket.Frame frame = ws.read(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (frame == null || frame.isEnd() || frame.opcode() == HandWebSocket.CLOSE) {
                 fail(name + ": " + what + ": " + (frame == null ? "nothing in time" : frame));
             }
             return frame.text();
@@ -69,8 +70,8 @@ abstract class Canary implements AutoCloseable {
     /** Socket.IO over a hand WebSocket, participant {@code canary-ws}. */
     static final class SocketIo extends Canary {
         SocketIo(int port) throws IOException {
-            super("canary-ws", WsConn.open(port, "/socket.io/?EIO=4&transport=websocket"));
-            WsConn.Frame open = ws.read(ANSWER);
+            super("canary-ws", HandWebSocket.open(port, "/socket.io/?EIO=4&transport=websocket"));
+            HandWebSocket.Frame open = ws.read(ANSWER);
             assertTrue(open != null && open.text().startsWith("0{"), "open packet: " + open);
             ws.startReader(true);
             ws.sendText("40{\"token\":\"canary-ws\"}");
@@ -104,7 +105,7 @@ abstract class Canary implements AutoCloseable {
     /** A raw /ws client, participant {@code canary-raw}. */
     static final class Raw extends Canary {
         Raw(int port) throws IOException {
-            super("canary-raw", WsConn.open(port, "/ws?token=canary-raw"));
+            super("canary-raw", HandWebSocket.open(port, "/ws?token=canary-raw"));
             ws.startReader(false);
             String ack = next(System.nanoTime() + ANSWER.toNanos(), "hello_ack");
             assertTrue(ack.contains("\"hello_ack\""), ack);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.it.support.Await;
+import org.sessionserver.it.support.HandWebSocket;
 
 /** {@link WireFuzzSuite} on Engine.IO and Socket.IO over WebSocket: frames of every kind. */
 class EngineWebSocketFuzzIT extends WireFuzzSuite {
@@ -27,15 +28,16 @@ class EngineWebSocketFuzzIT extends WireFuzzSuite {
     void frameViolationRightAfterConnectLeavesNoSession() throws Exception {
         int before = health().get("connections").asInt();
         for (int i = 0; i < 20; i++) {
-            try (WsConn ws = WsConn.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
+            try (HandWebSocket ws = HandWebSocket.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
                 assertTrue(ws.read(ANSWER).text().startsWith("0{"));
                 ws.sendText("40{\"token\":\"violator\"}");
-                ws.write(WsConn.firstByte(true, 0, WsConn.TEXT), "3".getBytes(StandardCharsets.UTF_8), false);
-                List<WsConn.Frame> frames = ws.drain(ANSWER);
+                ws.write(HandWebSocket.firstByte(true, 0, HandWebSocket.TEXT), "3".getBytes(StandardCharsets.UTF_8), false);
+                List<HandWebSocket.Frame> frames = ws.drain(ANSWER);
                 assertTrue(!frames.isEmpty() && frames.get(frames.size() - 1).isEnd(), "closed: " + frames);
             }
         }
-        Await.until(() -> health().get("connections").asInt() == before, Duration.ofSeconds(5),
+        // At most as many as before: sessions the fuzz left (when it ran first) may go meanwhile.
+        Await.until(() -> health().get("connections").asInt() <= before, Duration.ofSeconds(5),
                 () -> "sessions of WebSockets closed for a protocol violation are still there: " + leftOver());
     }
 
@@ -46,9 +48,9 @@ class EngineWebSocketFuzzIT extends WireFuzzSuite {
             "40[]", "41{}", "43", "44", "4" + "2[\"connect\"]", "45", "451-", "4-", "4/", "40{\"token\":1}x");
 
     private static void engineWebSocketCase(Random random, long seed) throws IOException {
-        try (WsConn ws = WsConn.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
-            WsConn.Frame open = ws.read(ANSWER);
-            if (open == null || open.opcode() != WsConn.TEXT || !open.text().startsWith("0{")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
+            HandWebSocket.Frame open = ws.read(ANSWER);
+            if (open == null || open.opcode() != HandWebSocket.TEXT || !open.text().startsWith("0{")) {
                 problem(seed, "websocket open packet: " + open);
                 return;
             }
@@ -77,7 +79,7 @@ class EngineWebSocketFuzzIT extends WireFuzzSuite {
                 mustClose = true;
             } else if (kind == 7) {
                 byte[] data = Mutations.randomBytes(random, random.nextInt(100));
-                ws.send(WsConn.BINARY, true, data);
+                ws.send(HandWebSocket.BINARY, true, data);
                 what = "binary " + data.length + "B";
                 mustClose = false; // a binary message outside a binary packet: closed by Socket.IO, if connected
             } else {
@@ -89,7 +91,7 @@ class EngineWebSocketFuzzIT extends WireFuzzSuite {
                 return; // the server closed it after an earlier bad frame of this case
             }
             LAST_CASE.set("engine.io websocket" + (connected ? " connected, then " : ", then ") + what);
-            List<WsConn.Frame> frames = ws.drain(mustClose ? ANSWER : Duration.ofMillis(50));
+            List<HandWebSocket.Frame> frames = ws.drain(mustClose ? ANSWER : Duration.ofMillis(50));
             boolean closed = !frames.isEmpty() && frames.get(frames.size() - 1).isEnd();
             count("eio-ws:" + (closed ? "closed" : "open"));
             if (mustClose && !closed) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import org.sessionserver.it.support.HandWebSocket;
 import org.sessionserver.it.support.TestServer;
 
 /** {@link WireFuzzSuite} on the raw WebSocket endpoint {@code /ws}: frames of every kind. */
@@ -26,9 +27,9 @@ class RawWebSocketFuzzIT extends WireFuzzSuite {
 
     private static void rawWebSocketCase(Random random, long seed) throws IOException {
         boolean authed = random.nextBoolean();
-        try (WsConn ws = WsConn.open(server.port(), authed ? "/ws?token=fuzzer" : "/ws")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), authed ? "/ws?token=fuzzer" : "/ws")) {
             if (authed) {
-                WsConn.Frame ack = ws.read(ANSWER);
+                HandWebSocket.Frame ack = ws.read(ANSWER);
                 if (ack == null || !ack.text().contains("\"hello_ack\"")) {
                     problem(seed, "raw hello_ack: " + ack);
                     return;
@@ -48,7 +49,7 @@ class RawWebSocketFuzzIT extends WireFuzzSuite {
             int expected;
             String what;
             if (kind == 6) {
-                ws.send(WsConn.BINARY, true, Mutations.randomBytes(random, random.nextInt(50)));
+                ws.send(HandWebSocket.BINARY, true, Mutations.randomBytes(random, random.nextInt(50)));
                 expected = 1003;
                 what = "binary frame";
             } else if (kind == 7) {
@@ -57,11 +58,11 @@ class RawWebSocketFuzzIT extends WireFuzzSuite {
                 if (isUtf8(bad)) {
                     bad = new byte[] {'"', (byte) 0xFF, '"'};
                 }
-                ws.send(WsConn.TEXT, true, bad);
+                ws.send(HandWebSocket.TEXT, true, bad);
                 expected = 1007;
                 what = "invalid UTF-8";
             } else if (kind == 8) {
-                ws.sendHeaderOnly(WsConn.firstByte(true, 0, random.nextBoolean() ? WsConn.TEXT : WsConn.BINARY),
+                ws.sendHeaderOnly(HandWebSocket.firstByte(true, 0, random.nextBoolean() ? HandWebSocket.TEXT : HandWebSocket.BINARY),
                         WS_LIMIT + 1 + random.nextInt(5_000_000));
                 expected = 1009;
                 what = "oversize frame";
@@ -69,8 +70,8 @@ class RawWebSocketFuzzIT extends WireFuzzSuite {
                 what = frameViolation(random, ws);
                 expected = what.equals("invalid UTF-8") ? 1007 : what.equals("oversize frame") ? 1009 : 1002;
             }
-            List<WsConn.Frame> frames = ws.drain(ANSWER);
-            WsConn.Frame close = frames.stream().filter(f -> f.opcode() == WsConn.CLOSE).findFirst().orElse(null);
+            List<HandWebSocket.Frame> frames = ws.drain(ANSWER);
+            HandWebSocket.Frame close = frames.stream().filter(f -> f.opcode() == HandWebSocket.CLOSE).findFirst().orElse(null);
             count("raw-ws:close " + (close == null ? "none" : close.closeCode()));
             if (close == null || close.closeCode() != expected) {
                 problem(seed, "raw /ws " + what + ": expected close " + expected + ", got " + frames);
@@ -81,13 +82,13 @@ class RawWebSocketFuzzIT extends WireFuzzSuite {
     }
 
     /** Any text frame gets an answer: a JSON frame of a server type, or a close 1008 after a failed hello. */
-    private static void checkRawAnswer(long seed, WsConn ws, String what) throws IOException {
-        WsConn.Frame frame = ws.read(ANSWER);
+    private static void checkRawAnswer(long seed, HandWebSocket ws, String what) throws IOException {
+        HandWebSocket.Frame frame = ws.read(ANSWER);
         if (frame == null || frame.isEnd()) {
             problem(seed, "raw /ws " + what + ": no answer (" + frame + ")");
             return;
         }
-        if (frame.opcode() == WsConn.CLOSE) {
+        if (frame.opcode() == HandWebSocket.CLOSE) {
             count("raw-ws:close " + frame.closeCode());
             if (frame.closeCode() != 1008 && frame.closeCode() != 1009) {
                 problem(seed, "raw /ws " + what + ": closed with " + frame.closeCode());

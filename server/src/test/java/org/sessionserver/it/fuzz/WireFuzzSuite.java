@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.it.support.Await;
 import org.sessionserver.it.support.Events;
+import org.sessionserver.it.support.HandWebSocket;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 
@@ -270,10 +271,10 @@ abstract class WireFuzzSuite {
     }
 
     /** Writes a frame that breaks RFC 6455; returns what it was. */
-    static String frameViolation(Random random, WsConn ws) throws IOException {
+    static String frameViolation(Random random, HandWebSocket ws) throws IOException {
         switch (random.nextInt(8)) {
             case 0: {
-                ws.send(WsConn.TEXT, true, new byte[] {(byte) 0xC3, (byte) 0x28, 'a'});
+                ws.send(HandWebSocket.TEXT, true, new byte[] {(byte) 0xC3, (byte) 0x28, 'a'});
                 return "invalid UTF-8";
             }
             case 1: {
@@ -282,27 +283,27 @@ abstract class WireFuzzSuite {
                 return "reserved opcode " + opcode;
             }
             case 2: {
-                ws.write(WsConn.firstByte(true, 1 + random.nextInt(7), WsConn.TEXT), "4".getBytes(StandardCharsets.UTF_8), true);
+                ws.write(HandWebSocket.firstByte(true, 1 + random.nextInt(7), HandWebSocket.TEXT), "4".getBytes(StandardCharsets.UTF_8), true);
                 return "reserved bits";
             }
             case 3: {
-                ws.write(WsConn.firstByte(true, 0, WsConn.TEXT), "3".getBytes(StandardCharsets.UTF_8), false);
+                ws.write(HandWebSocket.firstByte(true, 0, HandWebSocket.TEXT), "3".getBytes(StandardCharsets.UTF_8), false);
                 return "unmasked frame";
             }
             case 4: {
-                ws.sendHeaderOnly(WsConn.firstByte(true, 0, WsConn.TEXT), WS_LIMIT + 1 + random.nextInt(1_000_000));
+                ws.sendHeaderOnly(HandWebSocket.firstByte(true, 0, HandWebSocket.TEXT), WS_LIMIT + 1 + random.nextInt(1_000_000));
                 return "oversize frame";
             }
             case 5: {
-                ws.send(WsConn.PING, false, new byte[0]);
+                ws.send(HandWebSocket.PING, false, new byte[0]);
                 return "fragmented ping";
             }
             case 6: {
-                ws.send(WsConn.CONTINUATION, true, "x".getBytes(StandardCharsets.UTF_8));
+                ws.send(HandWebSocket.CONTINUATION, true, "x".getBytes(StandardCharsets.UTF_8));
                 return "continuation without a start";
             }
             default: {
-                ws.send(WsConn.PING, true, new byte[126]);
+                ws.send(HandWebSocket.PING, true, new byte[126]);
                 return "control frame over 125 bytes";
             }
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.it.support.Await;
+import org.sessionserver.it.support.HandWebSocket;
 import org.sessionserver.it.support.TestServer;
 
 /**
@@ -59,16 +60,16 @@ class RawWebSocketClosingIT {
 
     @Test
     void frameOverTheEndpointLimitClosesWith1009() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-frame")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/ws?token=big-frame")) {
             assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
             int size = 1_100_000;
             assertTrue(size > ENDPOINT_LIMIT);
-            ws.writeHeader(HandWebSocket.TEXT, true, size, new byte[4]);
+            ws.sendHeaderOnly(HandWebSocket.firstByte(true, 0, HandWebSocket.TEXT), size);
             Thread writer = new Thread(() -> {
                 byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
                 try {
                     for (int sent = 0; sent < size; sent += chunk.length) {
-                        ws.writeRaw(sent + chunk.length <= size ? chunk : java.util.Arrays.copyOf(chunk, size - sent));
+                        ws.sendRaw(sent + chunk.length <= size ? chunk : java.util.Arrays.copyOf(chunk, size - sent));
                     }
                 } catch (IOException expected) {
                     // the server stops reading once it has refused the frame
@@ -95,12 +96,12 @@ class RawWebSocketClosingIT {
 
     @Test
     void fragmentedMessageOverTheEndpointLimitClosesWith1009() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=big-fragments")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/ws?token=big-fragments")) {
             assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
             byte[] half = "y".repeat(600_000).getBytes(StandardCharsets.US_ASCII);
-            ws.write(HandWebSocket.TEXT, false, half);
+            ws.send(HandWebSocket.TEXT, false, half);
             try {
-                ws.write(HandWebSocket.CONTINUATION, true, half);
+                ws.send(HandWebSocket.CONTINUATION, true, half);
             } catch (IOException dropped) {
                 // the server may close before the second fragment is out
             }
@@ -126,9 +127,9 @@ class RawWebSocketClosingIT {
     }
 
     private static void assertViolationClosesWith(byte[] frame, int code) throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(server.port(), "/ws?token=violation")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/ws?token=violation")) {
             assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
-            ws.writeRaw(frame);
+            ws.sendRaw(frame);
             HandWebSocket.Frame close = ws.read(TestServer.WAIT);
             assertNotNull(close, "TCP connection dropped without a close frame (expected " + code + ")");
             assertEquals(HandWebSocket.CLOSE, close.opcode(), close.toString());
@@ -148,7 +149,7 @@ class RawWebSocketClosingIT {
     void serverShutdownClosesRawClientsWith1001() throws Exception {
         TestServer doomed = TestServer.start("NODE_ID", "raw-it-shutdown");
         try (JdkWsClient client = connected(doomed, "shutdown-jdk");
-             HandWebSocket hand = HandWebSocket.connect(doomed.port(), "/ws?token=shutdown-hand")) {
+             HandWebSocket hand = HandWebSocket.open(doomed.port(), "/ws?token=shutdown-hand")) {
             assertEquals("hello_ack", TestServer.json(hand.read(TestServer.WAIT).text()).get("type").asText());
             doomed.close();
             assertEquals(1001, client.awaitClose());
@@ -177,7 +178,7 @@ class RawWebSocketClosingIT {
 
     @Test
     void clientThatNeverAnswersPingsIsClosed() throws Exception {
-        try (HandWebSocket ws = HandWebSocket.connect(pingServer.port(), "/ws?token=heartbeat-mute")) {
+        try (HandWebSocket ws = HandWebSocket.open(pingServer.port(), "/ws?token=heartbeat-mute")) {
             long connected = System.nanoTime();
             assertEquals("hello_ack", TestServer.json(ws.read(TestServer.WAIT).text()).get("type").asText());
             HandWebSocket.Frame ping = ws.read(TestServer.WAIT);

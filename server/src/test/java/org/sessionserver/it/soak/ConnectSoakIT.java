@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.it.fuzz.WsConn;
 import org.sessionserver.it.support.Await;
+import org.sessionserver.it.support.HandWebSocket;
 import org.sessionserver.it.support.TestServer;
 import org.slf4j.LoggerFactory;
 
@@ -178,16 +178,16 @@ class ConnectSoakIT {
     }
 
     private static void socketIoWebSocket(String token, int i) throws IOException {
-        try (WsConn ws = WsConn.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
-            WsConn.Frame open = ws.read(WAIT);
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/socket.io/?EIO=4&transport=websocket")) {
+            HandWebSocket.Frame open = ws.read(WAIT);
             assertTrue(open != null && open.text().startsWith("0{"), "open packet: " + open);
             ws.sendText("40{\"token\":\"" + token + "\"}");
             while (true) {
-                WsConn.Frame frame = ws.read(WAIT);
+                HandWebSocket.Frame frame = ws.read(WAIT);
                 if (frame == null || frame.isEnd()) {
                     fail("no session event: " + frame);
                 }
-                if (frame.opcode() == WsConn.TEXT && frame.text().startsWith("42[\"session\"")) {
+                if (frame.opcode() == HandWebSocket.TEXT && frame.text().startsWith("42[\"session\"")) {
                     break;
                 }
             }
@@ -223,13 +223,13 @@ class ConnectSoakIT {
     }
 
     private static void rawWebSocket(String token, int i) throws IOException {
-        try (WsConn ws = WsConn.open(server.port(), "/ws")) {
+        try (HandWebSocket ws = HandWebSocket.open(server.port(), "/ws")) {
             ws.sendText("{\"type\":\"hello\",\"request_id\":\"h" + i + "\",\"payload\":{\"token\":\"" + token + "\"}}");
-            WsConn.Frame ack = ws.read(WAIT);
-            assertTrue(ack != null && ack.opcode() == WsConn.TEXT && ack.text().contains("\"hello_ack\""),
+            HandWebSocket.Frame ack = ws.read(WAIT);
+            assertTrue(ack != null && ack.opcode() == HandWebSocket.TEXT && ack.text().contains("\"hello_ack\""),
                     "hello_ack: " + ack);
             if (i % 2 == 0) {
-                ws.send(WsConn.CLOSE, true, new byte[] {0x03, (byte) 0xE8}); // 1000, then wait for the echo
+                ws.send(HandWebSocket.CLOSE, true, new byte[] {0x03, (byte) 0xE8}); // 1000, then wait for the echo
                 ws.drain(WAIT);
             }
         }

@@ -1,4 +1,4 @@
-package org.sessionserver.it.fuzz;
+package org.sessionserver.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,18 +10,18 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client by hand over TCP (like it.rawws.HandWebSocket, which is package-private there), for writing
- * any frame at all: bad opcodes, reserved bits, unmasked frames, lying lengths, invalid UTF-8. Optionally a
- * background reader answers pings (WebSocket ping frames, and Engine.IO {@code 2} with {@code 3}) and queues the rest.
+ * A WebSocket client written by hand over TCP, for writing any frame at all: bad opcodes, reserved bits, unmasked
+ * frames, lying lengths, invalid UTF-8, a header whose payload never comes. Each frame read carries when it came.
+ * Optionally a background reader answers pings (WebSocket ping frames, and Engine.IO {@code 2} with {@code 3}) and
+ * queues the rest. (For well-behaved clients, the tests use java.net.http's WebSocket.)
  */
-public final class WsConn implements AutoCloseable {
+public final class HandWebSocket implements AutoCloseable {
     public static final int CONTINUATION = 0x0;
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
@@ -29,8 +29,10 @@ public final class WsConn implements AutoCloseable {
     public static final int PING = 0x9;
     public static final int PONG = 0xA;
 
-    /** One frame as received; {@link #END} stands for the end of the TCP stream. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    /**
+     * One frame as received, and when ({@link System#nanoTime}); {@link #END} stands for the end of the TCP stream.
+     */
+    public record Frame(boolean fin, int opcode, byte[] payload, long receivedAt) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -46,11 +48,16 @@ public final class WsConn implements AutoCloseable {
         @Override
         public String toString() {
             return isEnd() ? "END" : opcode == CLOSE ? "CLOSE " + closeCode()
-                    : opcode == TEXT ? "TEXT " + Mutations.show(text()) : "opcode " + opcode + " " + payload.length + "B";
+                    : opcode == TEXT ? "TEXT " + shown(text()) : "opcode " + opcode + " " + payload.length + "B";
+        }
+
+        private static String shown(String text) {
+            String escaped = text.replaceAll("\\p{Cntrl}", "?");
+            return escaped.length() > 200 ? escaped.substring(0, 200) + "..." : escaped;
         }
     }
 
-    public static final Frame END = new Frame(true, -1, new byte[0]);
+    public static final Frame END = new Frame(true, -1, new byte[0], 0);
 
     private final Socket socket;
     private final DataInputStream in;
@@ -59,7 +66,7 @@ public final class WsConn implements AutoCloseable {
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
     private volatile Thread reader;
 
-    private WsConn(Socket socket, String head) throws IOException {
+    private HandWebSocket(Socket socket, String head) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
@@ -67,7 +74,7 @@ public final class WsConn implements AutoCloseable {
     }
 
     /** Opens a WebSocket to {@code pathAndQuery}; throws unless the server answers 101. */
-    public static WsConn open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
+    public static HandWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(5_000);
         socket.setTcpNoDelay(true);
@@ -90,7 +97,7 @@ public final class WsConn implements AutoCloseable {
             socket.close();
             throw new IOException("upgrade refused: " + head);
         }
-        return new WsConn(socket, head);
+        return new HandWebSocket(socket, head);
     }
 
     private static String readHead(Socket socket) throws IOException {
@@ -217,7 +224,7 @@ public final class WsConn implements AutoCloseable {
             }
             byte[] payload = new byte[(int) length];
             in.readFully(payload);
-            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload, System.nanoTime());
         } catch (EOFException e) {
             return END;
         }
@@ -279,6 +286,18 @@ public final class WsConn implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether the server closes the TCP connection within {@code timeout} (data before the end is skipped). */
+    public boolean endsWithin(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (frame != null && frame.isEnd()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isClosed() {
         return socket.isClosed();
     }
@@ -295,9 +314,5 @@ public final class WsConn implements AutoCloseable {
     /** A random but valid-enough mask-free helper for callers composing first bytes. */
     public static int firstByte(boolean fin, int rsv, int opcode) {
         return (fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0x0F);
-    }
-
-    static byte[] randomPayload(Random random, int max) {
-        return Mutations.randomBytes(random, random.nextInt(max + 1));
     }
 }
