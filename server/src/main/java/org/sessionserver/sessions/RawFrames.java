@@ -8,26 +8,26 @@ import java.time.Instant;
 
 /**
  * The frames of the raw WebSocket protocol, {@code {"type","request_id","payload","ts"}}: every type either side
- * sends, and how the server writes a frame. A new client type is a constant here and a handler in the table of
- * {@link RawWebSocketGateway}.
+ * sends, and how the server writes a frame; shared by the raw gateway and the encoding of outbound messages. A new
+ * client type is a constant here and a handler in the table of {@code gateways.RawWebSocketGateway}.
  */
-final class RawFrames {
+public final class RawFrames {
     // Client -> server.
-    static final String HELLO = "hello";
-    static final String PING = "ping";
+    public static final String HELLO = "hello";
+    public static final String PING = "ping";
     /** An Event from the client; from the server, an engine Message. */
-    static final String MESSAGE = "message";
+    public static final String MESSAGE = "message";
     // Server -> client.
-    static final String HELLO_ACK = "hello_ack";
-    static final String ACK = "ack";
-    static final String PONG = "pong";
-    static final String ERROR = "error";
+    public static final String HELLO_ACK = "hello_ack";
+    public static final String ACK = "ack";
+    public static final String PONG = "pong";
+    public static final String ERROR = "error";
 
     private RawFrames() {
     }
 
     /** A frame as the server writes it, stamped with the time; no {@code request_id} when it answers none. */
-    static String frame(String type, JsonNode requestId, JsonNode payload) {
+    public static String frame(String type, JsonNode requestId, JsonNode payload) {
         ObjectNode frame = JsonNodeFactory.instance.objectNode().put("type", type);
         if (requestId != null && !requestId.isNull()) {
             frame.set("request_id", requestId);

@@ -130,12 +130,12 @@ public final class RecoveryBook implements AutoCloseable {
     }
 
     /** Opens the log of a new recoverable session; it counts as detached until {@link #attach}. */
-    Entry open(String participantId, String sessionId, boolean proxy) {
+    public Entry open(String participantId, String sessionId, boolean proxy) {
         return register(Pid.of(nodeId, sessionId, proxy), participantId, sessionId, proxy, false);
     }
 
     /** Whether a pid was made by another node (its session is there, if anywhere). */
-    boolean isForeign(String pid) {
+    public boolean isForeign(String pid) {
         Pid parts = Pid.parse(pid);
         return parts != null && !parts.node().equals(nodeId);
     }
@@ -221,7 +221,7 @@ public final class RecoveryBook implements AutoCloseable {
      * Takes a detached session back for {@code participantId}, or null when it cannot be recovered without a gap:
      * unknown or foreign pid, window over, offset not a number this log still covers.
      */
-    Entry claim(String pid, String offset, String participantId) {
+    public Entry claim(String pid, String offset, String participantId) {
         Entry entry = pid == null ? null : byPid.get(pid);
         if (entry == null || !entry.identity.participantId().equals(participantId)) {
             return null;
@@ -246,7 +246,7 @@ public final class RecoveryBook implements AutoCloseable {
      * Attaches a client: first the messages after {@code afterOffset} (0: none sent yet), then live ones, with no
      * message in between lost or repeated.
      */
-    void attach(Entry entry, SioSocket socket, long afterOffset) {
+    public void attach(Entry entry, SioSocket socket, long afterOffset) {
         synchronized (entry) {
             for (Logged logged : entry.log) {
                 if (logged.offset() > afterOffset) {
@@ -260,7 +260,7 @@ public final class RecoveryBook implements AutoCloseable {
     }
 
     /** The client went away: the session keeps logging for the recovery window. */
-    void detach(Entry entry) {
+    public void detach(Entry entry) {
         synchronized (entry) {
             entry.socket = null;
             entry.detachedAtMs = System.currentTimeMillis();

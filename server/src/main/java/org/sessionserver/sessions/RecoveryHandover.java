@@ -37,7 +37,7 @@ public final class RecoveryHandover {
      * Recovers a session another node keeps; completes with it (ready to attach, its whole log to replay), or with
      * null when it cannot be recovered.
      */
-    CompletionStage<RecoveryBook.Entry> recover(String pid, String offset, String participantId) {
+    public CompletionStage<RecoveryBook.Entry> recover(String pid, String offset, String participantId) {
         RecoveryBook.Entry adopted = clustered ? book.adopt(pid, participantId) : null;
         if (adopted == null) {
             return CompletableFuture.completedFuture(null);

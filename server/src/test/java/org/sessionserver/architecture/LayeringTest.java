@@ -22,6 +22,7 @@ class LayeringTest {
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Wiring").definedBy("org.sessionserver")
             .layer("HttpApi").definedBy("org.sessionserver.httpapi..")
+            .layer("Gateways").definedBy("org.sessionserver.gateways..")
             .layer("Routing").definedBy("org.sessionserver.routing..")
             .layer("Sessions").definedBy("org.sessionserver.sessions..")
             .layer("Intake").definedBy("org.sessionserver.intake..")
@@ -33,10 +34,12 @@ class LayeringTest {
             .layer("Basics").definedBy("org.sessionserver.json..", "org.sessionserver.errors..")
             .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
             .whereLayer("HttpApi").mayOnlyBeAccessedByLayers("Wiring")
+            .whereLayer("Gateways").mayOnlyBeAccessedByLayers("Wiring")
             .whereLayer("Routing").mayOnlyBeAccessedByLayers("Wiring", "HttpApi")
-            .whereLayer("Sessions").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Routing")
-            .whereLayer("Intake").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Sessions")
-            .whereLayer("Bus").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Routing", "Sessions", "Intake")
+            .whereLayer("Sessions").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Routing")
+            .whereLayer("Intake").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Sessions")
+            .whereLayer("Bus").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Routing", "Sessions",
+                    "Intake")
             .whereLayer("Config").mayOnlyBeAccessedByLayers("Wiring")
-            .whereLayer("Transport").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Sessions", "Intake");
+            .whereLayer("Transport").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Sessions", "Intake");
 }

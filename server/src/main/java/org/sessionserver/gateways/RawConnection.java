@@ -1,4 +1,4 @@
-package org.sessionserver.sessions;
+package org.sessionserver.gateways;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.util.concurrent.EventExecutor;
@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.OutboundMessage;
 import org.sessionserver.transport.rawws.RawSocket;
 
 /** A session held over the raw WebSocket endpoint. */

@@ -1,4 +1,4 @@
-package org.sessionserver.sessions;
+package org.sessionserver.gateways;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
+import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.OutboundMessage;
+import org.sessionserver.sessions.RecoveryBook;
 import org.sessionserver.transport.socketio.SioSocket;
 
 /**

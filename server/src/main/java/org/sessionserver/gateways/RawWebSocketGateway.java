@@ -1,4 +1,4 @@
-package org.sessionserver.sessions;
+package org.sessionserver.gateways;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,8 @@ import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.json.ServerJson;
+import org.sessionserver.sessions.RawFrames;
+import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.rawws.RawSocket;
 import org.sessionserver.transport.rawws.RawSocketListener;

@@ -1,4 +1,4 @@
-package org.sessionserver.sessions;
+package org.sessionserver.gateways;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +12,10 @@ import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.intake.EventIntake;
+import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.RecoveryBook;
+import org.sessionserver.sessions.RecoveryHandover;
+import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
 import org.sessionserver.transport.socketio.SioAck;
