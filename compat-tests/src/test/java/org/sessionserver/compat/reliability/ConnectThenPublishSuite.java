@@ -6,21 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.compat.support.WsRecorder;
 
 /**
  * A session is routable before its client can know that it is connected: a client that has the engine publish to it
@@ -52,34 +50,39 @@ abstract class ConnectThenPublishSuite {
     @Test
     void socketIoClientsGetWhatIsPublishedRightAfterTheirConnectReply() throws Exception {
         runCycles("socket.io", (participant) -> {
-            Wire ws = Wire.open(URI.create("ws://127.0.0.1:" + connectPort()
-                    + "/socket.io/?EIO=4&transport=websocket"));
-            ws.expect(text -> text.startsWith("0{"));
-            ws.send("40{\"token\":\"" + participant + "\"}");
-            return new Connected(ws, sid(ws.expect(text -> text.startsWith("40{"))));
+            WsRecorder ws = WsRecorder.open(URI.create("ws://127.0.0.1:" + connectPort()
+                    + "/socket.io/?EIO=4&transport=websocket"), true);
+            ws.expectOpenPacket();
+            ws.sendText("40{\"token\":\"" + participant + "\"}");
+            return new Connected(ws, sid(expect(ws, text -> text.startsWith("40{"))));
         }, text -> text.startsWith("42[\"message\""));
     }
 
     @Test
     void rawClientsGetWhatIsPublishedRightAfterTheirHelloAck() throws Exception {
         runCycles("raw", (participant) -> {
-            Wire ws = Wire.open(URI.create("ws://127.0.0.1:" + connectPort() + "/ws?token=" + participant));
-            return new Connected(ws, sid(ws.expect(text -> text.contains("\"type\":\"hello_ack\""))));
+            WsRecorder ws = WsRecorder.open(URI.create("ws://127.0.0.1:" + connectPort() + "/ws?token=" + participant),
+                    false);
+            return new Connected(ws, sid(expect(ws, text -> text.contains("\"type\":\"hello_ack\""))));
         }, text -> text.contains("\"type\":\"message\""));
     }
 
-    private record Connected(Wire ws, String sessionId) {
+    private record Connected(WsRecorder ws, String sessionId) {
+    }
+
+    private static String expect(WsRecorder ws, Predicate<String> wanted) {
+        String text = ws.nextTextMatching(wanted, WAIT);
+        if (text == null) {
+            throw new AssertionError("no expected frame within " + WAIT + "; unread " + ws.unread());
+        }
+        return text;
     }
 
     private interface Connector {
         Connected connect(String participant) throws Exception;
     }
 
-    private interface FramePredicate {
-        boolean test(String text);
-    }
-
-    private void runCycles(String transport, Connector connector, FramePredicate isMessage) throws Exception {
+    private void runCycles(String transport, Connector connector, Predicate<String> isMessage) throws Exception {
         AtomicInteger missed = new AtomicInteger();
         AtomicInteger unlisted = new AtomicInteger();
         List<String> firstProblems = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -102,7 +105,8 @@ abstract class ConnectThenPublishSuite {
                             }
                             HttpResponse<String> published = post("/messages", messageTo(participant, tag));
                             assertEquals(202, published.statusCode(), published.body());
-                            String got = connected.ws().poll(text -> isMessage.test(text) && text.contains(tag), WAIT);
+                            String got = connected.ws().nextTextMatching(
+                                    text -> isMessage.test(text) && text.contains(tag), WAIT);
                             if (got == null) {
                                 missed.incrementAndGet();
                                 firstProblems.add(participant + ": message " + tag + " missed");
@@ -153,60 +157,6 @@ abstract class ConnectThenPublishSuite {
             throw new AssertionError("no session id in " + frame);
         }
         return matcher.group(1);
-    }
-
-    /** A bare WebSocket (java.net.http) that queues each whole text message; one HTTP client for all of them. */
-    private static final class Wire implements WebSocket.Listener {
-        private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket webSocket;
-
-        static Wire open(URI uri) throws Exception {
-            Wire wire = new Wire();
-            wire.webSocket = HTTP.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, wire)
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return wire;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        void send(String text) throws Exception {
-            webSocket.sendText(text, true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        /** The first text that matches, skipping others; fails when none comes in time. */
-        String expect(FramePredicate predicate) throws InterruptedException {
-            String text = poll(predicate, WAIT);
-            if (text == null) {
-                throw new AssertionError("no expected frame within " + WAIT + "; got " + texts);
-            }
-            return text;
-        }
-
-        /** The first text that matches, skipping others, or null when none comes in time. */
-        String poll(FramePredicate predicate, Duration wait) throws InterruptedException {
-            long deadline = System.nanoTime() + wait.toNanos();
-            for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                String text = texts.poll(left, TimeUnit.NANOSECONDS);
-                if (text != null && predicate.test(text)) {
-                    return text;
-                }
-            }
-            return null;
-        }
-
-        void close() {
-            webSocket.abort();
-        }
     }
 
     /** Threads that spin until stopped: the "loaded machine" of the cycles. */

@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A WebSocket client (java.net.http, no permessage-deflate) that records every whole message the server sends, in
@@ -32,6 +33,8 @@ import java.util.function.Function;
  */
 public final class WsRecorder implements AutoCloseable {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(3);
+    /** One HTTP client (one selector thread) for every recorder: tests open thousands of them. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** One whole WebSocket message: exactly one of text and binary is set. */
     public record Frame(String text, byte[] binary) {
@@ -75,8 +78,7 @@ public final class WsRecorder implements AutoCloseable {
     /** Opens a WebSocket; the future fails (WebSocketHandshakeException) if the server refuses the upgrade. */
     public static CompletableFuture<WsRecorder> openAsync(URI uri, boolean autoPong) {
         WsRecorder recorder = new WsRecorder(autoPong);
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .newWebSocketBuilder()
+        return HTTP.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, recorder.new Listener())
                 .thenApply(ws -> {
@@ -147,6 +149,23 @@ public final class WsRecorder implements AutoCloseable {
             fail("expected a binary frame, got " + frame);
         }
         return frame.binary();
+    }
+
+    /** The first text frame that matches, skipping the others, or null when none comes within {@code wait}. */
+    public String nextTextMatching(Predicate<String> wanted, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                Frame frame = frames.poll(left, TimeUnit.NANOSECONDS);
+                if (frame != null && frame.isText() && wanted.test(frame.text())) {
+                    return frame.text();
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Asserts that the next frame is exactly this text. */
