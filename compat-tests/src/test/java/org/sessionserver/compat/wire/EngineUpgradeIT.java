@@ -138,6 +138,31 @@ class EngineUpgradeIT {
         }
     }
 
+    /**
+     * The public Engine.IO suite's "ignores WebSocket connection with same sid after upgrade": of two WebSockets for
+     * one polling session, the one whose upgrade request the server read first takes the upgrade and the other is
+     * closed, even when the second reaches the session's event loop first (it was the first's that got closed, once in
+     * 150 runs of the suite's test). Here the second is opened before the first's handshake is even answered, many
+     * times, so that both orders of arrival on the session's loop occur.
+     */
+    @Test
+    void webSocketWhoseUpgradeWasReadFirstTakesTheUpgrade() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            String sid = eio.handshake();
+            CompletableFuture<WsRecorder> opening = SioWire.openAsync(target, "EIO=4&transport=websocket&sid=" + sid);
+            Thread.sleep(2); // the first upgrade request is on the wire before the second
+            try (WsRecorder second = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid),
+                    true); WsRecorder first = opening.get(5, TimeUnit.SECONDS)) {
+                first.sendText("2probe");
+                first.expectText("3probe");
+                first.sendText("5");
+                second.awaitEnd(Duration.ofSeconds(3));
+                first.sendText("40");
+                SioWire.assertConnectReply(first.nextText(), "");
+            }
+        }
+    }
+
     @Test
     void secondWebSocketWithTheSameSidIsRefusedAndTheFirstKeepsWorking() throws Exception {
         String sid = eio.handshake();

@@ -156,9 +156,12 @@ public final class EioServer implements HttpRoute {
                                  EioSocket existing) {
         Channel channel = exchange.channel();
         EioSocket session = existing != null ? existing : register(channel, request, uri, EioTransport.WEBSOCKET);
+        boolean upgrading = existing != null && existing.claimUpgrade(channel);
         Runnable forget = () -> {
             if (existing == null) {
                 remove(session);
+            } else if (upgrading) {
+                existing.releaseUpgrade(channel);
             }
         };
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -174,10 +177,11 @@ public final class EioServer implements HttpRoute {
                     return;
                 }
                 if (existing != null) {
-                    if (session.canUpgrade()) {
+                    if (upgrading && session.canUpgrade(channel)) {
                         session.beginUpgrade(channel);
                     } else {
                         // Already upgraded or upgrading: engine.io accepts the WebSocket, then closes it.
+                        forget.run();
                         channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
                     }
                 } else {

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.UnsentBytes;
@@ -54,6 +55,7 @@ public final class EioSocket {
 
     private Channel webSocket;
     private Channel probeSocket;
+    private final AtomicReference<Channel> upgradeClaim = new AtomicReference<>();
     private boolean probed;
 
     private final Heartbeat heartbeat;
@@ -259,9 +261,24 @@ public final class EioSocket {
 
     // ---- WebSocket
 
-    /** A WebSocket with this sid asks to take over from polling; false when the session cannot be upgraded. */
-    boolean canUpgrade() {
-        return state == State.OPEN && transport == EioTransport.POLLING && probeSocket == null;
+    /**
+     * A WebSocket with this sid asks to take over from polling, when its upgrade request is read (any thread): the
+     * first one keeps the claim until its upgrade fails. Claimed then, not once the WebSocket has reached the
+     * session's loop, so that a second WebSocket that the client opened later never wins because its move was quicker.
+     */
+    boolean claimUpgrade(Channel socket) {
+        return upgradeClaim.compareAndSet(null, socket);
+    }
+
+    /** Gives the claim up: the upgrade of this WebSocket did not happen. */
+    void releaseUpgrade(Channel socket) {
+        upgradeClaim.compareAndSet(socket, null);
+    }
+
+    /** Whether this WebSocket, which claimed the upgrade, may begin it now. */
+    boolean canUpgrade(Channel socket) {
+        return upgradeClaim.get() == socket && state == State.OPEN && transport == EioTransport.POLLING
+                && probeSocket == null;
     }
 
     void beginUpgrade(Channel socket) {
@@ -343,6 +360,7 @@ public final class EioSocket {
         probeSocket = null;
         probed = false;
         upgradeDeadline.cancel(false);
+        releaseUpgrade(socket);
         socket.close();
     }
 
