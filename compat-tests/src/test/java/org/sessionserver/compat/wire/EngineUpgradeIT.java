@@ -139,24 +139,24 @@ class EngineUpgradeIT {
     }
 
     /**
-     * The public Engine.IO suite's "ignores WebSocket connection with same sid after upgrade": of two WebSockets for
-     * one polling session, the one whose upgrade request the server read first takes the upgrade and the other is
-     * closed, even when the second reaches the session's event loop first (it was the first's that got closed, once in
-     * 150 runs of the suite's test). Here the second is opened before the first's handshake is even answered, many
-     * times, so that both orders of arrival on the session's loop occur.
+     * The public Engine.IO suite's "ignores WebSocket connection with same sid after upgrade": a second WebSocket for
+     * the sid, opened right after the first sent {@code 2probe} and {@code 5}, is closed and the first one upgrades.
+     * The upgrade belongs to the WebSocket whose request was read first, even if the second reaches the session's event
+     * loop first; that order is rare here (the suite's own pattern, in Node, lost the first once in 150 runs before the
+     * claim was made at the request), so this guards the behaviour rather than reproducing the race every time.
      */
     @Test
-    void webSocketWhoseUpgradeWasReadFirstTakesTheUpgrade() throws Exception {
-        for (int i = 0; i < 100; i++) {
+    void firstWebSocketOpenedTakesTheUpgrade() {
+        for (int i = 0; i < 30; i++) {
             String sid = eio.handshake();
-            CompletableFuture<WsRecorder> opening = SioWire.openAsync(target, "EIO=4&transport=websocket&sid=" + sid);
-            Thread.sleep(2); // the first upgrade request is on the wire before the second
-            try (WsRecorder second = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid),
-                    true); WsRecorder first = opening.get(5, TimeUnit.SECONDS)) {
+            try (WsRecorder first = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), true)) {
                 first.sendText("2probe");
-                first.expectText("3probe");
                 first.sendText("5");
-                second.awaitEnd(Duration.ofSeconds(3));
+                try (WsRecorder second = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid),
+                        true)) {
+                    second.awaitEnd(Duration.ofSeconds(3));
+                }
+                first.expectText("3probe");
                 first.sendText("40");
                 SioWire.assertConnectReply(first.nextText(), "");
             }
