@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
 import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.HandWebSocket;
 
 /** The Engine.IO v4 handshake on both transports, and the HTTP 400 errors of a bad one. */
 class EngineHandshakeIT {
@@ -108,8 +108,8 @@ class EngineHandshakeIT {
         try {
             ws = SioWire.openAsync(target, query).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                int status = refused.getResponse().statusCode();
+            if (e.getCause() instanceof HandWebSocket.UpgradeRefused refused) {
+                int status = refused.status();
                 assertTrue(status >= 400 && status < 500, "refused with " + status);
                 return;
             }

@@ -59,6 +59,26 @@ public final class HandWebSocket implements AutoCloseable {
 
     public static final Frame END = new Frame(true, -1, new byte[0], 0);
 
+    /** The server answered the upgrade request with something other than 101. */
+    public static final class UpgradeRefused extends IOException {
+        private final String head;
+
+        UpgradeRefused(String head) {
+            super("upgrade refused: " + head);
+            this.head = head;
+        }
+
+        /** The HTTP status of the answer (400, 403...), or -1 when the head is not HTTP. */
+        public int status() {
+            String[] parts = head.split(" ", 3);
+            try {
+                return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -95,7 +115,7 @@ public final class HandWebSocket implements AutoCloseable {
         String head = readHead(socket);
         if (!head.startsWith("HTTP/1.1 101")) {
             socket.close();
-            throw new IOException("upgrade refused: " + head);
+            throw new UpgradeRefused(head);
         }
         return new HandWebSocket(socket, head);
     }
