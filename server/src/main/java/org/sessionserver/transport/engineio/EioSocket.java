@@ -21,8 +21,9 @@ import org.sessionserver.transport.http.UnsentBytes;
  * One Engine.IO v4 session: its transport (long-polling, then perhaps WebSocket after an upgrade), its outgoing
  * buffer and its heartbeat.
  *
- * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field is touched only there; the public
- * methods may be called from any thread and hop onto the loop when needed. Listener callbacks run there too.
+ * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field is touched only there (but the
+ * upgrade claim, an atomic taken where the upgrade request is read); the public methods may be called from any thread
+ * and hop onto the loop when needed. Listener callbacks run there too.
  */
 public final class EioSocket {
     private enum State { OPEN, CLOSING, CLOSED }
