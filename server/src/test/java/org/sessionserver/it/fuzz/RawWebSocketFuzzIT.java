@@ -10,6 +10,15 @@ import org.sessionserver.it.support.TestServer;
 
 /** {@link WireFuzzSuite} on the raw WebSocket endpoint {@code /ws}: frames of every kind. */
 class RawWebSocketFuzzIT extends WireFuzzSuite {
+    /**
+     * Its cases wait for answers and for closing handshakes, so they are slow: 12 s give it about the 180 cases it had
+     * when all surfaces shared one 12 s run (3 s gave 46).
+     */
+    @Override
+    long seconds() {
+        return Mutations.setting("seconds", 12);
+    }
+
     @Override
     String fuzz(Random random, long seed) throws IOException {
         rawWebSocketCase(random, seed);

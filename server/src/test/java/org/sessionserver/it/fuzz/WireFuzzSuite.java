@@ -46,14 +46,14 @@ import org.sessionserver.it.support.TestServer;
  * the end {@code /health} is ok with only the canaries' connections left.
  *
  * <p>One subclass per surface (HTTP routes, Engine.IO over polling, Engine.IO over WebSocket, raw {@code /ws}), each
- * bounded in CI ({@value #DEFAULT_SECONDS} s of fuzzing); by hand {@code -Dfuzz.seconds=600}, a fresh run with
+ * bounded in CI ({@value #DEFAULT_SECONDS} s of fuzzing, raw {@code /ws} 12 s: its cases are slow); by hand
+ * {@code -Dfuzz.seconds=600}, a fresh run with
  * {@code -Dfuzz.seed=random}, one case replayed (in its surface's IT) with
  * {@code -Dfuzz.replay=<seed printed by a failure>}.
  */
 abstract class WireFuzzSuite {
     /** Per surface: the four surfaces together fuzz for 12 s in CI. */
     static final long DEFAULT_SECONDS = 3;
-    static final long SECONDS = Mutations.setting("seconds", DEFAULT_SECONDS);
     static final int WORKERS = (int) Mutations.setting("workers", 6);
     /** The workers stop early once this many problems are found (raise it for a long run over known bugs). */
     static final long MAX_PROBLEMS = Mutations.setting("maxProblems", 500);
@@ -117,7 +117,7 @@ abstract class WireFuzzSuite {
             } else if (Boolean.getBoolean("fuzz.sessionLeaks")) {
                 // one case at a time, each followed by a look at the sessions: names the case that leaves one behind
                 Random seeds = new Random(base);
-                long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
+                long deadline = started + TimeUnit.SECONDS.toNanos(seconds());
                 int baseline = 3;
                 while (System.nanoTime() < deadline && failures.size() < 20) {
                     long seed = seeds.nextLong();
@@ -133,7 +133,7 @@ abstract class WireFuzzSuite {
                     }
                 }
             } else {
-                long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
+                long deadline = started + TimeUnit.SECONDS.toNanos(seconds());
                 ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
                 List<Future<?>> workers = new ArrayList<>();
                 for (int w = 0; w < WORKERS; w++) {
@@ -220,6 +220,11 @@ abstract class WireFuzzSuite {
     }
 
     // ---- one case
+
+    /** How long this surface is fuzzed: {@code -Dfuzz.seconds}, else its share of the CI budget. */
+    long seconds() {
+        return Mutations.setting("seconds", DEFAULT_SECONDS);
+    }
 
     /** Runs one case of this surface; returns its category, for the outcome counts. */
     abstract String fuzz(Random random, long seed) throws IOException;
