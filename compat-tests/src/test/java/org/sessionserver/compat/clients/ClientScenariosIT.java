@@ -1,11 +1,9 @@
 package org.sessionserver.compat.clients;
 
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.ScenarioScript;
@@ -34,13 +32,8 @@ class ClientScenariosIT {
         }
     }
 
-    static Stream<Arguments> clientsAndTransports() {
-        return Stream.of(ScenarioScript.values()).flatMap(script -> Stream.of("websocket", "polling", "upgrade")
-                .map(transport -> Arguments.of(script, transport)));
-    }
-
     @ParameterizedTest(name = "{0} over {1}")
-    @MethodSource("clientsAndTransports")
+    @MethodSource("org.sessionserver.compat.support.ScenarioScript#onEachTransport")
     void allScenariosPass(ScenarioScript client, String transport) {
         client.assertPasses(HARD_TIMEOUT, client == ScenarioScript.NODE ? "client-scenarios.js"
                 : "client_scenarios.py", fixture.httpUrl(), transport);

@@ -1,11 +1,9 @@
 package org.sessionserver.compat.sessions;
 
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sessionserver.compat.support.ScenarioScript;
 
@@ -37,13 +35,8 @@ class SessionScenariosIT {
         }
     }
 
-    static Stream<Arguments> clientsAndTransports() {
-        return Stream.of(ScenarioScript.values()).flatMap(script -> Stream.of("websocket", "polling", "upgrade")
-                .map(transport -> Arguments.of(script, transport)));
-    }
-
     @ParameterizedTest(name = "{0} sessions over {1}")
-    @MethodSource("clientsAndTransports")
+    @MethodSource("org.sessionserver.compat.support.ScenarioScript#onEachTransport")
     void allScenariosPass(ScenarioScript client, String transport) {
         client.assertPasses(HARD_TIMEOUT, client == ScenarioScript.NODE ? "session-scenarios.js"
                 : "session_scenarios.py", server.baseUrl(), transport, server.engineKey(), server.nodeId());

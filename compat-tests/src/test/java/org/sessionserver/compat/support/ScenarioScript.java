@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The languages of the script-driven compat tests: where their scenario scripts live ({@code compat-tests/node},
@@ -64,6 +66,12 @@ public enum ScenarioScript {
         command.addAll(List.of(args));
         ClientScript.run(dir(), timeout, command.toArray(String[]::new))
                 .assertPassed(client + " " + script + " " + String.join(" ", args));
+    }
+
+    /** Every language on every transport (websocket, polling, upgrade): the arguments of the scenario ITs. */
+    public static Stream<Arguments> onEachTransport() {
+        return Stream.of(values()).flatMap(script -> Stream.of("websocket", "polling", "upgrade")
+                .map(transport -> Arguments.of(script, transport)));
     }
 
     @Override
