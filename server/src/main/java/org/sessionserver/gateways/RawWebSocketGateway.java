@@ -26,7 +26,8 @@ import org.sessionserver.transport.rawws.RawSocketListener;
  * Sessions over the raw WebSocket endpoint ({@code /ws}): JSON frames {@code {"type","request_id","payload","ts"}}.
  * Auth by query {@code token}, {@code Authorization: Bearer}, or a first {@code hello} frame within 10 s (failure:
  * close 1008). Client types: {@code hello}, {@code message} (an Event, answered by {@code ack}), {@code ping}
- * (answered by {@code pong}); anything else, and bad JSON, gets {@code error} and the connection stays open.
+ * (answered by {@code pong}); any other type gets {@code error} {@code unknown_event}, bad JSON {@code bad_request};
+ * the connection stays open either way.
  * Binary frames close it with 1003.
  */
 public final class RawWebSocketGateway implements RawSocketListener {
