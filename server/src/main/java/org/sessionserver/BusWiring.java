@@ -6,18 +6,22 @@ import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.InMemoryClusterBus;
 import org.sessionserver.bus.InMemoryEngineBus;
 import org.sessionserver.bus.InMemorySessionDirectory;
+import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.SessionDirectory;
+import org.sessionserver.bus.Topics;
 import org.sessionserver.bus.redis.EngineClient;
 import org.sessionserver.bus.redis.RedisClusterBus;
 import org.sessionserver.bus.redis.RedisConnections;
 import org.sessionserver.bus.redis.RedisEngineBus;
 import org.sessionserver.bus.redis.RedisKeys;
+import org.sessionserver.bus.redis.RedisSessionDirectory;
+import org.sessionserver.bus.redis.RedisTopics;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.ServerConfig;
 
 /**
- * What a node shares with the rest of the cluster: the engine bus, the session directory and the node-to-node
- * channel, in memory (embedded default) or over Redis ({@code REDIS_URL}), plus the built-in echo engine when
+ * What a node shares with the rest of the cluster: the engine bus, the session directory, topic membership and the
+ * node-to-node channel, in memory (embedded default) or over Redis ({@code REDIS_URL}), plus the built-in echo engine when
  * {@code ENGINE=echo}. The rest of the server sees only the seams.
  */
 public final class BusWiring implements AutoCloseable {
@@ -26,14 +30,16 @@ public final class BusWiring implements AutoCloseable {
 
     private final EngineBus bus;
     private final SessionDirectory directory;
+    private final Topics topics;
     private final ClusterBus cluster;
     private final AutoCloseable engine;
     private final AutoCloseable connections;
 
-    private BusWiring(EngineBus bus, SessionDirectory directory, ClusterBus cluster, AutoCloseable engine,
-                      AutoCloseable connections) {
+    private BusWiring(EngineBus bus, SessionDirectory directory, Topics topics, ClusterBus cluster,
+                      AutoCloseable engine, AutoCloseable connections) {
         this.bus = bus;
         this.directory = directory;
+        this.topics = topics;
         this.cluster = cluster;
         this.engine = engine;
         this.connections = connections;
@@ -46,7 +52,8 @@ public final class BusWiring implements AutoCloseable {
     private static BusWiring embedded(ServerConfig config) {
         InMemoryEngineBus bus = new InMemoryEngineBus();
         AutoCloseable engine = config.engine() == ServerConfig.EngineMode.ECHO ? EchoEngine.start(bus.engineSide()) : null;
-        return new BusWiring(bus, new InMemorySessionDirectory(), new InMemoryClusterBus(), engine, null);
+        return new BusWiring(bus, new InMemorySessionDirectory(), new InMemoryTopics(), new InMemoryClusterBus(),
+                engine, null);
     }
 
     private static BusWiring redis(ServerConfig config) {
@@ -64,7 +71,8 @@ public final class BusWiring implements AutoCloseable {
                 : null;
         return new BusWiring(
                 new RedisEngineBus(connections, keys, config.redis().streamMaxLen()),
-                new org.sessionserver.bus.redis.RedisSessionDirectory(connections, keys, config.nodeId(), ttl),
+                new RedisSessionDirectory(connections, keys, config.nodeId(), ttl),
+                RedisTopics.of(connections, keys),
                 new RedisClusterBus(connections, keys, config.nodeId(), Math.max(250, ttl / 3)),
                 engine, connections);
     }
@@ -75,6 +83,10 @@ public final class BusWiring implements AutoCloseable {
 
     public SessionDirectory directory() {
         return directory;
+    }
+
+    public Topics topics() {
+        return topics;
     }
 
     public ClusterBus cluster() {
@@ -92,6 +104,7 @@ public final class BusWiring implements AutoCloseable {
     public void close() {
         closeQuietly(engine);
         cluster.close();
+        topics.close();
         directory.close();
         bus.close();
         closeQuietly(connections);

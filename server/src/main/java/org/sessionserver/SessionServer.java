@@ -22,6 +22,7 @@ import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.RecoveryBook;
 import org.sessionserver.sessions.RecoveryHandover;
 import org.sessionserver.sessions.SessionLifecycle;
@@ -49,6 +50,7 @@ public final class SessionServer implements AutoCloseable {
     private final EngineBus bus;
     private final EventIntake intake;
     private final LocalSessions sessions;
+    private final LocalTopics topics;
     private final RecoveryBook recovery;
     private final EioServer engineIo;
     private final RawWebSocketEndpoint rawWebSocket;
@@ -63,12 +65,16 @@ public final class SessionServer implements AutoCloseable {
 
         ServerMetrics metrics = new ServerMetrics();
         wiring.cluster().onMissed(metrics::busMissed);
+        this.topics = new LocalTopics(wiring.topics());
+        wiring.topics().onChange(topics::apply);
         wiring.onReconnect(() -> {
             metrics.busReconnected();
             log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
+            topics.reloadAll();
         });
-        this.sessions = new LocalSessions(config.nodeId());
+        this.sessions = new LocalSessions(config.nodeId(), topics);
         metrics.gauges(sessions::connections, sessions::participants);
+        metrics.topicGauges(topics::topics, topics::memberships);
         SessionSettings settings = new SessionSettings(config.nodeId(),
                 config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
                 config.limits().rateLimitBurst());
@@ -92,7 +98,7 @@ public final class SessionServer implements AutoCloseable {
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
-                authenticator, intake, bus, directory, sessions, requests, metrics, () -> draining));
+                authenticator, intake, bus, directory, wiring.topics(), sessions, requests, metrics, () -> draining));
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         HttpRouter router = new HttpRouter(routes, cors);
@@ -157,6 +163,7 @@ public final class SessionServer implements AutoCloseable {
         }
         transport.close();
         recovery.close();
+        topics.close();
         wiring.close();
         log.info("session server {} stopped", config.nodeId());
     }

@@ -1,5 +1,7 @@
 package org.sessionserver.bus;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,14 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         return CompletableFuture.completedFuture(sessions.values().stream()
                 .filter(session -> session.participantId().equals(participantId))
                 .toList());
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> connectionCounts(Collection<String> participantIds) {
+        Map<String, Integer> counts = new HashMap<>();
+        participantIds.forEach(id -> counts.put(id, 0));
+        sessions.values().forEach(session -> counts.computeIfPresent(session.participantId(), (id, n) -> n + 1));
+        return CompletableFuture.completedFuture(counts);
     }
 
     @Override

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?}],"data":{}}}.
- * Clients receive {@link #json()} exactly as the engine wrote it; {@link #to()} is parsed for routing.
+ * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?} | {"topic"}],
+ * "exclude"?:[{"participantId"?,"sessionId"?}],"data":{}}}. Clients receive {@link #json()} exactly as the engine
+ * wrote it; {@link #to()} and {@link #exclude()} are parsed for routing.
  */
-public record Message(String json, List<Address> to) {
+public record Message(String json, List<Address> to, List<Exclusion> exclude) {
 
     /** Parses and checks a message; throws {@link IllegalArgumentException} with a reason a caller can show. */
     public static Message parse(String json) {
@@ -28,13 +29,66 @@ public record Message(String json, List<Address> to) {
         }
         List<Address> addresses = new ArrayList<>(to.size());
         for (JsonNode entry : to) {
-            String participantId = text(entry, "participantId");
-            if (participantId == null || participantId.isEmpty()) {
-                throw new IllegalArgumentException("each message.to entry needs a participantId");
-            }
-            addresses.add(new Address(participantId, text(entry, "sessionId"), text(entry, "nodeId")));
+            addresses.add(address(entry));
         }
-        return new Message(json, List.copyOf(addresses));
+        return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")));
+    }
+
+    /** Whether any {@code to} entry is a topic. */
+    public boolean hasTopic() {
+        for (Address address : to) {
+            if (address.isTopic()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an exclude entry matches the session. */
+    public boolean excludes(SessionRecord session) {
+        for (Exclusion exclusion : exclude) {
+            if (exclusion.matches(session)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Address address(JsonNode entry) {
+        String participantId = text(entry, "participantId");
+        String topic = text(entry, "topic");
+        if (topic != null) {
+            if (participantId != null) {
+                throw new IllegalArgumentException("a message.to entry names a participantId or a topic, not both");
+            }
+            if (!Names.isValid(topic)) {
+                throw new IllegalArgumentException("message.to topic must be " + Names.RULE);
+            }
+            return Address.topic(topic);
+        }
+        if (participantId == null || participantId.isEmpty()) {
+            throw new IllegalArgumentException("each message.to entry needs a participantId or a topic");
+        }
+        return new Address(participantId, text(entry, "sessionId"), text(entry, "nodeId"));
+    }
+
+    private static List<Exclusion> exclusions(JsonNode exclude) {
+        if (exclude == null || exclude.isNull()) {
+            return List.of();
+        }
+        if (!exclude.isArray()) {
+            throw new IllegalArgumentException("message.exclude must be an array");
+        }
+        List<Exclusion> exclusions = new ArrayList<>(exclude.size());
+        for (JsonNode entry : exclude) {
+            String participantId = text(entry, "participantId");
+            String sessionId = text(entry, "sessionId");
+            if (participantId == null && sessionId == null) {
+                throw new IllegalArgumentException("each message.exclude entry needs a participantId or a sessionId");
+            }
+            exclusions.add(new Exclusion(participantId, sessionId));
+        }
+        return List.copyOf(exclusions);
     }
 
     private static String text(JsonNode entry, String field) {

@@ -112,4 +112,14 @@ public abstract class SessionDirectoryContract {
             assertTrue(sessions.stream().allMatch(s -> s.participantId().equals(participant)));
         }
     }
+
+    @Test
+    void connectionCountsCoverEveryAskedParticipant() throws Exception {
+        get(directory.register(session("alice", "s1", false)));
+        get(directory.register(session("alice", "s2", true)));
+        get(directory.register(session("bob", "s3", false)));
+        assertEquals(java.util.Map.of("alice", 2, "bob", 1, "carol", 0),
+                get(directory.connectionCounts(List.of("alice", "bob", "carol"))));
+        assertEquals(java.util.Map.of(), get(directory.connectionCounts(List.of())));
+    }
 }

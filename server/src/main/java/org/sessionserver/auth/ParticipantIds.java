@@ -1,18 +1,16 @@
 package org.sessionserver.auth;
 
-import java.util.regex.Pattern;
+import org.sessionserver.bus.Names;
 
-/** What a participant id may look like: 1-128 characters of {@code [A-Za-z0-9._:@-]}, whatever proved it. */
+/** What a participant id may look like, whatever proved it: the grammar of {@link Names}. */
 public final class ParticipantIds {
     /** The rule, as shown in messages. */
-    public static final String RULE = "1-128 chars of [A-Za-z0-9._:@-]";
-
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    public static final String RULE = Names.RULE;
 
     private ParticipantIds() {
     }
 
     public static boolean isValid(String id) {
-        return id != null && VALID.matcher(id).matches();
+        return Names.isValid(id);
     }
 }

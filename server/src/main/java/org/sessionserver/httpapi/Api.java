@@ -46,11 +46,16 @@ final class Api {
         if (request.method().equals(method)) {
             return true;
         }
+        rejectMethod(exchange, method.name());
+        return false;
+    }
+
+    /** A 405 that says which methods the path takes ({@code "PUT or DELETE"}). */
+    static void rejectMethod(HttpExchange exchange, String allowed) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("ok", false);
         body.set("error", JsonNodeFactory.instance.objectNode().put("code", "method_not_allowed")
-                .put("message", "use " + method.name()));
+                .put("message", "use " + allowed));
         exchange.sendJson(HttpResponseStatus.METHOD_NOT_ALLOWED, body.toString());
-        return false;
     }
 
     /** The token of {@code Authorization: Bearer <token>}, or null. */

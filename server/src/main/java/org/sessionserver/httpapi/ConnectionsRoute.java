@@ -32,17 +32,19 @@ public final class ConnectionsRoute implements HttpRoute {
             }
             ObjectNode body = Api.ok().put("count", sessions.size());
             ArrayNode list = body.putArray("connections");
-            for (SessionRecord session : sessions) {
-                list.addObject()
-                        .put("participantId", session.participantId())
-                        .put("sessionId", session.sessionId())
-                        .put("channelId", session.channelId())
-                        .put("nodeId", session.nodeId())
-                        .put("proxy", session.proxy())
-                        .put("transport", session.transport())
-                        .put("connectedAt", session.connectedAt());
-            }
+            sessions.forEach(session -> describe(list.addObject(), session));
             Api.send(exchange, 200, body);
         });
+    }
+
+    /** A session as the engine routes list it. */
+    static void describe(ObjectNode node, SessionRecord session) {
+        node.put("participantId", session.participantId())
+                .put("sessionId", session.sessionId())
+                .put("channelId", session.channelId())
+                .put("nodeId", session.nodeId())
+                .put("proxy", session.proxy())
+                .put("transport", session.transport())
+                .put("connectedAt", session.connectedAt());
     }
 }

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.SessionDirectory;
+import org.sessionserver.bus.Topics;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.routing.ClusterRequests;
@@ -22,6 +23,7 @@ public final class HttpApi {
     public static Map<String, HttpRoute> routes(SessionSettings settings, String engine, String engineKey,
                                                 Authenticator authenticator,
                                                 EventIntake intake, EngineBus bus, SessionDirectory directory,
+                                                Topics topics,
                                                 LocalSessions sessions, ClusterRequests requests,
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
@@ -31,7 +33,9 @@ public final class HttpApi {
         routes.put("/event", new EventRoute(authenticator, intake, settings));
         routes.put("/messages", new MessagesRoute(guard, bus));
         routes.put("/connections", new ConnectionsRoute(guard, directory));
-        routes.put(RequestRoute.PREFIX + "*", new RequestRoute(guard, sessions, directory, requests));
+        routes.put(TopicsRoute.PREFIX + "*", new TopicsRoute(guard, topics, directory));
+        routes.put(ParticipantRoute.PREFIX + "*", new ParticipantRoute(guard, topics, directory,
+                new RequestRoute(guard, sessions, directory, requests)));
         return routes;
     }
 }

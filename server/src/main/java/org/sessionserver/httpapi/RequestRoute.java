@@ -29,7 +29,7 @@ import org.sessionserver.transport.http.HttpRoute;
  * 404 when not connected, 504 when the client does not answer in time.
  */
 public final class RequestRoute implements HttpRoute {
-    public static final String PREFIX = "/participants/";
+    private static final String PREFIX = ParticipantRoute.PREFIX;
     private static final String SUFFIX = "/request";
     static final long DEFAULT_TIMEOUT_MS = 10_000;
     static final long MAX_TIMEOUT_MS = 120_000;

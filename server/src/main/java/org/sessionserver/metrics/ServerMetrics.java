@@ -19,6 +19,7 @@ public final class ServerMetrics {
     private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
     private final Counter delivered;
     private final Counter messagesRouted;
+    private final Counter topicDeliveries;
     private final Counter busMissed;
     private final Counter busReconnects;
     private final Timer ackLatency;
@@ -35,6 +36,9 @@ public final class ServerMetrics {
                 .description("Engine messages written to client connections (one per connection)").register(registry);
         messagesRouted = Counter.builder("sessions_messages_routed")
                 .description("Engine messages received by this node").register(registry);
+        topicDeliveries = Counter.builder("sessions_topic_deliveries")
+                .description("Engine messages with a topic entry written to client connections (one per connection)")
+                .register(registry);
         busMissed = Counter.builder("sessions_bus_missed_packets")
                 .description("Cluster packets this node missed (a Redis blip): messages published meanwhile may be lost")
                 .register(registry);
@@ -59,6 +63,14 @@ public final class ServerMetrics {
                 .description("Participants with at least one connection on this node").register(registry);
     }
 
+    /** Gauges of the topics known here, read on scrape. */
+    public void topicGauges(Supplier<Number> topics, Supplier<Number> memberships) {
+        Gauge.builder("sessions_topics", topics)
+                .description("Topics with at least one member connected to this node").register(registry);
+        Gauge.builder("sessions_topic_memberships", memberships)
+                .description("Topic memberships of the participants connected to this node").register(registry);
+    }
+
     public void eventAccepted(long startNanos) {
         accepted.increment();
         ackLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
@@ -72,6 +84,10 @@ public final class ServerMetrics {
         messagesRouted.increment();
         delivered.increment(connections);
         deliveryLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void topicDelivered(int connections) {
+        topicDeliveries.increment(connections);
     }
 
     /** A client connection ended; {@code reason} is one of a small set ("transport close", "slow consumer"...). */

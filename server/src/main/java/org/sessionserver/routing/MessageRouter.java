@@ -23,7 +23,11 @@ public final class MessageRouter {
         long start = System.nanoTime();
         OutboundMessage outbound = new OutboundMessage(message);
         Fanout fanout = new Fanout();
-        sessions.forEachRecipient(message.to(), fanout::add, away -> away.deliver(outbound));
-        metrics.messageRouted(start, fanout.deliver(outbound));
+        sessions.forEachRecipient(message, fanout::add, away -> away.deliver(outbound));
+        int delivered = fanout.deliver(outbound);
+        metrics.messageRouted(start, delivered);
+        if (message.hasTopic()) {
+            metrics.topicDelivered(delivered);
+        }
     }
 }

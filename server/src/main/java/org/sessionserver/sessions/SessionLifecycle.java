@@ -44,10 +44,11 @@ public final class SessionLifecycle {
 
     /**
      * Opens a session on this node so that it is routable before its client can know it is connected: first the
-     * directory entry (awaited: with Redis, one round trip), then the local index; the caller tells its client (CONNECT
-     * reply, {@code hello_ack}) only after that. A message published once the client has seen its connect therefore
-     * finds the session, on this node and from any other. A failed directory write does not refuse the session: the
-     * directory's heartbeat writes it again once Redis is back.
+     * directory entry and the participant's topics (awaited: with Redis, one round trip), then the local index; the
+     * caller tells its client (CONNECT reply, {@code hello_ack}) only after that. A message published once the client
+     * has seen its connect therefore finds the session, on this node and from any other, by participant or by topic.
+     * A failed directory write does not refuse the session: the directory's heartbeat writes it again once Redis is
+     * back.
      *
      * @param loop      the connection's event loop: the result completes there, in the task that added the session to
      *                  the local index, so that the caller's reply follows before any message can be written
@@ -63,15 +64,18 @@ public final class SessionLifecycle {
         SessionRecord session = new SessionRecord(participantId, sessionId, channelId, settings.nodeId(), proxy,
                 transport, Instant.now().toString());
         CompletableFuture<C> opened = new CompletableFuture<>();
+        CompletableFuture<Void> ready = sessions.readyFor(participantId); // its topics, read meanwhile
         directory.register(session).whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
             }
-            if (loop.inEventLoop()) {
-                addLocally(session, stillOpen, connect, opened);
-            } else {
-                loop.execute(() -> addLocally(session, stillOpen, connect, opened));
-            }
+            ready.thenRun(() -> {
+                if (loop.inEventLoop()) {
+                    addLocally(session, stillOpen, connect, opened);
+                } else {
+                    loop.execute(() -> addLocally(session, stillOpen, connect, opened));
+                }
+            });
         });
         return opened;
     }

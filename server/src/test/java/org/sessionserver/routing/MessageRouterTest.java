@@ -9,18 +9,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.Message;
 import org.sessionserver.bus.SessionRecord;
+import org.sessionserver.bus.TopicChange;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.OutboundMessage;
 
 class MessageRouterTest {
-    private final LocalSessions sessions = new LocalSessions("n1");
+    private final InMemoryTopics store = new InMemoryTopics();
+    private final LocalTopics topics = new LocalTopics(store);
+    private final LocalSessions sessions = new LocalSessions("n1", topics);
     private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics());
+
+    MessageRouterTest() {
+        store.onChange(topics::apply);
+    }
+
+    @AfterEach
+    void close() {
+        topics.close();
+    }
 
     private static final class Recorder implements Connection {
         final SessionRecord session;
@@ -58,12 +73,21 @@ class MessageRouterTest {
 
     private Recorder connect(String participant, String session, boolean proxy) {
         Recorder recorder = new Recorder(participant, session, proxy);
+        sessions.readyFor(participant).join();
         sessions.tryAdd(recorder, 10);
         return recorder;
     }
 
     private void send(String to) {
         router.route(Message.parse("{\"event\":{},\"to\":" + to + "}"));
+    }
+
+    private void send(String to, String exclude) {
+        router.route(Message.parse("{\"event\":{},\"to\":" + to + ",\"exclude\":" + exclude + "}"));
+    }
+
+    private void join(String topic, String... participants) {
+        store.change(TopicChange.of(topic, List.of(participants), List.of())).toCompletableFuture().join();
     }
 
     @Test
@@ -108,8 +132,53 @@ class MessageRouterTest {
     }
 
     @Test
+    void topicReachesEveryConnectionOfEveryMemberJoinedBeforeOrAfterConnecting() {
+        join("t", "p");
+        Recorder phone = connect("p", "s1", false);
+        Recorder laptop = connect("p", "s2", true);
+        Recorder later = connect("q", "s3", false);
+        Recorder outsider = connect("r", "s4", false);
+        join("t", "q");
+        send("[{\"topic\":\"t\"}]");
+        assertEquals(1, phone.received.size());
+        assertEquals(1, laptop.received.size());
+        assertEquals(1, later.received.size());
+        assertEquals(0, outsider.received.size());
+        store.change(TopicChange.leave("t", "q")).toCompletableFuture().join();
+        send("[{\"topic\":\"t\"}]");
+        assertEquals(2, phone.received.size());
+        assertEquals(1, later.received.size());
+    }
+
+    @Test
+    void mixedEntriesReachEachConnectionOnce() {
+        join("t", "p", "q");
+        join("u", "p");
+        Recorder phone = connect("p", "s1", false);
+        Recorder other = connect("q", "s2", false);
+        send("[{\"topic\":\"t\"},{\"topic\":\"u\"},{\"participantId\":\"p\",\"sessionId\":\"s1\"},"
+                + "{\"participantId\":\"q\"}]");
+        assertEquals(1, phone.received.size());
+        assertEquals(1, other.received.size());
+    }
+
+    @Test
+    void excludedConnectionsNeverReceive() {
+        join("t", "p", "q");
+        Recorder sender = connect("p", "s1", false);
+        Recorder senderLaptop = connect("p", "s2", false);
+        Recorder other = connect("q", "s3", false);
+        send("[{\"topic\":\"t\"}]", "[{\"sessionId\":\"s1\"}]");
+        assertEquals(List.of(0, 1, 1), List.of(sender.received.size(), senderLaptop.received.size(),
+                other.received.size()));
+        send("[{\"topic\":\"t\"},{\"participantId\":\"p\"}]", "[{\"participantId\":\"p\"}]");
+        assertEquals(List.of(0, 1, 2), List.of(sender.received.size(), senderLaptop.received.size(),
+                other.received.size()));
+    }
+
+    @Test
     void participantLimitIsEnforced() {
-        LocalSessions limited = new LocalSessions("n1");
+        LocalSessions limited = new LocalSessions("n1", topics);
         assertEquals(true, limited.tryAdd(new Recorder("p", "a", false), 2));
         assertEquals(true, limited.tryAdd(new Recorder("p", "b", false), 2));
         assertEquals(false, limited.tryAdd(new Recorder("p", "c", false), 2));

@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.Message;
 
 class RecoveryBookTest {
-    private final RecoveryBook here = new RecoveryBook(60_000, "n1", new LocalSessions("n1"));
-    private final RecoveryBook there = new RecoveryBook(60_000, "n2", new LocalSessions("n2"));
+    private final LocalTopics topics = new LocalTopics(new InMemoryTopics());
+    private final RecoveryBook here = new RecoveryBook(60_000, "n1", new LocalSessions("n1", topics));
+    private final RecoveryBook there = new RecoveryBook(60_000, "n2", new LocalSessions("n2", topics));
 
     @AfterEach
     void close() {
         here.close();
         there.close();
+        topics.close();
     }
 
     private static OutboundMessage message(int n) {

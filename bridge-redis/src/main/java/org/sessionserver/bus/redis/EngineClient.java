@@ -12,21 +12,27 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.EngineSide;
 import org.sessionserver.bus.EventEnvelope;
+import org.sessionserver.bus.Presence;
+import org.sessionserver.bus.TopicChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What an engine needs of the Redis bus, without netty-socketio: read accepted events as a member of a consumer
  * group on {@code <prefix>engine:in} (at least once: an entry is XACKed only after the handler returned, and entries
- * left pending by a crash are read again first), and publish messages on {@code <prefix>engine:out}.
+ * left pending by a crash are read again first), publish messages on {@code <prefix>engine:out}, manage topic
+ * membership and ask who is connected. Membership methods throw {@link IllegalArgumentException} for bad names.
  *
  * <pre>{@code
  * EngineClient engine = EngineClient.connect("redis://localhost:6379", "sio:", "my-engine", "worker-1");
- * engine.onEvent(envelope -> engine.publishMessage(...));
+ * engine.join("thred-42", "alice").toCompletableFuture().join();
+ * engine.onEvent(envelope -> engine.publishMessage("{\"to\":[{\"topic\":\"thred-42\"}],\"data\":{}}"));
  * }</pre>
  */
 public final class EngineClient implements EngineSide {
@@ -39,6 +45,8 @@ public final class EngineClient implements EngineSide {
     private final StatefulRedisConnection<String, String> reader;
     private final StatefulRedisConnection<String, String> publisher;
     private final RedisKeys keys;
+    private final RedisTopics topics;
+    private final RedisSessionReads sessions;
     private final String group;
     private final String consumer;
     private volatile boolean running = true;
@@ -51,6 +59,8 @@ public final class EngineClient implements EngineSide {
         this.consumer = consumer;
         this.reader = client.connect();
         this.publisher = client.connect();
+        this.topics = new RedisTopics(publisher::async, keys, null);
+        this.sessions = new RedisSessionReads(publisher::async, keys);
     }
 
     /**
@@ -80,6 +90,36 @@ public final class EngineClient implements EngineSide {
     @Override
     public CompletionStage<Void> publishMessage(String messageJson) {
         return publisher.async().publish(keys.engineOut(), messageJson).thenApply(receivers -> (Void) null);
+    }
+
+    /** Makes the participant a member of the topic; true when it was not one already. */
+    public CompletionStage<Boolean> join(String topic, String participantId) {
+        return topics.change(TopicChange.join(topic, participantId)).thenApply(result -> result.added() > 0);
+    }
+
+    /** Ends the participant's membership of the topic; true when it was a member. */
+    public CompletionStage<Boolean> leave(String topic, String participantId) {
+        return topics.change(TopicChange.leave(topic, participantId)).thenApply(result -> result.removed() > 0);
+    }
+
+    /** Adds and removes members in one change (at most {@link TopicChange#MAX_IDS} ids together). */
+    public CompletionStage<TopicChange.Result> changeMembers(String topic, Collection<String> add,
+                                                            Collection<String> remove) {
+        return topics.change(TopicChange.of(topic, List.copyOf(add), List.copyOf(remove)));
+    }
+
+    public CompletionStage<Set<String>> members(String topic) {
+        return topics.members(topic);
+    }
+
+    /** The members of a topic with their connection counts in the cluster. */
+    public CompletionStage<List<Presence.Member>> presence(String topic) {
+        return Presence.ofTopic(topics, sessions, topic);
+    }
+
+    /** A participant's topics and connections in the cluster. */
+    public CompletionStage<Presence.Participant> participant(String participantId) {
+        return Presence.ofParticipant(topics, sessions, participantId);
     }
 
     @Override

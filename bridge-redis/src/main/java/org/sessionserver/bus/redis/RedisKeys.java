@@ -38,4 +38,19 @@ public record RedisKeys(String prefix) {
     public String participant(String participantId) {
         return prefix + "participant:" + participantId;
     }
+
+    /** Channel on which every membership change is announced to the nodes ({@code TopicChange} JSON). */
+    public String topicChanges() {
+        return prefix + "topics";
+    }
+
+    /** Set of the participant ids that belong to a topic. */
+    public String topicMembers(String topic) {
+        return prefix + "topic:{" + topic + "}:members";
+    }
+
+    /** Set of the topics a participant belongs to (the other side of {@link #topicMembers}). */
+    public String participantTopics(String participantId) {
+        return prefix + "participant:{" + participantId + "}:topics";
+    }
 }

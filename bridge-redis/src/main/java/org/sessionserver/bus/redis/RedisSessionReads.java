@@ -1,0 +1,120 @@
+package org.sessionserver.bus.redis;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.sessionserver.bus.SessionReads;
+import org.sessionserver.bus.SessionRecord;
+
+/**
+ * Reads of the session directory in Redis (its keys: {@link RedisSessionDirectory}), for nodes and engines alike.
+ * Sessions of nodes whose heartbeat expired are skipped and cleared out, so a dead node's sessions vanish within the
+ * TTL whoever reads first.
+ */
+public final class RedisSessionReads implements SessionReads {
+    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final RedisKeys keys;
+
+    public RedisSessionReads(Supplier<RedisAsyncCommands<String, String>> redis, RedisKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    @Override
+    public CompletionStage<List<SessionRecord>> all() {
+        RedisAsyncCommands<String, String> redis = this.redis.get();
+        return redis.smembers(keys.nodes()).thenCompose(nodes -> alive(nodes).thenCompose(alive -> {
+            List<CompletableFuture<List<String>>> reads = new ArrayList<>();
+            for (String node : nodes) {
+                if (alive.contains(node)) {
+                    reads.add(redis.hvals(keys.nodeSessions(node)).toCompletableFuture());
+                } else {
+                    forget(node);
+                }
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<SessionRecord> sessions = new ArrayList<>();
+                reads.forEach(read -> read.join().forEach(json -> sessions.add(SessionRecord.fromJson(json))));
+                return sessions;
+            });
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<SessionRecord>> ofParticipant(String participantId) {
+        return ofParticipants(List.of(participantId)).thenApply(found -> found.get(participantId));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> connectionCounts(Collection<String> participantIds) {
+        return ofParticipants(participantIds).thenApply(found -> {
+            Map<String, Integer> counts = new HashMap<>();
+            found.forEach((participant, sessions) -> counts.put(participant, sessions.size()));
+            return counts;
+        });
+    }
+
+    /** The live sessions of each participant: one HVALS each (pipelined), then one MGET of the nodes' heartbeats. */
+    private CompletableFuture<Map<String, List<SessionRecord>>> ofParticipants(Collection<String> participantIds) {
+        RedisAsyncCommands<String, String> redis = this.redis.get();
+        Map<String, CompletableFuture<List<String>>> reads = new HashMap<>();
+        for (String participant : participantIds) {
+            reads.put(participant, redis.hvals(keys.participant(participant)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenCompose(done -> {
+            Map<String, List<SessionRecord>> found = new HashMap<>();
+            Set<String> nodes = new HashSet<>();
+            reads.forEach((participant, read) -> {
+                List<SessionRecord> sessions = read.join().stream().map(SessionRecord::fromJson).toList();
+                sessions.forEach(session -> nodes.add(session.nodeId()));
+                found.put(participant, sessions);
+            });
+            return alive(nodes).thenApply(alive -> {
+                Map<String, List<SessionRecord>> live = new HashMap<>();
+                found.forEach((participant, sessions) -> {
+                    List<SessionRecord> kept = new ArrayList<>(sessions.size());
+                    for (SessionRecord session : sessions) {
+                        if (alive.contains(session.nodeId())) {
+                            kept.add(session);
+                        } else {
+                            redis.hdel(keys.participant(participant), session.sessionId());
+                        }
+                    }
+                    live.put(participant, kept);
+                });
+                return live;
+            });
+        });
+    }
+
+    private CompletableFuture<Set<String>> alive(Set<String> nodes) {
+        if (nodes.isEmpty()) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
+        List<String> ordered = new ArrayList<>(nodes);
+        String[] aliveKeys = ordered.stream().map(keys::nodeAlive).toArray(String[]::new);
+        return redis.get().mget(aliveKeys).toCompletableFuture().thenApply(values -> {
+            Set<String> alive = new HashSet<>();
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i).hasValue()) {
+                    alive.add(ordered.get(i));
+                }
+            }
+            return alive;
+        });
+    }
+
+    private void forget(String deadNode) {
+        RedisAsyncCommands<String, String> redis = this.redis.get();
+        redis.del(keys.nodeSessions(deadNode));
+        redis.srem(keys.nodes(), deadNode);
+    }
+}

@@ -1,0 +1,209 @@
+package org.sessionserver.sessions;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.sessionserver.bus.TopicChange;
+import org.sessionserver.bus.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics of the participants this node holds, so that a topic entry is resolved here without asking the store:
+ * a participant's memberships are loaded before its first session here counts as open ({@link #load}), then kept
+ * current from the changes every node is told of ({@link #apply}), in order with the messages. A change that
+ * arrives while a read is under way is applied again on top of what the read returned, so neither order loses it.
+ * Participants with no session here for {@link #IDLE_MS} are forgotten (not at once: a client that reconnects keeps
+ * them). Thread-safe: changes under one lock, {@link #membersHere} without.
+ */
+public final class LocalTopics implements AutoCloseable {
+    /** How long a participant's memberships stay known after its last session here went. */
+    static final long IDLE_MS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(LocalTopics.class);
+
+    private final Topics store;
+    private final Map<String, Tracked> tracked = new HashMap<>();
+    private final Map<String, Set<String>> membersHere = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "topics-sweeper");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private int memberships;
+
+    /** A participant held here: its topics, how many sessions hold it, and the changes seen while reads are out. */
+    private static final class Tracked {
+        final Set<String> topics = new HashSet<>();
+        final CompletableFuture<Void> loaded = new CompletableFuture<>();
+        final List<Seen> seenWhileReading = new ArrayList<>();
+        int readsOut;
+        int holders;
+        long idleSinceNanos = System.nanoTime();
+    }
+
+    /** One change of one participant's membership, as it was applied. */
+    private record Seen(String topic, boolean joined) {
+    }
+
+    public LocalTopics(Topics store) {
+        this.store = store;
+        sweeper.scheduleWithFixedDelay(this::forgetIdle, IDLE_MS / 2, IDLE_MS / 2, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Knows the participant's topics from now on; completes once they are loaded (at once when they were). A failed
+     * read completes too (logged): the participant then receives topic messages from the next change or reload.
+     */
+    public CompletableFuture<Void> load(String participantId) {
+        synchronized (this) {
+            Tracked known = tracked.get(participantId);
+            if (known != null) {
+                return known.loaded;
+            }
+            known = new Tracked();
+            tracked.put(participantId, known);
+            read(participantId, known);
+            return known.loaded;
+        }
+    }
+
+    /** A session of the participant is here (live or parked): keep its topics. */
+    synchronized void hold(String participantId) {
+        Tracked known = tracked.get(participantId);
+        if (known == null) {
+            load(participantId); // parked without a live session before it: cannot happen, but stay correct
+            known = tracked.get(participantId);
+        }
+        known.holders++;
+    }
+
+    /** A session of the participant left. */
+    synchronized void release(String participantId) {
+        Tracked known = tracked.get(participantId);
+        if (known != null && --known.holders <= 0) {
+            known.holders = 0;
+            known.idleSinceNanos = System.nanoTime();
+        }
+    }
+
+    /** A change made anywhere in the cluster: kept for the participants held here. */
+    public synchronized void apply(TopicChange change) {
+        change.add().forEach(participant -> apply(participant, new Seen(change.topic(), true)));
+        change.remove().forEach(participant -> apply(participant, new Seen(change.topic(), false)));
+    }
+
+    private void apply(String participantId, Seen seen) {
+        Tracked known = tracked.get(participantId);
+        if (known == null) {
+            return;
+        }
+        if (known.readsOut > 0) {
+            known.seenWhileReading.add(seen);
+        }
+        if (seen.joined()) {
+            add(participantId, known, seen.topic());
+        } else {
+            remove(participantId, known, seen.topic());
+        }
+    }
+
+    /** Reads every held participant's topics again: changes may have been missed while the bus was away. */
+    public synchronized void reloadAll() {
+        log.info("reloading the topics of {} participants", tracked.size());
+        tracked.forEach((participant, known) -> read(participant, known));
+    }
+
+    /** The participants held here that belong to the topic; a live view. */
+    public Collection<String> membersHere(String topic) {
+        Set<String> members = membersHere.get(topic);
+        return members == null ? List.of() : members;
+    }
+
+    /** Topics with at least one member held here. */
+    public int topics() {
+        return membersHere.size();
+    }
+
+    /** Memberships of the participants held here. */
+    public synchronized int memberships() {
+        return memberships;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    /**
+     * Replaces what is known of the participant's topics by what the store says, then replays the changes seen since
+     * the first read still out began: whichever came first, the last word on each topic wins.
+     */
+    private void read(String participantId, Tracked known) {
+        known.readsOut++;
+        store.topicsOf(participantId).whenComplete((topics, failure) -> {
+            synchronized (this) {
+                known.readsOut--; // while a read is out, the participant is not forgotten (forgetIdle)
+                if (failure != null) {
+                    log.warn("could not read the topics of {}: {}", participantId, failure.toString());
+                } else {
+                    for (String topic : List.copyOf(known.topics)) {
+                        if (!topics.contains(topic)) {
+                            remove(participantId, known, topic);
+                        }
+                    }
+                    topics.forEach(topic -> add(participantId, known, topic));
+                    for (Seen seen : known.seenWhileReading) {
+                        if (seen.joined()) {
+                            add(participantId, known, seen.topic());
+                        } else {
+                            remove(participantId, known, seen.topic());
+                        }
+                    }
+                }
+                if (known.readsOut == 0) {
+                    known.seenWhileReading.clear();
+                }
+            }
+            known.loaded.complete(null); // outside the lock: whoever waits continues on this thread
+        });
+    }
+
+    private void add(String participantId, Tracked known, String topic) {
+        if (known.topics.add(topic)) {
+            membersHere.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(participantId);
+            memberships++;
+        }
+    }
+
+    private void remove(String participantId, Tracked known, String topic) {
+        if (known.topics.remove(topic)) {
+            membersHere.computeIfPresent(topic, (t, members) -> {
+                members.remove(participantId);
+                return members.isEmpty() ? null : members;
+            });
+            memberships--;
+        }
+    }
+
+    private synchronized void forgetIdle() {
+        long now = System.nanoTime();
+        tracked.entrySet().removeIf(entry -> {
+            Tracked known = entry.getValue();
+            boolean idle = known.holders == 0 && known.loaded.isDone()
+                    && now - known.idleSinceNanos > TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
+            if (idle) {
+                List.copyOf(known.topics).forEach(topic -> remove(entry.getKey(), known, topic));
+            }
+            return idle;
+        });
+    }
+}
