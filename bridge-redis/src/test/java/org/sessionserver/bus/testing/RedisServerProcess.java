@@ -11,24 +11,36 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} for tests, on a free loopback port (never the shared 6379), without persistence, that
- * a test can stop and start again on the same port. {@code .ci/run} installs Debian's redis-server when it is missing.
+ * A real {@code redis-server} for tests, on a free loopback port (never the shared 6379), without persistence unless
+ * asked ({@link #startPersistent}), that a test can stop and start again on the same port. {@code .ci/run} installs Debian's redis-server when it is missing.
  */
 public final class RedisServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
     private final Path dir;
+    private final boolean persistent;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir) {
+    private RedisServerProcess(int port, Path dir, boolean persistent) {
         this.port = port;
         this.dir = dir;
+        this.persistent = persistent;
     }
 
     public static RedisServerProcess start() {
+        return start(false);
+    }
+
+    /** A server that writes every command to its append-only file before answering: a kill -9 loses nothing. */
+    public static RedisServerProcess startPersistent() {
+        return start(true);
+    }
+
+    private static RedisServerProcess start(boolean persistent) {
         try {
-            RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test"));
+            RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test"),
+                    persistent);
             redis.startAgain();
             return redis;
         } catch (IOException e) {
@@ -57,12 +69,13 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the server (again) on the same port, empty. */
+    /** Starts the server (again) on the same port: empty, or with what it persisted. */
     public void startAgain() {
         stop();
         try {
             process = new ProcessBuilder(List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
+                    "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+                    "--dir", dir.toString(), "--protected-mode", "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

@@ -44,7 +44,16 @@ final class Cluster implements AutoCloseable {
 
     /** Redis and {@code count} nodes {@code n1..n<count>}, n1 with the echo engine. */
     static Cluster start(int count) {
-        Cluster cluster = new Cluster(RedisServerProcess.start());
+        return start(count, RedisServerProcess.start());
+    }
+
+    /** Like {@link #start(int)}, over a Redis that persists every write (it can be killed and come back whole). */
+    static Cluster startPersistent(int count) {
+        return start(count, RedisServerProcess.startPersistent());
+    }
+
+    private static Cluster start(int count, RedisServerProcess redis) {
+        Cluster cluster = new Cluster(redis);
         try {
             for (int i = 1; i <= count; i++) {
                 cluster.nodes.add(SessionServer.start(ServerConfig.fromEnv(env(cluster.redis.url(), "n" + i,
@@ -55,6 +64,13 @@ final class Cluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /** Stops node {@code n<number>} and starts it again (on a new port), as a redeploy would. */
+    void restart(int number) {
+        nodes.get(number - 1).close();
+        nodes.set(number - 1, SessionServer.start(ServerConfig.fromEnv(env(redis.url(), "n" + number,
+                number == 1 ? "echo" : "none", 0))));
     }
 
     /** The environment of a cluster node. */
@@ -89,16 +105,22 @@ final class Cluster implements AutoCloseable {
     }
 
     static HttpResponse<String> get(int port, String path, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET();
-        return send(bearer == null ? request : request.header("Authorization", "Bearer " + bearer));
+        return request(port, "GET", path, null, bearer);
     }
 
     static HttpResponse<String> post(int port, String path, String body, String bearer) {
+        return request(port, "POST", path, body, bearer);
+    }
+
+    /** An HTTP request to the node at {@code port}; {@code body} (JSON) and {@code bearer} may be null. */
+    static HttpResponse<String> request(int port, String method, String path, String body, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         return send(bearer == null ? request : request.header("Authorization", "Bearer " + bearer));
     }
 
