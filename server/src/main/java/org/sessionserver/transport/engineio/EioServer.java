@@ -156,12 +156,12 @@ public final class EioServer implements HttpRoute {
                                  EioSocket existing) {
         Channel channel = exchange.channel();
         EioSocket session = existing != null ? existing : register(channel, request, uri, EioTransport.WEBSOCKET);
-        boolean upgrading = existing != null && existing.claimUpgrade(channel);
+        boolean upgrading = existing != null && existing.upgrade().claim(channel);
         Runnable forget = () -> {
             if (existing == null) {
                 remove(session);
             } else if (upgrading) {
-                existing.releaseUpgrade(channel);
+                existing.upgrade().release(channel);
             }
         };
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -178,7 +178,7 @@ public final class EioServer implements HttpRoute {
                 }
                 if (existing != null) {
                     if (upgrading && session.canUpgrade(channel)) {
-                        session.beginUpgrade(channel);
+                        session.upgrade().begin(channel);
                     } else {
                         // Already upgraded or upgrading: engine.io accepts the WebSocket, then closes it.
                         forget.run();

@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.UnsentBytes;
@@ -21,9 +20,9 @@ import org.sessionserver.transport.http.UnsentBytes;
  * One Engine.IO v4 session: its transport (long-polling, then perhaps WebSocket after an upgrade), its outgoing
  * buffer and its heartbeat.
  *
- * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field is touched only there (but the
- * upgrade claim, an atomic taken where the upgrade request is read); the public methods may be called from any thread
- * and hop onto the loop when needed. Listener callbacks run there too.
+ * <p>Threading: the session lives on one event loop, {@link #loop()}. Every field, and its {@link TransportUpgrade}'s,
+ * is touched only there (but the upgrade claim, an atomic taken where the upgrade request is read); the public methods
+ * may be called from any thread and hop onto the loop when needed. Listener callbacks run there too.
  */
 public final class EioSocket {
     private enum State { OPEN, CLOSING, CLOSED }
@@ -36,8 +35,6 @@ public final class EioSocket {
      * loops read: the poll must get the noop it gets when it arrives first, whichever loop is quicker.
      */
     static final long RACING_POLL_GRACE_MS = 1_000;
-    /** How long a poll that arrives during an upgrade is held before its noop (engine.io's upgrade check interval). */
-    static final long UPGRADING_POLL_RELEASE_MS = 100;
 
     private final String sid;
     private final EventLoop loop;
@@ -55,12 +52,9 @@ public final class EioSocket {
     private HttpExchange pendingPoll;
 
     private Channel webSocket;
-    private Channel probeSocket;
-    private final AtomicReference<Channel> upgradeClaim = new AtomicReference<>();
-    private boolean probed;
+    private final TransportUpgrade upgrade = new TransportUpgrade(this);
 
     private final Heartbeat heartbeat;
-    private ScheduledFuture<?> upgradeDeadline;
     private ScheduledFuture<?> drainDeadline;
 
     EioSocket(String sid, EventLoop loop, EioServer server, HandshakeRequest handshake, EioTransport transport) {
@@ -203,8 +197,8 @@ public final class EioSocket {
             return;
         }
         pendingPoll = exchange;
-        if (probed && pollBuffer.isEmpty()) {
-            releaseSoon(exchange);
+        if (upgrade.isProbed() && pollBuffer.isEmpty()) {
+            upgrade.releaseSoon(exchange);
             return;
         }
         flushPoll();
@@ -260,37 +254,33 @@ public final class EioSocket {
         poll.send(HttpResponseStatus.OK, HttpExchange.TEXT, payload);
     }
 
-    // ---- WebSocket
-
-    /**
-     * A WebSocket with this sid asks to take over from polling, when its upgrade request is read (any thread): the
-     * first one keeps the claim until its upgrade fails. Claimed then, not once the WebSocket has reached the
-     * session's loop, so that a second WebSocket that the client opened later never wins because its move was quicker.
-     */
-    boolean claimUpgrade(Channel socket) {
-        return upgradeClaim.compareAndSet(null, socket);
+    /** The pending poll when there is nothing to send on it, else null. */
+    HttpExchange idlePoll() {
+        return pollBuffer.isEmpty() ? pendingPoll : null;
     }
 
-    /** Gives the claim up: the upgrade of this WebSocket did not happen. */
-    void releaseUpgrade(Channel socket) {
-        upgradeClaim.compareAndSet(socket, null);
+    /** Answers this poll with a noop if it is still pending: an upgrade held it (see {@link TransportUpgrade}). */
+    void releaseHeldPoll(HttpExchange poll) {
+        if (pendingPoll == poll) {
+            answerPoll(String.valueOf(EioPacketType.NOOP.code));
+        }
+    }
+
+    // ---- WebSocket
+
+    /** The move of this session onto a WebSocket; its claim may be taken and released from any thread. */
+    TransportUpgrade upgrade() {
+        return upgrade;
     }
 
     /** Whether this WebSocket, which claimed the upgrade, may begin it now. */
     boolean canUpgrade(Channel socket) {
-        return upgradeClaim.get() == socket && state == State.OPEN && transport == EioTransport.POLLING
-                && probeSocket == null;
-    }
-
-    void beginUpgrade(Channel socket) {
-        probeSocket = socket;
-        upgradeDeadline = loop.schedule(() -> abandonUpgrade(socket), EioOptions.UPGRADE_TIMEOUT_MS,
-                TimeUnit.MILLISECONDS);
+        return state == State.OPEN && transport == EioTransport.POLLING && upgrade.mayBegin(socket);
     }
 
     void onWebSocketText(Channel socket, String packet) {
-        if (socket == probeSocket) {
-            onProbeText(socket, packet);
+        if (upgrade.isProbing(socket)) {
+            upgrade.onProbeText(socket, packet);
         } else if (socket == webSocket && state == State.OPEN && !onTextPacket(packet) && state == State.OPEN) {
             terminate("parse error", false);
         }
@@ -299,70 +289,33 @@ public final class EioSocket {
     void onWebSocketBinary(Channel socket, byte[] data) {
         if (socket == webSocket && state == State.OPEN) {
             listener.onBinary(this, data);
-        } else if (socket == probeSocket) {
-            abandonUpgrade(socket);
+        } else if (upgrade.isProbing(socket)) {
+            upgrade.abandon(socket);
         }
     }
 
     void onWebSocketClosed(Channel socket) {
-        if (socket == probeSocket) {
-            abandonUpgrade(socket);
+        if (upgrade.isProbing(socket)) {
+            upgrade.abandon(socket);
         } else if (socket == webSocket && state != State.CLOSED) {
             terminate("transport close", true);
         }
     }
 
-    private void onProbeText(Channel socket, String packet) {
-        if ("2probe".equals(packet) && !probed) {
-            probed = true;
-            socket.writeAndFlush(new TextWebSocketFrame("3probe"), socket.voidPromise());
-            if (pendingPoll != null && pollBuffer.isEmpty()) {
-                releaseSoon(pendingPoll); // so that the client can pause polling and finish the upgrade
-            }
-        } else if ("5".equals(packet) && probed) {
-            upgradeDeadline.cancel(false);
-            probeSocket = null;
-            probed = false;
-            webSocket = socket;
-            transport = EioTransport.WEBSOCKET;
-            if (pendingPoll != null) { // see releaseSoon
-                HttpExchange late = pendingPoll;
-                pendingPoll = null;
-                server.reject(late, EioError.BAD_REQUEST);
-            }
-            for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
-                socket.write(frame(socket, buffered), socket.voidPromise());
-            }
-            pollBufferBytes = 0;
-            socket.flush();
-        } else {
-            abandonUpgrade(socket);
+    /** The upgrade completes: this WebSocket becomes the transport and carries what polling had not sent yet. */
+    void switchTo(Channel socket) {
+        webSocket = socket;
+        transport = EioTransport.WEBSOCKET;
+        if (pendingPoll != null) { // see TransportUpgrade#releaseSoon
+            HttpExchange late = pendingPoll;
+            pendingPoll = null;
+            server.reject(late, EioError.BAD_REQUEST);
         }
-    }
-
-    /**
-     * Answers a poll pending during an upgrade with a noop shortly, as engine.io does (it checks every 100 ms), unless
-     * the upgrade completes first: the poll is then refused as any poll after the upgrade. A client that upgrades waits
-     * for its last poll before it sends {@code 5}, so only a poll sent after the {@code 5} meets the refusal, whether
-     * its connection or the WebSocket was read first.
-     */
-    private void releaseSoon(HttpExchange poll) {
-        loop.schedule(() -> {
-            if (pendingPoll == poll) {
-                answerPoll(String.valueOf(EioPacketType.NOOP.code));
-            }
-        }, UPGRADING_POLL_RELEASE_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void abandonUpgrade(Channel socket) {
-        if (socket != probeSocket) {
-            return;
+        for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
+            socket.write(frame(socket, buffered), socket.voidPromise());
         }
-        probeSocket = null;
-        probed = false;
-        upgradeDeadline.cancel(false);
-        releaseUpgrade(socket);
-        socket.close();
+        pollBufferBytes = 0;
+        socket.flush();
     }
 
     private static Object frame(Channel socket, Object packet) {
@@ -408,9 +361,6 @@ public final class EioSocket {
         boolean notified = state == State.CLOSING;
         state = State.CLOSED;
         heartbeat.stop();
-        if (upgradeDeadline != null) {
-            upgradeDeadline.cancel(false);
-        }
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
@@ -425,9 +375,7 @@ public final class EioSocket {
             // timeout; on a plain close every client sees "transport close" at once and reconnects.
             webSocket.close();
         }
-        if (probeSocket != null) {
-            probeSocket.close();
-        }
+        upgrade.stop();
         if (awaitingRacingPoll) {
             loop.schedule(() -> {
                 awaitingRacingPoll = false;
