@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.it.support.RawPolling;
+import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 
@@ -130,7 +130,7 @@ class AddressingIT {
 
     @Test
     void clientReceivesTheMessageByteForByte() {
-        RawPolling raw = RawPolling.open(server);
+        EioPolling.Session raw = new EioPolling(server.url()).open();
         assertEquals(200, raw.push("40{\"token\":\"addr-bytes\"}"));
         raw.until(p -> p.startsWith("42[\"session\""));
         String json = "{ \"to\" : [ {\"participantId\":\"addr-bytes\"} ],\n\t\"event\":{\"id\":\"e1\",\"n\":1.50E+1},"

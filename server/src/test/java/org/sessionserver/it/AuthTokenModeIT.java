@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.Events;
-import org.sessionserver.it.support.RawPolling;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 
@@ -96,7 +95,7 @@ class AuthTokenModeIT {
 
     @Test
     void refusalIsExactlyTheDocumentedConnectErrorPacket() {
-        RawPolling raw = RawPolling.open(server);
+        EioPolling.Session raw = new EioPolling(server.url()).open();
         assertEquals(200, raw.push("40{\"token\":\"\"}"));
         assertEquals("44" + UNAUTHORIZED, raw.next());
     }
@@ -113,7 +112,7 @@ class AuthTokenModeIT {
         double invalidBefore = server.metric("sessions_events_total", "result=\"invalid_event\"");
         double forbiddenBefore = server.metric("sessions_events_total", "result=\"forbidden_source\"");
 
-        RawPolling raw = RawPolling.open(server);
+        EioPolling.Session raw = new EioPolling(server.url()).open();
         assertEquals(200, raw.push("40{\"token\":\"bad token\"}"));
         assertEquals("44" + UNAUTHORIZED, raw.next());
         assertEquals(200, raw.push("42[\"message\"," + Events.validJson("evt_refused", participant) + "]",

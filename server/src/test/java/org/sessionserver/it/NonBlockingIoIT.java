@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.Events;
-import org.sessionserver.it.support.RawPolling;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 import reactor.blockhound.BlockHound;
@@ -107,7 +107,7 @@ class NonBlockingIoIT {
             }
 
             // raw polling, refused then connected, on the same Engine.IO session
-            RawPolling raw = RawPolling.open(server);
+            EioPolling.Session raw = new EioPolling(server.url()).open();
             raw.push("40{\"token\":\"\"}");
             raw.next();
             raw.push("42[\"message\"," + Events.validJson("bh8", p) + "]", "40{\"token\":\"" + p + "\"}");

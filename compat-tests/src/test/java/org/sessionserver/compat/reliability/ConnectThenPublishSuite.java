@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.WsRecorder;
 
 /**
  * A session is routable before its client can know that it is connected: a client that has the engine publish to it

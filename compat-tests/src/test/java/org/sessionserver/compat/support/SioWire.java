@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.sessionserver.it.support.EioPolling;
+import org.sessionserver.it.support.WsRecorder;
 
 /** Socket.IO v5 over a recorded WebSocket, by hand: the shared steps of the wire tests. */
 public final class SioWire {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.WsRecorder;
 
 /**
  * The fixture's bare Engine.IO v4 endpoint, {@code /engine.io/}, which the public Engine.IO v4 suite is pointed at:

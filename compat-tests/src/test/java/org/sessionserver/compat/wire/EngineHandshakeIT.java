@@ -15,12 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.HandWebSocket;
+import org.sessionserver.it.support.WsRecorder;
 
 /** The Engine.IO v4 handshake on both transports, and the HTTP 400 errors of a bad one. */
 class EngineHandshakeIT {
@@ -31,7 +31,7 @@ class EngineHandshakeIT {
     @BeforeAll
     static void start() {
         target = SharedFixture.get();
-        eio = new EioPolling(target);
+        eio = new EioPolling(target.httpUrl());
     }
 
     @Test

@@ -7,11 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.EioPolling;
+import org.sessionserver.it.support.WsRecorder;
 
 /**
  * The server pings every pingInterval (300 ms) and gives up pingTimeout (200 ms) after a ping with no pong; and a
@@ -26,7 +26,7 @@ class EngineHeartbeatIT {
     @BeforeAll
     static void start() {
         target = SharedFixture.get();
-        eio = new EioPolling(target);
+        eio = new EioPolling(target.httpUrl());
     }
 
     @Test

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
-import org.sessionserver.compat.support.RawHttp;
 import org.sessionserver.compat.support.SharedFixture;
+import org.sessionserver.it.support.EioPolling;
+import org.sessionserver.it.support.RawHttp;
 
 /** HTTP long-polling: payload framing, session-closing errors, limits, CORS and the HTTP headers themselves. */
 class EnginePollingIT {
@@ -28,7 +28,7 @@ class EnginePollingIT {
     @BeforeAll
     static void start() {
         target = SharedFixture.get();
-        eio = new EioPolling(target);
+        eio = new EioPolling(target.httpUrl());
     }
 
     /** A polling session with the main namespace connected and its CONNECT reply and auth event read. */
@@ -225,11 +225,11 @@ class EnginePollingIT {
      */
     @Test
     void responsesThatClaimKeepAliveKeepTheConnection() throws IOException {
-        try (RawHttp raw = new RawHttp(target)) {
+        try (RawHttp raw = new RawHttp(target.port())) {
             raw.send("GET", "/socket.io/?EIO=4&transport=polling", null);
             RawHttp.Response handshake = raw.read();
             assertEquals(200, handshake.status());
-            String sid = EioPolling.json(handshake.bodyText().substring(1)).get("sid").asText();
+            String sid = EioPolling.json(handshake.text().substring(1)).get("sid").asText();
             List<String[]> requests = List.of(
                     new String[] {"POST", "/socket.io/?EIO=4&transport=polling&sid=" + sid, "40"},
                     new String[] {"GET", "/socket.io/?EIO=4&transport=polling&sid=" + sid, null},
@@ -245,7 +245,7 @@ class EnginePollingIT {
             for (String[] request : requests) {
                 if (!previous.claimsKeepAlive()) {
                     current.close();
-                    current = new RawHttp(target);
+                    current = new RawHttp(target.port());
                 }
                 try {
                     current.send(request[0], request[1],
@@ -271,7 +271,7 @@ class EnginePollingIT {
     @Test
     void errorResponseThatClosesTheConnectionSaysSo() throws IOException {
         for (String query : List.of("EIO=4&transport=abc", "EIO=4&transport=polling&sid=unknown", "transport=polling")) {
-            try (RawHttp raw = new RawHttp(target)) {
+            try (RawHttp raw = new RawHttp(target.port())) {
                 raw.send("GET", "/socket.io/?" + query, null);
                 RawHttp.Response response = raw.read();
                 assertEquals(400, response.status());

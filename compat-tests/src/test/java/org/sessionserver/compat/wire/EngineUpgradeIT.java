@@ -11,11 +11,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.EioPolling;
+import org.sessionserver.it.support.WsRecorder;
 
 /** Upgrade from long-polling to WebSocket: probe, noop to the pending poll, upgrade, then WebSocket only. */
 class EngineUpgradeIT {
@@ -25,7 +25,7 @@ class EngineUpgradeIT {
     @BeforeAll
     static void start() {
         target = SharedFixture.get();
-        eio = new EioPolling(target);
+        eio = new EioPolling(target.httpUrl());
     }
 
     /** Connects {@code /} over polling, then upgrades the way socket.io-client does; returns the upgraded socket. */

@@ -12,11 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.compat.support.EioPolling;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.EioPolling;
+import org.sessionserver.it.support.WsRecorder;
 
 /**
  * The fixture's extensions for our compat tests (also in the Node reference fixture): a refused CONNECT, an ack
@@ -64,7 +64,7 @@ class FixtureExtensionsIT {
 
     @Test
     void refusedConnectOverPolling() {
-        EioPolling eio = new EioPolling(target);
+        EioPolling eio = new EioPolling(target.httpUrl());
         String sid = eio.handshake();
         eio.push(sid, "40{\"reject\":true}");
         assertEquals(List.of("44{\"message\":\"unauthorized\",\"data\":{\"code\":\"unauthorized\"}}"),

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.sessionserver.compat.support.FixtureTarget;
 import org.sessionserver.compat.support.SharedFixture;
 import org.sessionserver.compat.support.SioWire;
-import org.sessionserver.compat.support.WsRecorder;
+import org.sessionserver.it.support.WsRecorder;
 
 /** Socket.IO v5 EVENT, ACK and their binary forms, byte for byte, over a raw WebSocket. */
 class SocketIoMessageIT {

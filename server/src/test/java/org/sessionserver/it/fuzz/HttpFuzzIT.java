@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.it.support.RawHttp;
 import org.sessionserver.it.support.TestServer;
 
 /** {@link WireFuzzSuite} on the HTTP routes: complete requests, and truncated or lying ones. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import org.sessionserver.it.support.RawHttp;
 import org.sessionserver.it.support.TestServer;
 
 /** {@link WireFuzzSuite} on Engine.IO over long-polling: random packets in POSTs, and bad queries. */

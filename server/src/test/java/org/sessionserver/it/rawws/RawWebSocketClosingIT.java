@@ -50,8 +50,8 @@ class RawWebSocketClosingIT {
     }
 
     /** A connection authenticated by query token, after its hello_ack ({@link RawWebSocketIT} checks that frame). */
-    private static JdkWsClient connected(TestServer target, String participant) {
-        JdkWsClient client = JdkWsClient.open(target, "?token=" + participant);
+    private static RawWsClient connected(TestServer target, String participant) {
+        RawWsClient client = RawWsClient.open(target, "?token=" + participant);
         client.awaitType("hello_ack");
         return client;
     }
@@ -87,9 +87,9 @@ class RawWebSocketClosingIT {
     }
 
     @Test
-    void jdkClientSendingOver1MbGets1009() {
-        try (JdkWsClient client = connected(server, "big-frame-jdk")) {
-            client.webSocket().sendText("{\"type\":\"ping\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}", true);
+    void wholeFrameOver1MbGets1009() {
+        try (RawWsClient client = connected(server, "big-frame-whole")) {
+            client.send("{\"type\":\"ping\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}");
             assertEquals(1009, client.awaitClose());
         }
     }
@@ -139,7 +139,7 @@ class RawWebSocketClosingIT {
 
     @Test
     void binaryFrameClosesWith1003() {
-        try (JdkWsClient client = connected(server, "binary")) {
+        try (RawWsClient client = connected(server, "binary")) {
             client.sendBinary(new byte[] {1, 2, 3});
             assertEquals(1003, client.awaitClose());
         }
@@ -148,7 +148,7 @@ class RawWebSocketClosingIT {
     @Test
     void serverShutdownClosesRawClientsWith1001() throws Exception {
         TestServer doomed = TestServer.start("NODE_ID", "raw-it-shutdown");
-        try (JdkWsClient client = connected(doomed, "shutdown-jdk");
+        try (RawWsClient client = connected(doomed, "shutdown-recorded");
              HandWebSocket hand = HandWebSocket.open(doomed.port(), "/ws?token=shutdown-hand")) {
             assertEquals("hello_ack", TestServer.json(hand.read(TestServer.WAIT).text()).get("type").asText());
             doomed.close();
@@ -167,7 +167,7 @@ class RawWebSocketClosingIT {
 
     @Test
     void pingFramesArriveAndAnAnsweringClientStaysConnected() {
-        try (JdkWsClient client = connected(pingServer, "heartbeat-ok")) {
+        try (RawWsClient client = connected(pingServer, "heartbeat-ok")) {
             long start = System.nanoTime();
             Await.until(() -> System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(1_600),
                     Duration.ofSeconds(3), () -> "time");

@@ -41,14 +41,14 @@ class RawWebSocketIT {
 
     private static TestServer server;
     /** Opened at the start without a token and never saying hello: closed by the hello timeout. */
-    private static JdkWsClient silent;
+    private static RawWsClient silent;
 
     @BeforeAll
     static void start() {
         server = TestServer.start("NODE_ID", NODE_ID, "ENGINE_KEY", ENGINE_KEY,
                 "MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE), "RATE_LIMIT_PER_SEC", "1",
                 "RATE_LIMIT_BURST", "5");
-        silent = JdkWsClient.open(server, "");
+        silent = RawWsClient.open(server, "");
     }
 
     @AfterAll
@@ -89,13 +89,13 @@ class RawWebSocketIT {
     }
 
     /** A connection authenticated by query token; returns it after its hello_ack (kept as its session). */
-    private static JdkWsClient connected(TestServer target, String participant) {
-        JdkWsClient client = JdkWsClient.open(target, "?token=" + participant);
+    private static RawWsClient connected(TestServer target, String participant) {
+        RawWsClient client = RawWsClient.open(target, "?token=" + participant);
         client.session(assertHelloAck(client.awaitType("hello_ack"), participant, false, target.nodeId()));
         return client;
     }
 
-    private static JsonNode ack(JdkWsClient client, String requestId) {
+    private static JsonNode ack(RawWsClient client, String requestId) {
         JsonNode frame = client.await(f -> "ack".equals(f.path("type").asText())
                 && requestId.equals(f.path("request_id").asText()));
         assertTrue(frame.path("ts").isTextual(), frame.toString());
@@ -150,7 +150,7 @@ class RawWebSocketIT {
 
     @Test
     void queryTokenIsAnsweredByHelloAck() {
-        try (JdkWsClient client = JdkWsClient.open(server, "?token=auth-query")) {
+        try (RawWsClient client = RawWsClient.open(server, "?token=auth-query")) {
             JsonNode frame = client.next();
             assertHelloAck(frame, "auth-query", false, NODE_ID);
             assertNull(frame.get("request_id"), "no request to answer: " + frame);
@@ -159,14 +159,14 @@ class RawWebSocketIT {
 
     @Test
     void bearerHeaderIsAnsweredByHelloAck() {
-        try (JdkWsClient client = JdkWsClient.open(server, "", "Authorization", "Bearer auth-bearer")) {
+        try (RawWsClient client = RawWsClient.open(server, "", "Authorization", "Bearer auth-bearer")) {
             assertHelloAck(client.next(), "auth-bearer", false, NODE_ID);
         }
     }
 
     @Test
     void helloFrameIsAnsweredByHelloAckWithItsRequestId() {
-        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+        try (RawWsClient client = RawWsClient.open(server, "")) {
             client.send("{\"type\":\"hello\",\"request_id\":\"h-1\",\"payload\":{\"token\":\"auth-hello\","
                     + "\"proxy\":false,\"client_meta\":{\"app\":\"it\"}}}");
             JsonNode frame = client.next();
@@ -181,24 +181,24 @@ class RawWebSocketIT {
 
     @Test
     void proxyByHelloPayload() {
-        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+        try (RawWsClient client = RawWsClient.open(server, "")) {
             assertHelloAck(client.hello("proxy-hello", true), "proxy-hello", true, NODE_ID);
         }
     }
 
     @Test
     void proxyByHeaderWithQueryTokenAndWithHello() {
-        try (JdkWsClient client = JdkWsClient.open(server, "?token=proxy-header", "x-proxy-message", "true")) {
+        try (RawWsClient client = RawWsClient.open(server, "?token=proxy-header", "x-proxy-message", "true")) {
             assertHelloAck(client.next(), "proxy-header", true, NODE_ID);
         }
-        try (JdkWsClient client = JdkWsClient.open(server, "", "x-proxy-message", "true")) {
+        try (RawWsClient client = RawWsClient.open(server, "", "x-proxy-message", "true")) {
             assertHelloAck(client.hello("proxy-header-hello", false), "proxy-header-hello", true, NODE_ID);
         }
     }
 
     @Test
     void badQueryTokenClosesWith1008() {
-        try (JdkWsClient client = JdkWsClient.open(server, "?token=%24%24bad%20token")) {
+        try (RawWsClient client = RawWsClient.open(server, "?token=%24%24bad%20token")) {
             assertError(client.next(), "unauthorized", null);
             assertEquals(1008, client.awaitClose());
         }
@@ -206,14 +206,14 @@ class RawWebSocketIT {
 
     @Test
     void badBearerTokenClosesWith1008() {
-        try (JdkWsClient client = JdkWsClient.open(server, "", "Authorization", "Bearer bad/token")) {
+        try (RawWsClient client = RawWsClient.open(server, "", "Authorization", "Bearer bad/token")) {
             assertEquals(1008, client.awaitClose());
         }
     }
 
     @Test
     void badHelloTokenClosesWith1008() {
-        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+        try (RawWsClient client = RawWsClient.open(server, "")) {
             client.send("hello", "bad-hello", "{\"token\":\"bad token!\",\"proxy\":false,\"client_meta\":{}}");
             assertError(client.next(), "unauthorized", TestServer.json("\"bad-hello\""));
             assertEquals(1008, client.awaitClose());
@@ -231,7 +231,7 @@ class RawWebSocketIT {
 
     @Test
     void messageIsAckedWithItsRequestIdAndEchoedAsMessage() {
-        try (JdkWsClient client = connected(server, "msg-echo")) {
+        try (RawWsClient client = connected(server, "msg-echo")) {
             String event = event("evt_echo_1", "msg-echo");
             client.send("{\"type\":\"message\",\"request_id\":\"r-1\",\"payload\":" + event + "}");
             assertEquals(TestServer.json("{\"ok\":true,\"id\":\"evt_echo_1\"}"), ack(client, "r-1"));
@@ -247,7 +247,7 @@ class RawWebSocketIT {
 
     @Test
     void refusalsAreAcksWithOkFalseAndTheConnectionStays() {
-        try (JdkWsClient client = connected(server, "msg-refused")) {
+        try (RawWsClient client = connected(server, "msg-refused")) {
             client.send("message", "inv", "{\"type\":\"user.action\",\"source\":{\"id\":\"msg-refused\"}}");
             assertRefused("invalid_event", ack(client, "inv"));
             client.send("message", "forb", event("evt_forb", "someone-else"));
@@ -262,7 +262,7 @@ class RawWebSocketIT {
 
     @Test
     void eventJustOverMaxMessageSizeIsTooLargeAndOneAtTheLimitPasses() {
-        try (JdkWsClient client = connected(server, "msg-size")) {
+        try (RawWsClient client = connected(server, "msg-size")) {
             client.send("message", "over", eventOfSize("evt_over", "msg-size", MAX_MESSAGE_SIZE + 1));
             assertRefused("too_large", ack(client, "over"));
             client.send("message", "at", eventOfSize("evt_at", "msg-size", MAX_MESSAGE_SIZE));
@@ -272,7 +272,7 @@ class RawWebSocketIT {
 
     @Test
     void sixthQuickEventIsRateLimited() {
-        try (JdkWsClient client = connected(server, "msg-rate")) {
+        try (RawWsClient client = connected(server, "msg-rate")) {
             for (int i = 1; i <= 6; i++) {
                 client.send("message", "rl-" + i, event("evt_rl_" + i, "msg-rate"));
             }
@@ -286,7 +286,7 @@ class RawWebSocketIT {
 
     @Test
     void messageBeforeHelloIsAnUnauthorizedErrorAndTheConnectionStays() {
-        try (JdkWsClient client = JdkWsClient.open(server, "")) {
+        try (RawWsClient client = RawWsClient.open(server, "")) {
             client.send("message", "early", event("evt_early", "msg-early"));
             assertError(client.next(), "unauthorized", TestServer.json("\"early\""));
             assertTrue(client.isOpen());
@@ -300,7 +300,7 @@ class RawWebSocketIT {
 
     @Test
     void pingIsAnsweredByPongWithTheSameRequestId() {
-        try (JdkWsClient client = connected(server, "ping-pong")) {
+        try (RawWsClient client = connected(server, "ping-pong")) {
             client.send("{\"type\":\"ping\",\"request_id\":\"p-1\"}");
             JsonNode pong = client.next();
             assertEquals("pong", pong.get("type").asText(), pong.toString());
@@ -312,7 +312,7 @@ class RawWebSocketIT {
 
     @Test
     void unknownTypeAndBadJsonGetErrorsAndTheConnectionStays() {
-        try (JdkWsClient client = connected(server, "bad-frames")) {
+        try (RawWsClient client = connected(server, "bad-frames")) {
             client.send("{\"type\":\"subscribe\",\"request_id\":\"u-1\",\"payload\":{}}");
             assertError(client.next(), "unknown_event", TestServer.json("\"u-1\""));
             client.send("{not json");
@@ -337,7 +337,7 @@ class RawWebSocketIT {
     @Test
     void postMessagesToTheParticipantReachesRawAndSocketIoConnections() {
         String participant = "deliver-p";
-        try (JdkWsClient raw = connected(server, participant);
+        try (RawWsClient raw = connected(server, participant);
              SioClient sio = SioClient.to(server).token(participant).connect()) {
             String message = "{\"event\":{\"type\":\"note\"},\"to\":[{\"participantId\":\"" + participant
                     + "\"}],\"data\":{\"text\":\"to all\"}}";
@@ -352,9 +352,9 @@ class RawWebSocketIT {
     @Test
     void postMessagesToTheRawSessionReachesOnlyItAndProxies() {
         String participant = "deliver-s";
-        try (JdkWsClient target = connected(server, participant);
-             JdkWsClient sibling = connected(server, participant);
-             JdkWsClient proxy = JdkWsClient.open(server, "");
+        try (RawWsClient target = connected(server, participant);
+             RawWsClient sibling = connected(server, participant);
+             RawWsClient proxy = RawWsClient.open(server, "");
              SioClient sio = SioClient.to(server).token(participant).connect()) {
             assertHelloAck(proxy.hello(participant, true), participant, true, NODE_ID);
             String sessionId = target.sessionId();
@@ -374,7 +374,7 @@ class RawWebSocketIT {
     @Test
     void connectionsListsTheRawSessionWithTransportRaw() {
         String sessionId;
-        try (JdkWsClient client = JdkWsClient.open(server, "?token=listed-raw", "x-proxy-message", "true")) {
+        try (RawWsClient client = RawWsClient.open(server, "?token=listed-raw", "x-proxy-message", "true")) {
             JsonNode session = assertHelloAck(client.next(), "listed-raw", true, NODE_ID);
             sessionId = session.get("sessionId").asText();
             JsonNode entry = listed(sessionId);

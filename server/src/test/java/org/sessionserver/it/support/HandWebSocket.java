@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A WebSocket client written by hand over TCP, for writing any frame at all: bad opcodes, reserved bits, unmasked
  * frames, lying lengths, invalid UTF-8, a header whose payload never comes. Each frame read carries when it came.
  * Optionally a background reader answers pings (WebSocket ping frames, and Engine.IO {@code 2} with {@code 3}) and
- * queues the rest. (For well-behaved clients, the tests use java.net.http's WebSocket.)
+ * queues the rest. (Well-behaved clients record what they get with {@link WsRecorder}, built on this class.)
  */
 public final class HandWebSocket implements AutoCloseable {
     public static final int CONTINUATION = 0x0;

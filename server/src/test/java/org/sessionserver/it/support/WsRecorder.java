@@ -1,4 +1,4 @@
-package org.sessionserver.compat.support;
+package org.sessionserver.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,19 +22,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.sessionserver.it.support.HandWebSocket;
 
 /**
  * A WebSocket client that records every whole message the server sends, in order, as a {@link Frame}, and the end of
- * the connection (close frame or dropped TCP connection). It reads the socket itself (the server's test support
- * {@link HandWebSocket}, with a reader thread): java.net.http's WebSocket now and then never reported a TCP close
+ * the connection (close frame or dropped TCP connection). It reads the socket itself ({@link HandWebSocket}, with a
+ * reader thread): java.net.http's WebSocket now and then never reported a TCP close
  * that its socket had received (seen in CLOSE-WAIT with nothing unread, about 1 close in 80 under CPU load), which
  * made "the server closes the connection" tests fail although the server had closed it.
  *
  * <p>With {@code autoPong} the recorder answers each Engine.IO ping {@code 2} with a pong {@code 3} itself and does
  * not queue it, so that tests which are not about the heartbeat can run longer than pingInterval + pingTimeout.
- * WebSocket ping frames are always answered.
+ * WebSocket ping frames are always answered, and counted.
  */
 public final class WsRecorder implements AutoCloseable {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(3);
@@ -63,6 +63,7 @@ public final class WsRecorder implements AutoCloseable {
     private final HandWebSocket socket;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Ended> ended = new CompletableFuture<>();
+    private final AtomicInteger pings = new AtomicInteger();
     private final boolean autoPong;
     private final long openedAtNanos;
 
@@ -75,10 +76,13 @@ public final class WsRecorder implements AutoCloseable {
         reader.start();
     }
 
-    /** Opens a WebSocket; fails the test if the server refuses the upgrade. */
-    public static WsRecorder open(URI uri, boolean autoPong) {
+    /**
+     * Opens a WebSocket, with any extra request headers ({@code "Name: value"}); fails the test if the server refuses
+     * the upgrade.
+     */
+    public static WsRecorder open(URI uri, boolean autoPong, String... extraHeaders) {
         try {
-            return openAsync(uri, autoPong).get(5, TimeUnit.SECONDS);
+            return openAsync(uri, autoPong, extraHeaders).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError("WebSocket upgrade refused: " + uri, e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -90,12 +94,13 @@ public final class WsRecorder implements AutoCloseable {
      * Opens a WebSocket; the future fails with {@link HandWebSocket.UpgradeRefused} (its HTTP status) when the server
      * refuses the upgrade, or another {@link IOException} when the connection closes during it.
      */
-    public static CompletableFuture<WsRecorder> openAsync(URI uri, boolean autoPong) {
+    public static CompletableFuture<WsRecorder> openAsync(URI uri, boolean autoPong, String... extraHeaders) {
         return CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
             String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             try {
-                return new WsRecorder(HandWebSocket.open(uri.getPort(), pathAndQuery), autoPong, started);
+                return new WsRecorder(HandWebSocket.open(uri.getPort(), pathAndQuery, extraHeaders), autoPong,
+                        started);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -151,7 +156,10 @@ public final class WsRecorder implements AutoCloseable {
                         socket.close();
                         return;
                     }
-                    case HandWebSocket.PING -> socket.send(HandWebSocket.PONG, true, frame.payload());
+                    case HandWebSocket.PING -> {
+                        pings.incrementAndGet();
+                        socket.send(HandWebSocket.PONG, true, frame.payload());
+                    }
                     case HandWebSocket.PONG -> {
                         // answers to nothing we sent
                     }
@@ -309,6 +317,11 @@ public final class WsRecorder implements AutoCloseable {
 
     public boolean isEnded() {
         return ended.isDone();
+    }
+
+    /** How many WebSocket ping frames the server has sent so far. */
+    public int pings() {
+        return pings.get();
     }
 
     /** Frames received so far and not yet read. */

@@ -1,11 +1,10 @@
-package org.sessionserver.compat.support;
+package org.sessionserver.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,23 +14,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Engine.IO v4 long-polling by hand over java.net.http (HTTP/1.1 only, so no h2c upgrade headers are ever sent),
- * in the style of socket.io's own {@code eioHandshake}/{@code eioPush}/{@code eioPoll} test helpers.
+ * in the style of socket.io's own {@code eioHandshake}/{@code eioPush}/{@code eioPoll} test helpers, to see packets
+ * byte for byte, which the Java client does not show (it parses them into JSONObjects). By sid, or through one
+ * {@link Session} that keeps its sid and the packets of a poll not read yet.
  */
 public final class EioPolling {
     public static final String PATH = "/socket.io/";
     public static final String RECORD_SEPARATOR = "\u001e";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PING = "2";
+    private static final String PONG = "3";
 
     /** A whole HTTP response; the body decoded as UTF-8. */
     public record Response(int status, String body, HttpHeaders headers) {
@@ -57,12 +62,18 @@ public final class EioPolling {
     private final HttpClient http;
     private final String base;
 
-    public EioPolling(FixtureTarget target) {
+    /** Polls the server at {@code httpUrl} ({@code http://host:port}). */
+    public EioPolling(String httpUrl) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        this.base = target.httpUrl() + PATH;
+        this.base = httpUrl + PATH;
+    }
+
+    /** Opens an Engine.IO session (no namespace connected yet) to poll and push through. */
+    public Session open() {
+        return new Session(handshake());
     }
 
     /** Opens a polling session; returns its sid after checking the open packet is well formed. */
@@ -130,11 +141,9 @@ public final class EioPolling {
             if (System.nanoTime() > deadline) {
                 fail("only " + packets + " within 5 s, wanted " + count + " packets");
             }
-            Response response = poll(sid);
-            assertEquals(200, response.status(), "poll status; body " + response.body());
-            for (String packet : split(response.body())) {
-                if (packet.equals("2")) {
-                    push(sid, "3");
+            for (String packet : pollOk(sid)) {
+                if (packet.equals(PING)) {
+                    push(sid, PONG);
                 } else {
                     packets.add(packet);
                 }
@@ -142,6 +151,13 @@ public final class EioPolling {
         }
         assertEquals(count, packets.size(), "packets " + packets);
         return packets;
+    }
+
+    /** One poll's packets, pings included; fails unless the poll is answered 200. */
+    private List<String> pollOk(String sid) {
+        Response response = poll(sid);
+        assertEquals(200, response.status(), "poll status; body " + response.body());
+        return split(response.body());
     }
 
     public static List<String> split(String payload) {
@@ -161,12 +177,9 @@ public final class EioPolling {
         }
     }
 
+    /** The JSON of a packet body, as {@link TestServer#json} reads it. */
     public static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
+        return TestServer.json(text);
     }
 
     public static List<String> fieldNames(JsonNode object) {
@@ -174,5 +187,54 @@ public final class EioPolling {
         object.fieldNames().forEachRemaining(names::add);
         names.sort(null);
         return names;
+    }
+
+    /** One session: packets pushed, and packets read one at a time with pings answered on the way. */
+    public final class Session {
+        private final String sid;
+        private final Deque<String> unread = new ArrayDeque<>();
+
+        private Session(String sid) {
+            this.sid = sid;
+        }
+
+        public String sid() {
+            return sid;
+        }
+
+        /** POSTs one or more packets; returns the HTTP status. */
+        public int push(String... packets) {
+            return post("EIO=4&transport=polling&sid=" + sid, String.join(RECORD_SEPARATOR, packets)).status();
+        }
+
+        /** The next packet other than a ping (pings are answered), waiting up to 5 s. */
+        public String next() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (unread.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    fail("no packet within 5 s");
+                }
+                for (String packet : pollOk(sid)) {
+                    if (packet.equals(PING)) {
+                        push(PONG);
+                    } else if (!packet.isEmpty()) {
+                        unread.add(packet);
+                    }
+                }
+            }
+            return unread.poll();
+        }
+
+        /** Packets up to and including the first that matches; fails if none does in time. */
+        public List<String> until(Predicate<String> match) {
+            List<String> seen = new ArrayList<>();
+            while (true) {
+                String packet = next();
+                seen.add(packet);
+                if (match.test(packet)) {
+                    return seen;
+                }
+            }
+        }
     }
 }
