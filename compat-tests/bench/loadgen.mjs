@@ -9,6 +9,8 @@
 //
 // mode single: warmup, ramp (unique participants p<i>), targeted, ack, re-ramp as one group, broadcast, latency.
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
+// mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
+//   the same message to the topic, to a `to` list of every member, and to the small topic.
 // See README.md for what each figure means.
 import { fork, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -30,6 +32,7 @@ async function worker() {
   const transports = (process.env.BENCH_TRANSPORTS || "websocket").split(",");
   const sockets = new Map(); // index -> {socket, participantId}
   const received = new Map(); // phase -> count
+  const bytes = new Map(); // phase -> Message JSON bytes received, for phases whose messages ask (data.bytes)
   const latency = new Map(); // phase -> Map(bucket 0.1 ms -> count)
 
   function onMessage(m) {
@@ -37,6 +40,7 @@ async function worker() {
     if (!d || typeof d.phase !== "string") return;
     const n = (received.get(d.phase) || 0) + 1;
     received.set(d.phase, n);
+    if (d.bytes) bytes.set(d.phase, (bytes.get(d.phase) || 0) + Buffer.byteLength(JSON.stringify(m)));
     if (typeof d.sentAt === "number") {
       let h = latency.get(d.phase);
       if (!h) latency.set(d.phase, (h = new Map()));
@@ -146,7 +150,8 @@ async function worker() {
         case "expect": {
           if ((received.get(msg.phase) || 0) < msg.count) await sleep(msg.timeoutMs);
           const h = msg.withHist ? latency.get(msg.phase) : null;
-          return reply({ received: received.get(msg.phase) || 0, hist: h ? [...h.entries()] : [] });
+          return reply({ received: received.get(msg.phase) || 0, hist: h ? [...h.entries()] : [],
+            bytes: bytes.get(msg.phase) || 0 });
         }
         case "ack":
           return reply(await ack(msg));
@@ -175,6 +180,7 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "topic-members": 1000, "topic-messages": 50, "topic-rate": 10,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });
@@ -322,9 +328,10 @@ async function coordinator() {
       req.end();
     });
   }
-  const post = (to, phase, seq) => httpJson("POST", `${urls[0]}/messages`,
-    { event: { id: `m_${phase}_${seq}`, type: "bench.note" }, to, data: { phase, seq, sentAt: now(), text: "hello from the engine" } },
-    { authorization: `Bearer ${opt["engine-key"]}` });
+  const engineAuth = { authorization: `Bearer ${opt["engine-key"]}` };
+  const post = (to, phase, seq, extraData = {}) => httpJson("POST", `${urls[0]}/messages`,
+    { event: { id: `m_${phase}_${seq}`, type: "bench.note" }, to,
+      data: { phase, seq, sentAt: now(), text: "hello from the engine", ...extraData } }, engineAuth);
 
   async function expectAll(phase, total) {
     // each worker's share is unknown (groups, targets), so wait on the sum
@@ -338,13 +345,14 @@ async function coordinator() {
     replies = await all("expect", () => ({ phase, count: 0, timeoutMs: 0, withHist: true }));
     const hist = new Map();
     for (const r of replies) for (const [b, c] of r.hist) hist.set(b, (hist.get(b) || 0) + c);
-    return { received: replies.reduce((a, r) => a + r.received, 0), hist };
+    return { received: replies.reduce((a, r) => a + r.received, 0), hist,
+      bytes: replies.reduce((a, r) => a + (r.bytes || 0), 0) };
   }
 
   // Paced messages to `to`, then wait for `perMessage` deliveries of each; `warm` messages first, not measured (the
   // JITs compile the fan-out path during the first ones).
-  async function deliveries(phase, to, count, rate, perMessage, warm = 0) {
-    for (let seq = 0; seq < warm; seq++) await post(to, `${phase}-warm`, seq);
+  async function deliveries(phase, to, count, rate, perMessage, warm = 0, extraData = {}) {
+    for (let seq = 0; seq < warm; seq++) await post(to, `${phase}-warm`, seq, extraData);
     if (warm > 0) await expectAll(`${phase}-warm`, warm * perMessage);
     await settle();
     const w = await window(async () => {
@@ -352,11 +360,11 @@ async function coordinator() {
       for (let seq = 0; seq < count; seq++) {
         const due = t0 + (seq * 1000) / rate;
         if (due > now()) await sleep(due - now());
-        await post(to, phase, seq);
+        await post(to, phase, seq, extraData);
       }
       return expectAll(phase, count * perMessage);
     });
-    const { received, hist } = w.result;
+    const { received, hist, bytes } = w.result;
     log(`${phase}: ${received}/${count * perMessage} deliveries in ${w.wall.toFixed(2)} s, server ${w.serverCpu.toFixed(2)} s CPU`);
     return {
       messages: count, expected: count * perMessage, received, wall: w.wall,
@@ -364,6 +372,7 @@ async function coordinator() {
       redisCpuPerDeliveryUs: redisPid ? (w.redisCpu / received) * 1e6 : undefined,
       genCpuPerDeliveryUs: (w.genCpu / received) * 1e6, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil,
       serverSysShare: w.serverSysShare, deliveriesPerSec: received / w.wall, latencyMs: percentiles(hist, 0.1),
+      bytesPerDelivery: bytes ? bytes / received : undefined,
     };
   }
 
@@ -482,6 +491,21 @@ async function coordinator() {
       // the same at a rate that neither server nor generator saturates: the fan-out time itself
       out.latencyLight = await deliveries("latency-light", [{ participantId: opt.group }],
         Number(opt["light-messages"]), Number(opt["light-rate"]), out.rampGroup.ok);
+      await all("disconnect");
+    } else if (opt.mode === "topics") {
+      // groups the engine manages: one message to a topic, against the same message listing every member in `to`
+      const M = Math.min(N, Number(opt["topic-members"]));
+      out.ramp = await ramp(M, null);
+      const members = range(0, M).map((i) => `p${i}`);
+      await httpJson("POST", `${urls[0]}/topics/members-1000/members`, { add: members }, engineAuth);
+      await httpJson("POST", `${urls[0]}/topics/members-0010/members`, { add: members.slice(0, 10) }, engineAuth);
+      const count = Number(opt["topic-messages"]), rate = Number(opt["topic-rate"]), warm = 5, measured = { bytes: true };
+      out.topic = await deliveries("topic", [{ topic: "members-1000" }], count, rate, M, warm, measured);
+      await sleep(500);
+      out.topicList = await deliveries("topic-list", members.map((participantId) => ({ participantId })), count, rate,
+        M, warm, measured);
+      await sleep(500);
+      out.topicSmall = await deliveries("topic-small", [{ topic: "members-0010" }], count, rate, 10, warm, measured);
       await all("disconnect");
     } else {
       const rss0 = rssKb();

@@ -5,7 +5,9 @@
 //   emits `session` {participantId, sessionId, channelId, nodeId, proxy} on connect
 //   `message` events: field checks as the session server does, then the envelope is "handed to the bus"
 //   (built and dropped: the session server benchmarks with ENGINE=discard), ack {ok:true,id} or {ok:false,error}
-//   POST /messages (Authorization: Bearer ENGINE_KEY): the Message goes to the rooms of the participants in `to`
+//   POST /messages (Authorization: Bearer ENGINE_KEY): the Message goes to the rooms of the participants in `to`,
+//   and a {"topic":"t"} entry to room t (io.to(room).emit, socket.io's own group)
+//   POST /topics/{t}/members {"add":[ids]} (engine key): the sockets of those participants join room t
 //   REDIS_URL set: @socket.io/redis-adapter, so several nodes deliver each other's broadcasts
 //   GET /bench/heap: runs a full GC (node --expose-gc) and answers process.memoryUsage(): the bench's "heap after GC"
 //
@@ -22,6 +24,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 
 const httpServer = http.createServer((req, res) => {
   if (req.method === "POST" && req.url === "/messages") return postMessages(req, res);
+  if (req.method === "POST" && /^\/topics\/[^/]+\/members$/.test(req.url)) return postMembers(req, res);
   if (req.method === "GET" && req.url === "/health") {
     return json(res, 200, { status: "ok", nodeId: NODE_ID, connections: io.engine.clientsCount });
   }
@@ -131,6 +134,10 @@ function postMessages(req, res) {
     }
     const rooms = new Set();
     for (const entry of message.to) {
+      if (entry && typeof entry.topic === "string" && PARTICIPANT_ID.test(entry.topic)) {
+        rooms.add(`topic:${entry.topic}`);
+        continue;
+      }
       if (!entry || typeof entry.participantId !== "string" || !entry.participantId) {
         return json(res, 400, { ok: false, error: { code: "bad_request", message: "each to entry needs a participantId" } });
       }
@@ -138,6 +145,27 @@ function postMessages(req, res) {
     }
     io.to([...rooms]).emit("message", message);
     json(res, 202, { ok: true });
+  });
+}
+
+function postMembers(req, res) {
+  if (!ENGINE_KEY || req.headers.authorization !== `Bearer ${ENGINE_KEY}`) {
+    req.resume();
+    return json(res, 401, { ok: false, error: { code: "unauthorized", message: "engine key required" } });
+  }
+  const topic = decodeURIComponent(req.url.split("/")[2]);
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      return json(res, 400, { ok: false, error: { code: "bad_request", message: "body is not JSON" } });
+    }
+    const add = Array.isArray(body.add) ? body.add : [];
+    io.in(add).socketsJoin(`topic:${topic}`);
+    json(res, 200, { ok: true, added: add.length, removed: 0 });
   });
 }
 

@@ -8,7 +8,7 @@ if (!dir) {
   console.error("usage: node report.mjs RESULTS_DIR");
   process.exit(2);
 }
-const results = { ours: { single: [], cluster: [] }, node: { single: [], cluster: [] } };
+const results = { ours: { single: [], cluster: [], topics: [] }, node: { single: [], cluster: [], topics: [] } };
 for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const text = readFileSync(join(dir, f), "utf8").trim();
   if (!text) continue;
@@ -45,6 +45,11 @@ const rows = [
   ["server CPU per delivered message, 2 nodes + Redis", "cluster", "broadcast.serverCpuPerDeliveryUs", "us", "lower", "<=10", "21", 2],
   ["  Redis CPU per delivered message", "cluster", "broadcast.redisCpuPerDeliveryUs", "us", "lower", "", "", 3],
   ["  RSS per connection, 2 nodes (sum)", "cluster", "memory.rssPerConnKb", "KB", "lower", "", "", 2],
+  ["server CPU per delivery, one message to a 1,000-member topic", "topics", "topic.serverCpuPerDeliveryUs", "us", "lower", "<=0.7x", "", 2],
+  ["  the same message with a 1,000-entry to list", "topics", "topicList.serverCpuPerDeliveryUs", "us", "lower", "", "", 2],
+  ["  Message bytes per delivery, 1,000-member topic", "topics", "topic.bytesPerDelivery", "B", "lower", "", "", 0],
+  ["  Message bytes per delivery, 10-member topic", "topics", "topicSmall.bytesPerDelivery", "B", "lower", "= 1,000-member", "", 0],
+  ["  Message bytes per delivery, 1,000-entry to list", "topics", "topicList.bytesPerDelivery", "B", "lower", "", "", 0],
 ];
 const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 const n = (who, mode) => results[who][mode].length;
@@ -89,7 +94,7 @@ const all = [...Object.values(results.ours).flat(), ...Object.values(results.nod
 const problems = [];
 for (const r of all) {
   for (const k of ["ramp", "rampGroup"]) if (r[k] && r[k].failed) problems.push(`${r.label} ${r.mode}: ${r[k].failed} connections failed in ${k} ${JSON.stringify(r[k].reasons)}`);
-  for (const k of ["targeted", "broadcast", "latency", "latencyLight"]) {
+  for (const k of ["targeted", "broadcast", "latency", "latencyLight", "topic", "topicList", "topicSmall"]) {
     const x = r[k];
     const expected = x && (x.expected ?? x.messages);
     if (x && x.received < expected) problems.push(`${r.label} ${r.mode}: ${k} received ${x.received} of ${expected}`);

@@ -2,7 +2,7 @@
 # The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
 #
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
-#                             [--quick] [--only ours|node] [-- extra loadgen.mjs options]
+#                             [--quick] [--only ours|node] [--topics-only] [-- extra loadgen.mjs options]
 #
 # BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
@@ -15,6 +15,7 @@ CONNECTIONS=10000
 RUNS=3
 WORKERS=2
 CLUSTER=1
+SINGLE=1
 OUT=""
 ONLY=""
 EXTRA=()
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
     --no-cluster) CLUSTER=0; shift ;;
+    --topics-only) SINGLE=0; CLUSTER=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
@@ -135,12 +137,20 @@ for run in $(seq "$RUNS"); do
   # alternate who goes first so that a drift of the machine's load does not favour one side
   if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
   [ -z "$ONLY" ] || ORDER="$ONLY"
-  for who in $ORDER; do
+  for who in $([ "$SINGLE" = 1 ] && echo "$ORDER"); do
     echo "bench: run $run/$RUNS, $who, one node (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     port="$(free_port)"
     start_server "$who" "$port" "$WORK/$who-single-$run.log"
     loadgen "$who" "$(kind_of "$who")" single "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-single-$run.json" \
       || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
+    stop "$SERVER_PID"
+  done
+  for who in $ORDER; do
+    echo "bench: run $run/$RUNS, $who, topics (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    port="$(free_port)"
+    start_server "$who" "$port" "$WORK/$who-topics-$run.log"
+    loadgen "$who" "$(kind_of "$who")" topics "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-topics-$run.json" \
+      || echo "bench: the generator failed ($who topics, run $run): see $WORK/loadgen.log" >&2
     stop "$SERVER_PID"
   done
   if [ "$CLUSTER" = 1 ]; then
