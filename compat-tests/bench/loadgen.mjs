@@ -499,7 +499,7 @@ async function coordinator() {
       const members = range(0, M).map((i) => `p${i}`);
       await httpJson("POST", `${urls[0]}/topics/members-1000/members`, { add: members }, engineAuth);
       await httpJson("POST", `${urls[0]}/topics/members-0010/members`, { add: members.slice(0, 10) }, engineAuth);
-      const count = Number(opt["topic-messages"]), rate = Number(opt["topic-rate"]), warm = 5, measured = { bytes: true };
+      const count = Number(opt["topic-messages"]), rate = Number(opt["topic-rate"]), warm = 20, measured = { bytes: true };
       out.topic = await deliveries("topic", [{ topic: "members-1000" }], count, rate, M, warm, measured);
       await sleep(500);
       out.topicList = await deliveries("topic-list", members.map((participantId) => ({ participantId })), count, rate,
