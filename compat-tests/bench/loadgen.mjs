@@ -499,13 +499,14 @@ async function coordinator() {
       const members = range(0, M).map((i) => `p${i}`);
       await httpJson("POST", `${urls[0]}/topics/members-1000/members`, { add: members }, engineAuth);
       await httpJson("POST", `${urls[0]}/topics/members-0010/members`, { add: members.slice(0, 10) }, engineAuth);
+      // phase names of one length: the phase travels in each message, and the bytes of the three must compare
       const count = Number(opt["topic-messages"]), rate = Number(opt["topic-rate"]), warm = 20, measured = { bytes: true };
-      out.topic = await deliveries("topic", [{ topic: "members-1000" }], count, rate, M, warm, measured);
+      out.topic = await deliveries("topic-1000", [{ topic: "members-1000" }], count, rate, M, warm, measured);
       await sleep(500);
       out.topicList = await deliveries("topic-list", members.map((participantId) => ({ participantId })), count, rate,
         M, warm, measured);
       await sleep(500);
-      out.topicSmall = await deliveries("topic-small", [{ topic: "members-0010" }], count, rate, 10, warm, measured);
+      out.topicSmall = await deliveries("topic-0010", [{ topic: "members-0010" }], count, rate, 10, warm, measured);
       await all("disconnect");
     } else {
       const rss0 = rssKb();
