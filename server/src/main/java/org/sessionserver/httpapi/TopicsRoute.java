@@ -122,7 +122,10 @@ public final class TopicsRoute implements HttpRoute {
         });
     }
 
-    /** The ids under {@code field} (absent: none); a refusal unless the body is an object and they are strings. */
+    /**
+     * The ids under {@code field} (absent: none); a refusal unless the body is an object and they are strings. Their
+     * names and count are checked by {@link TopicChange#of}.
+     */
     private static List<String> ids(JsonNode body, String field) {
         if (!body.isObject()) {
             throw new Refusal(ErrorCode.BAD_REQUEST, "the body must be {\"add\":[ids],\"remove\":[ids]}");
@@ -133,9 +136,6 @@ public final class TopicsRoute implements HttpRoute {
         }
         if (!array.isArray()) {
             throw new Refusal(ErrorCode.BAD_REQUEST, field + " must be an array of participant ids");
-        }
-        if (array.size() > TopicChange.MAX_IDS) {
-            throw new Refusal(ErrorCode.BAD_REQUEST, "a change names at most " + TopicChange.MAX_IDS + " participant ids");
         }
         List<String> ids = new ArrayList<>(array.size());
         for (JsonNode id : array) {

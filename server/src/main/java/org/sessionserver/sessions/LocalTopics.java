@@ -80,7 +80,8 @@ public final class LocalTopics implements AutoCloseable {
     synchronized void hold(String participantId) {
         Tracked known = tracked.get(participantId);
         if (known == null) {
-            load(participantId); // parked without a live session before it: cannot happen, but stay correct
+            // Forgotten between its load and now (a load that took longer than IDLE_MS): read it again.
+            load(participantId);
             known = tracked.get(participantId);
         }
         known.holders++;

@@ -66,6 +66,12 @@ final class Cluster implements AutoCloseable {
         return cluster;
     }
 
+    /** One node alone, without Redis (the embedded default), with the echo engine and {@link #ENGINE_KEY}. */
+    static SessionServer startAlone() {
+        return SessionServer.start(ServerConfig.fromEnv(Map.of("PORT", "0", "NODE_ID", "solo", "ENGINE", "echo",
+                "ENGINE_KEY", ENGINE_KEY, "LOG_LEVEL", "warn")));
+    }
+
     /** Stops node {@code n<number>} and starts it again (on a new port), as a redeploy would. */
     void restart(int number) {
         nodes.get(number - 1).close();

@@ -1,7 +1,6 @@
 package org.sessionserver.compat.cluster;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -12,7 +11,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sessionserver.SessionServer;
 import org.sessionserver.compat.support.ScenarioScript;
-import org.sessionserver.config.ServerConfig;
 
 /**
  * socket.io-client 4.8.4 under Node ({@code compat-tests/node/topic-scenarios.js}) and python-socketio
@@ -27,8 +25,7 @@ class TopicScenariosIT {
 
     @BeforeAll
     static void start() {
-        solo = SessionServer.start(ServerConfig.fromEnv(Map.of("PORT", "0", "NODE_ID", "solo", "ENGINE", "echo",
-                "ENGINE_KEY", Cluster.ENGINE_KEY, "LOG_LEVEL", "warn")));
+        solo = Cluster.startAlone();
         cluster = Cluster.start(3);
     }
 

@@ -1,10 +1,8 @@
 package org.sessionserver.compat.cluster;
 
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sessionserver.SessionServer;
-import org.sessionserver.config.ServerConfig;
 
 /** The topics suite on one node alone: membership in memory (the embedded default). */
 class TopicsOneNodeIT extends TopicsSuite {
@@ -12,8 +10,7 @@ class TopicsOneNodeIT extends TopicsSuite {
 
     @BeforeAll
     static void startNode() {
-        server = SessionServer.start(ServerConfig.fromEnv(Map.of("PORT", "0", "NODE_ID", "solo", "ENGINE", "echo",
-                "ENGINE_KEY", Cluster.ENGINE_KEY, "LOG_LEVEL", "warn")));
+        server = Cluster.startAlone();
     }
 
     @AfterAll
