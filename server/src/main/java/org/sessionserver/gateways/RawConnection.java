@@ -23,7 +23,7 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
 
     @Override
     public void deliver(OutboundMessage message) {
-        socket.sendUtf8(message.rawWebSocket());
+        socket.sendPrepared(message.rawWebSocket());
     }
 
     /** The raw protocol has no server-to-client request: callers pick a Socket.IO connection instead. */

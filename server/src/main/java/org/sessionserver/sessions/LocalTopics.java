@@ -42,12 +42,18 @@ public final class LocalTopics implements AutoCloseable {
 
     /** A participant held here: its topics, how many sessions hold it, and the changes seen while reads are out. */
     private static final class Tracked {
+        /** The id as the sessions here spell it: the same String instance makes routing's look-ups by it cheaper. */
+        final String id;
         final Set<String> topics = new HashSet<>();
         final CompletableFuture<Void> loaded = new CompletableFuture<>();
         final List<Seen> seenWhileReading = new ArrayList<>();
         int readsOut;
         int holders;
         long idleSinceNanos = System.nanoTime();
+
+        Tracked(String id) {
+            this.id = id;
+        }
     }
 
     /** One change of one participant's membership, as it was applied. */
@@ -69,7 +75,7 @@ public final class LocalTopics implements AutoCloseable {
             if (known != null) {
                 return known.loaded;
             }
-            known = new Tracked();
+            known = new Tracked(participantId);
             tracked.put(participantId, known);
             read(participantId, known);
             return known.loaded;
@@ -111,9 +117,9 @@ public final class LocalTopics implements AutoCloseable {
             known.seenWhileReading.add(seen);
         }
         if (seen.joined()) {
-            add(participantId, known, seen.topic());
+            add(known, seen.topic());
         } else {
-            remove(participantId, known, seen.topic());
+            remove(known, seen.topic());
         }
     }
 
@@ -158,15 +164,15 @@ public final class LocalTopics implements AutoCloseable {
                 } else {
                     for (String topic : List.copyOf(known.topics)) {
                         if (!topics.contains(topic)) {
-                            remove(participantId, known, topic);
+                            remove(known, topic);
                         }
                     }
-                    topics.forEach(topic -> add(participantId, known, topic));
+                    topics.forEach(topic -> add(known, topic));
                     for (Seen seen : known.seenWhileReading) {
                         if (seen.joined()) {
-                            add(participantId, known, seen.topic());
+                            add(known, seen.topic());
                         } else {
-                            remove(participantId, known, seen.topic());
+                            remove(known, seen.topic());
                         }
                     }
                 }
@@ -178,17 +184,17 @@ public final class LocalTopics implements AutoCloseable {
         });
     }
 
-    private void add(String participantId, Tracked known, String topic) {
+    private void add(Tracked known, String topic) {
         if (known.topics.add(topic)) {
-            membersHere.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(participantId);
+            membersHere.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(known.id);
             memberships++;
         }
     }
 
-    private void remove(String participantId, Tracked known, String topic) {
+    private void remove(Tracked known, String topic) {
         if (known.topics.remove(topic)) {
             membersHere.computeIfPresent(topic, (t, members) -> {
-                members.remove(participantId);
+                members.remove(known.id);
                 return members.isEmpty() ? null : members;
             });
             memberships--;
@@ -202,7 +208,7 @@ public final class LocalTopics implements AutoCloseable {
             boolean idle = known.holders == 0 && known.loaded.isDone()
                     && now - known.idleSinceNanos > TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
             if (idle) {
-                List.copyOf(known.topics).forEach(topic -> remove(entry.getKey(), known, topic));
+                List.copyOf(known.topics).forEach(topic -> remove(known, topic));
             }
             return idle;
         });

@@ -1,6 +1,7 @@
 package org.sessionserver.sessions;
 
 import org.sessionserver.bus.Message;
+import org.sessionserver.transport.PreparedTextFrame;
 import org.sessionserver.transport.socketio.PreparedPacket;
 
 /**
@@ -13,7 +14,7 @@ public final class OutboundMessage {
 
     private final Message message;
     private volatile PreparedPacket socketIo;
-    private volatile byte[] rawWebSocket;
+    private volatile PreparedTextFrame rawWebSocket;
 
     public OutboundMessage(Message message) {
         this.message = message;
@@ -23,11 +24,11 @@ public final class OutboundMessage {
         return message;
     }
 
-    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}} in UTF-8, the raw WebSocket frame. */
-    public byte[] rawWebSocket() {
-        byte[] frame = rawWebSocket;
+    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame. */
+    public PreparedTextFrame rawWebSocket() {
+        PreparedTextFrame frame = rawWebSocket;
         if (frame == null) {
-            frame = RawFrames.message(message.json());
+            frame = new PreparedTextFrame(RawFrames.message(message.json()));
             rawWebSocket = frame;
         }
         return frame;

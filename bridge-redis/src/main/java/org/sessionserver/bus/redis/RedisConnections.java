@@ -15,6 +15,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -33,6 +34,7 @@ public final class RedisConnections implements AutoCloseable {
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<String>> shardedChannels = new ConcurrentHashMap<>();
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     private volatile boolean wasDown;
 
@@ -58,6 +60,14 @@ public final class RedisConnections implements AutoCloseable {
             @Override
             public void message(String channel, String message) {
                 Consumer<String> handler = channels.get(channel);
+                if (handler != null) {
+                    handler.accept(message);
+                }
+            }
+
+            @Override
+            public void smessage(String channel, String message) {
+                Consumer<String> handler = shardedChannels.get(channel);
                 if (handler != null) {
                     handler.accept(message);
                 }
@@ -93,6 +103,25 @@ public final class RedisConnections implements AutoCloseable {
     public void subscribe(String channel, Consumer<String> handler) {
         channels.put(channel, handler);
         pubSub.async().subscribe(channel);
+    }
+
+    /**
+     * Receives the messages of a sharded channel (SSUBSCRIBE) on a Lettuce thread until {@link #unsubscribeSharded};
+     * completes once Redis has confirmed the subscription, so that whatever is published there from then on arrives.
+     */
+    public CompletableFuture<Void> subscribeSharded(String channel, Consumer<String> handler) {
+        shardedChannels.put(channel, handler);
+        return pubSub.async().ssubscribe(channel).toCompletableFuture().thenApply(confirmed -> null);
+    }
+
+    public CompletableFuture<Void> unsubscribeSharded(String channel) {
+        shardedChannels.remove(channel);
+        return pubSub.async().sunsubscribe(channel).toCompletableFuture().thenApply(confirmed -> null);
+    }
+
+    /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
+    public CompletableFuture<Long> publishSharded(String channel, String message) {
+        return commands.async().spublish(channel, message).toCompletableFuture();
     }
 
     /** Called (on a Lettuce thread) each time both connections are back after an outage. */

@@ -53,4 +53,19 @@ public record RedisKeys(String prefix) {
     public String participantTopics(String participantId) {
         return prefix + "participant:{" + participantId + "}:topics";
     }
+
+    /** Sharded channel of the Messages addressed to a participant (SPUBLISH), in the slot of its other keys. */
+    public String participantOut(String participantId) {
+        return prefix + "participant:{" + participantId + "}:out";
+    }
+
+    /** Sharded channel of the Messages addressed to a topic (SPUBLISH), in the slot of its members set. */
+    public String topicOut(String topic) {
+        return prefix + "topic:{" + topic + "}:out";
+    }
+
+    /** Sharded channel of one node: requests and replies from the other nodes, recovery handovers. */
+    public String nodeIn(String nodeId) {
+        return prefix + "node:{" + nodeId + "}:in";
+    }
 }

@@ -139,31 +139,37 @@ public final class EioSocket {
     }
 
     private void send(List<Object> packets) {
-        onLoop(() -> {
-            if (state != State.OPEN) {
+        if (loop.inEventLoop()) {
+            sendNow(packets); // a broadcast's usual case: no task to allocate
+        } else {
+            loop.execute(() -> sendNow(packets));
+        }
+    }
+
+    private void sendNow(List<Object> packets) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (transport == EioTransport.WEBSOCKET) {
+            for (Object packet : packets) {
+                webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
+            }
+            webSocket.flush();
+            if (webSocket.isActive() && !webSocket.isWritable()) {
+                terminate(SLOW_CONSUMER, false);
+            }
+        } else {
+            for (Object packet : packets) {
+                Object buffered = packet instanceof EncodedText encoded ? encoded.packet() : packet;
+                pollBuffer.add(buffered);
+                pollBufferBytes += buffered instanceof byte[] binary ? binary.length : ((String) buffered).length();
+            }
+            if (pollBufferBytes > UnsentBytes.LIMIT) {
+                terminate(SLOW_CONSUMER, false);
                 return;
             }
-            if (transport == EioTransport.WEBSOCKET) {
-                for (Object packet : packets) {
-                    webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
-                }
-                webSocket.flush();
-                if (webSocket.isActive() && !webSocket.isWritable()) {
-                    terminate(SLOW_CONSUMER, false);
-                }
-            } else {
-                for (Object packet : packets) {
-                    Object buffered = packet instanceof EncodedText encoded ? encoded.packet() : packet;
-                    pollBuffer.add(buffered);
-                    pollBufferBytes += buffered instanceof byte[] binary ? binary.length : ((String) buffered).length();
-                }
-                if (pollBufferBytes > UnsentBytes.LIMIT) {
-                    terminate(SLOW_CONSUMER, false);
-                    return;
-                }
-                flushPoll();
-            }
-        });
+            flushPoll();
+        }
     }
 
     // ---- opening
@@ -323,7 +329,7 @@ public final class EioSocket {
             return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(binary));
         }
         if (packet instanceof EncodedText encoded) {
-            return new TextWebSocketFrame(Unpooled.wrappedBuffer(encoded.utf8()));
+            return encoded.webSocketFrame().view();
         }
         ByteBuf text = ByteBufUtil.writeUtf8(socket.alloc(), (String) packet);
         return new TextWebSocketFrame(text);

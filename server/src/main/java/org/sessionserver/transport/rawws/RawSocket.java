@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sessionserver.transport.PreparedTextFrame;
 import org.sessionserver.transport.http.HandshakeRequest;
 
 /** One raw WebSocket connection. Its methods may be called from any thread. */
@@ -62,10 +63,10 @@ public final class RawSocket {
         }
     }
 
-    /** Sends a text frame already encoded to UTF-8 (shared as it is by the sockets a message goes to). */
-    public void sendUtf8(byte[] utf8) {
+    /** Sends a frame made once for all the sockets a message goes to. */
+    public void sendPrepared(PreparedTextFrame frame) {
         if (isOpen()) {
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+            channel.writeAndFlush(frame.view(), channel.voidPromise());
             dropIfSlow();
         }
     }
