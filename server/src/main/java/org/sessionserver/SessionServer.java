@@ -65,7 +65,7 @@ public final class SessionServer implements AutoCloseable {
 
         ServerMetrics metrics = new ServerMetrics();
         wiring.cluster().onMissed(metrics::busMissed);
-        this.topics = new LocalTopics(wiring.topics());
+        this.topics = new LocalTopics(wiring.topics(), wiring.bus());
         wiring.topics().onChange(topics::apply);
         wiring.onReconnect(() -> {
             metrics.busReconnected();

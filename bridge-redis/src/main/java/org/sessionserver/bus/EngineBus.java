@@ -1,7 +1,7 @@
 package org.sessionserver.bus;
 
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The node's side of the engine bus: accepted events go to the engines, the engines' messages come back.
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * published them; a node that was disconnected misses what was published meanwhile (and can tell from
  * {@link BusStatus}).
  */
-public interface EngineBus extends AutoCloseable {
+public interface EngineBus extends Audiences, AutoCloseable {
     /** Hands an accepted event to the engines. */
     CompletionStage<Void> publishEvent(EventEnvelope envelope);
 
@@ -23,10 +23,12 @@ public interface EngineBus extends AutoCloseable {
     CompletionStage<Void> publishMessage(Message message);
 
     /**
-     * Where this node receives messages; called on a bus thread (in memory: the publisher's own, an I/O thread for
-     * {@code POST /messages}), so it must not block. Set once, before traffic.
+     * Where this node receives messages, each with the audience its copy is for ({@link Message#audiences()}), or
+     * null for a copy that serves every entry (in memory; and the messages engines PUBLISH on the shared channel).
+     * Called on a bus thread (in memory: the publisher's own, an I/O thread for {@code POST /messages}), so it must
+     * not block. Set once, before traffic.
      */
-    void onMessage(Consumer<Message> receiver);
+    void onMessage(BiConsumer<Message, Audience> receiver);
 
     BusStatus status();
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
 public final class InMemoryEngineBus implements EngineBus {
     private final ExecutorService toEngine = Executors.newSingleThreadExecutor(daemon("memory-bus-events"));
     private volatile Consumer<EventEnvelope> engine = envelope -> { };
-    private volatile Consumer<Message> node = message -> { };
+    private volatile BiConsumer<Message, Audience> node = (message, copyFor) -> { };
     private volatile boolean closed;
 
     @Override
@@ -43,7 +44,7 @@ public final class InMemoryEngineBus implements EngineBus {
             return CompletableFuture.failedFuture(new IllegalStateException("bus closed"));
         }
         try {
-            node.accept(message);
+            node.accept(message, null);
         } catch (RuntimeException e) {
             // The receiver's failure is not the publisher's: the message was taken, as a bus would have.
             Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
@@ -52,8 +53,18 @@ public final class InMemoryEngineBus implements EngineBus {
     }
 
     @Override
-    public void onMessage(Consumer<Message> receiver) {
+    public void onMessage(BiConsumer<Message, Audience> receiver) {
         this.node = receiver;
+    }
+
+    /** One node: every message reaches it whole. */
+    @Override
+    public CompletionStage<Void> listen(Audience audience) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void unlisten(Audience audience) {
     }
 
     @Override

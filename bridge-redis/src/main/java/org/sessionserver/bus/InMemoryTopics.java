@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Topic membership of a single node, in memory: the twin of {@code RedisTopics}. A change reaches the listener on
@@ -15,12 +15,14 @@ import java.util.function.Consumer;
 public final class InMemoryTopics implements Topics {
     private final Map<String, Set<String>> members = new HashMap<>();
     private final Map<String, Set<String>> topicsOf = new HashMap<>();
-    private volatile Consumer<TopicChange> listener = change -> { };
+    private volatile Function<TopicChange, ? extends CompletionStage<Void>> applier =
+            change -> CompletableFuture.completedFuture(null);
 
     @Override
     public CompletionStage<TopicChange.Result> change(TopicChange change) {
         long added = 0;
         long removed = 0;
+        CompletionStage<Void> applied;
         synchronized (this) {
             for (String participant : change.add()) {
                 if (members.computeIfAbsent(change.topic(), topic -> new HashSet<>()).add(participant)) {
@@ -34,9 +36,10 @@ public final class InMemoryTopics implements Topics {
                 }
                 removeFrom(topicsOf, participant, change.topic());
             }
-            listener.accept(change); // under the lock: listeners see changes in the order they were made
+            applied = applier.apply(change); // under the lock: the node sees changes in the order they were made
         }
-        return CompletableFuture.completedFuture(new TopicChange.Result(added, removed));
+        TopicChange.Result result = new TopicChange.Result(added, removed);
+        return applied.thenApply(done -> result);
     }
 
     @Override
@@ -50,8 +53,8 @@ public final class InMemoryTopics implements Topics {
     }
 
     @Override
-    public void onChange(Consumer<TopicChange> listener) {
-        this.listener = listener;
+    public void onChange(Function<TopicChange, ? extends CompletionStage<Void>> applier) {
+        this.applier = applier;
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.sessionserver.bus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?} | {"topic"}],
@@ -32,6 +34,19 @@ public record Message(String json, List<Address> to, List<Exclusion> exclude) {
             addresses.add(address(entry));
         }
         return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")));
+    }
+
+    /**
+     * The audiences of the {@code to} entries, each once, in the order of the entries. A Message travels once to each
+     * of them; the copy a node receives for an audience serves the entries that audience {@link Audience#covers}, and
+     * the node leaves a session that an earlier entry matches to that entry's copy: at most once per connection.
+     */
+    public List<Audience> audiences() {
+        Set<Audience> audiences = new LinkedHashSet<>();
+        for (Address address : to) {
+            audiences.add(Audience.of(address));
+        }
+        return List.copyOf(audiences);
     }
 
     /** Whether any {@code to} entry is a topic. */

@@ -51,20 +51,29 @@ public record TopicChange(String topic, List<String> add, List<String> remove) {
     }
 
     public String toJson() {
+        return toJsonNode().toString();
+    }
+
+    /** {@code {"topic","add":[...],"remove":[...]}}: a carrier may add fields of its own. */
+    public ObjectNode toJsonNode() {
         ObjectNode node = BusJson.MAPPER.createObjectNode().put("topic", topic);
         add.forEach(node.putArray("add")::add);
         remove.forEach(node.putArray("remove")::add);
-        return node.toString();
+        return node;
     }
 
     /** Reads what {@link #toJson} wrote; throws {@link IllegalArgumentException} when it cannot. */
     public static TopicChange fromJson(String json) {
         try {
-            JsonNode node = BusJson.MAPPER.readTree(json);
-            return of(node.path("topic").asText(null), texts(node.path("add")), texts(node.path("remove")));
+            return fromJson(BusJson.MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a topic change: " + e.getOriginalMessage());
         }
+    }
+
+    /** Reads what {@link #toJsonNode} made, ignoring any other field. */
+    public static TopicChange fromJson(JsonNode node) {
+        return of(node.path("topic").asText(null), texts(node.path("add")), texts(node.path("remove")));
     }
 
     private static Set<String> checked(List<String> ids) {

@@ -52,7 +52,11 @@ public abstract class EngineBusContract {
         bus = newBus();
         engine = engineSideOf(bus);
         engine.onEvent(events::add);
-        bus.onMessage(messages::add);
+        bus.onMessage((message, copyFor) -> messages.add(message));
+        // the audiences of the tests' messages (one per message: a node gets one copy per audience it listens to)
+        for (String participant : List.of("participant-123", "q")) {
+            bus.listen(Audience.participant(participant)).toCompletableFuture().join();
+        }
         awaitReceiving();
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,10 @@ public abstract class TopicsContract {
     @BeforeEach
     void openTopics() {
         topics = newTopics();
-        topics.onChange(told::add);
+        topics.onChange(change -> {
+            told.add(change);
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package org.sessionserver.routing;
 
+import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.Message;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.LocalSessions;
@@ -19,11 +20,17 @@ public final class MessageRouter {
         this.metrics = metrics;
     }
 
+    /** Routes a copy of the message that serves every entry. */
     public void route(Message message) {
+        route(message, null);
+    }
+
+    /** Routes the copy of the message for {@code copyFor} (see {@link LocalSessions#forEachRecipient}). */
+    public void route(Message message, Audience copyFor) {
         long start = System.nanoTime();
         OutboundMessage outbound = new OutboundMessage(message);
         Fanout fanout = new Fanout();
-        sessions.forEachRecipient(message, fanout::add, away -> away.deliver(outbound));
+        sessions.forEachRecipient(message, copyFor, fanout::add, away -> away.deliver(outbound));
         int delivered = fanout.deliver(outbound);
         metrics.messageRouted(start, delivered);
         if (message.hasTopic()) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.sessionserver.bus.Address;
+import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.Message;
 import org.sessionserver.bus.SessionRecord;
 
@@ -95,13 +96,19 @@ public final class LocalSessions {
      * entry matches. A participant entry matches a session of its participant when the session is in proxy mode, or
      * when the entry names no session or this one; one with a node id matches non-proxy sessions only on that node.
      * A topic entry matches every session of every member.
+     *
+     * <p>In routed delivery a node receives one copy of the message per audience it listens to ({@code copyFor};
+     * null: a copy for every entry). A copy serves the sessions whose first matching entry its audience covers; the
+     * others are left to the copy of that first entry, which this node receives too, as it holds the session.
      */
-    public void forEachRecipient(Message message, Consumer<Connection> live, Consumer<RecoveryBook.Entry> parked) {
+    public void forEachRecipient(Message message, Audience copyFor, Consumer<Connection> live,
+                                 Consumer<RecoveryBook.Entry> parked) {
         List<Address> to = message.to();
         // One entry cannot match a session twice: a topic's members are distinct participants.
         Set<Object> seen = to.size() == 1 ? null : Collections.newSetFromMap(new IdentityHashMap<>());
         Recipients recipients = new Recipients(message, seen, live, parked);
         for (Address address : to) {
+            recipients.served = copyFor == null || copyFor.covers(address);
             if (address.isTopic()) {
                 for (String member : topics.membersHere(address.topic())) {
                     recipients.offer(member, null);
@@ -118,6 +125,8 @@ public final class LocalSessions {
         private final Set<Object> seen;
         private final Consumer<Connection> live;
         private final Consumer<RecoveryBook.Entry> parked;
+        /** Whether the entry being offered is this copy's to serve; if not, its sessions are only marked seen. */
+        boolean served;
 
         Recipients(Message message, Set<Object> seen, Consumer<Connection> live, Consumer<RecoveryBook.Entry> parked) {
             this.message = message;
@@ -143,7 +152,8 @@ public final class LocalSessions {
         private boolean wanted(Address address, SessionRecord session, Object recipient) {
             return (address == null || matches(address, session))
                     && !message.excludes(session)
-                    && (seen == null || seen.add(recipient));
+                    && (seen == null || seen.add(recipient))
+                    && served;
         }
     }
 

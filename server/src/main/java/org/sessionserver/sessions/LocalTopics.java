@@ -12,18 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.bus.Audience;
+import org.sessionserver.bus.Audiences;
 import org.sessionserver.bus.TopicChange;
 import org.sessionserver.bus.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics of the participants this node holds, so that a topic entry is resolved here without asking the store:
- * a participant's memberships are loaded before its first session here counts as open ({@link #load}), then kept
- * current from the changes every node is told of ({@link #apply}), in order with the messages. A change that
- * arrives while a read is under way is applied again on top of what the read returned, so neither order loses it.
- * Participants with no session here for {@link #IDLE_MS} are forgotten (not at once: a client that reconnects keeps
- * them). Thread-safe: changes under one lock, {@link #membersHere} without.
+ * The participants this node holds and their topics: what the node listens to in routed delivery, and how a topic
+ * entry is resolved here without asking the store. A participant's memberships are loaded, and the node listens to
+ * the participant and to its topics, before its first session here counts as open ({@link #load}); they are then
+ * kept current from the changes every node is told of ({@link #apply}). A change that arrives while a read is under
+ * way is applied again on top of what the read returned, so neither order loses it. Participants with no session
+ * here for {@link #IDLE_MS} are forgotten and no longer listened to, nor are topics left with no member here (not at
+ * once: a client that reconnects keeps them). Thread-safe: changes under one lock, {@link #membersHere} without.
  */
 public final class LocalTopics implements AutoCloseable {
     /** How long a participant's memberships stay known after its last session here went. */
@@ -31,8 +34,11 @@ public final class LocalTopics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalTopics.class);
 
     private final Topics store;
+    private final Audiences audiences;
     private final Map<String, Tracked> tracked = new HashMap<>();
     private final Map<String, Set<String>> membersHere = new ConcurrentHashMap<>();
+    /** Since when each topic of {@link #membersHere} is listened to (the stage completes then). */
+    private final Map<String, CompletableFuture<Void>> topicsListened = new HashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "topics-sweeper");
         thread.setDaemon(true);
@@ -46,6 +52,7 @@ public final class LocalTopics implements AutoCloseable {
         final String id;
         final Set<String> topics = new HashSet<>();
         final CompletableFuture<Void> loaded = new CompletableFuture<>();
+        CompletableFuture<Void> listened;
         final List<Seen> seenWhileReading = new ArrayList<>();
         int readsOut;
         int holders;
@@ -60,14 +67,17 @@ public final class LocalTopics implements AutoCloseable {
     private record Seen(String topic, boolean joined) {
     }
 
-    public LocalTopics(Topics store) {
+    /** @param audiences where the node says which participants and topics it holds */
+    public LocalTopics(Topics store, Audiences audiences) {
         this.store = store;
+        this.audiences = audiences;
         sweeper.scheduleWithFixedDelay(this::forgetIdle, IDLE_MS / 2, IDLE_MS / 2, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Knows the participant's topics from now on; completes once they are loaded (at once when they were). A failed
-     * read completes too (logged): the participant then receives topic messages from the next change or reload.
+     * Knows the participant's topics from now on and listens to it and to them; completes once they are loaded and
+     * listened to (at once when they were). A failed read or listen completes too (logged): the participant then
+     * receives topic messages from the next change or reload, or when the bus is back.
      */
     public CompletableFuture<Void> load(String participantId) {
         synchronized (this) {
@@ -77,6 +87,7 @@ public final class LocalTopics implements AutoCloseable {
             }
             known = new Tracked(participantId);
             tracked.put(participantId, known);
+            known.listened = listen(Audience.participant(participantId));
             read(participantId, known);
             return known.loaded;
         }
@@ -102,16 +113,26 @@ public final class LocalTopics implements AutoCloseable {
         }
     }
 
-    /** A change made anywhere in the cluster: kept for the participants held here. */
-    public synchronized void apply(TopicChange change) {
-        change.add().forEach(participant -> apply(participant, new Seen(change.topic(), true)));
+    /**
+     * A change made anywhere in the cluster: kept for the participants held here. Completes once this node listens to
+     * every topic the change gave a member here (at once when it already did).
+     */
+    public synchronized CompletableFuture<Void> apply(TopicChange change) {
+        List<CompletableFuture<Void>> listening = new ArrayList<>();
+        for (String participant : change.add()) {
+            if (apply(participant, new Seen(change.topic(), true))) {
+                listening.add(topicsListened.get(change.topic()));
+            }
+        }
         change.remove().forEach(participant -> apply(participant, new Seen(change.topic(), false)));
+        return CompletableFuture.allOf(listening.toArray(CompletableFuture[]::new));
     }
 
-    private void apply(String participantId, Seen seen) {
+    /** Applies the change to the participant if it is held here; false when it is not. */
+    private boolean apply(String participantId, Seen seen) {
         Tracked known = tracked.get(participantId);
         if (known == null) {
-            return;
+            return false;
         }
         if (known.readsOut > 0) {
             known.seenWhileReading.add(seen);
@@ -121,6 +142,7 @@ public final class LocalTopics implements AutoCloseable {
         } else {
             remove(known, seen.topic());
         }
+        return true;
     }
 
     /** Reads every held participant's topics again: changes may have been missed while the bus was away. */
@@ -157,6 +179,7 @@ public final class LocalTopics implements AutoCloseable {
     private void read(String participantId, Tracked known) {
         known.readsOut++;
         store.topicsOf(participantId).whenComplete((topics, failure) -> {
+            List<CompletableFuture<Void>> listened;
             synchronized (this) {
                 known.readsOut--; // while a read is out, the participant is not forgotten (forgetIdle)
                 if (failure != null) {
@@ -179,24 +202,37 @@ public final class LocalTopics implements AutoCloseable {
                 if (known.readsOut == 0) {
                     known.seenWhileReading.clear();
                 }
+                listened = new ArrayList<>(known.topics.stream().map(topicsListened::get).toList());
+                listened.add(known.listened);
             }
-            known.loaded.complete(null); // outside the lock: whoever waits continues on this thread
+            // outside the lock: whoever waits continues on this thread
+            CompletableFuture.allOf(listened.toArray(CompletableFuture[]::new))
+                    .whenComplete((done, listenFailure) -> known.loaded.complete(null));
         });
     }
 
     private void add(Tracked known, String topic) {
         if (known.topics.add(topic)) {
-            membersHere.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(known.id);
+            Set<String> members = membersHere.get(topic);
+            if (members == null) {
+                topicsListened.put(topic, listen(Audience.topic(topic)));
+                members = ConcurrentHashMap.newKeySet();
+                membersHere.put(topic, members);
+            }
+            members.add(known.id);
             memberships++;
         }
     }
 
     private void remove(Tracked known, String topic) {
         if (known.topics.remove(topic)) {
-            membersHere.computeIfPresent(topic, (t, members) -> {
-                members.remove(known.id);
-                return members.isEmpty() ? null : members;
-            });
+            Set<String> members = membersHere.get(topic);
+            members.remove(known.id);
+            if (members.isEmpty()) {
+                membersHere.remove(topic);
+                topicsListened.remove(topic);
+                audiences.unlisten(Audience.topic(topic));
+            }
             memberships--;
         }
     }
@@ -209,8 +245,17 @@ public final class LocalTopics implements AutoCloseable {
                     && now - known.idleSinceNanos > TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
             if (idle) {
                 List.copyOf(known.topics).forEach(topic -> remove(known, topic));
+                audiences.unlisten(Audience.participant(known.id));
             }
             return idle;
+        });
+    }
+
+    /** Listens to the audience; the stage completes when it is listened to, or failed (logged). */
+    private CompletableFuture<Void> listen(Audience audience) {
+        return audiences.listen(audience).toCompletableFuture().exceptionally(failure -> {
+            log.warn("could not listen to {}: {}", audience, failure.toString());
+            return null;
         });
     }
 }

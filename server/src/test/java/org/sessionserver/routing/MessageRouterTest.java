@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.Message;
 import org.sessionserver.bus.SessionRecord;
@@ -21,10 +22,12 @@ import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.OutboundMessage;
+import org.sessionserver.sessions.RecordedAudiences;
 
 class MessageRouterTest {
     private final InMemoryTopics store = new InMemoryTopics();
-    private final LocalTopics topics = new LocalTopics(store);
+    private final RecordedAudiences audiences = new RecordedAudiences();
+    private final LocalTopics topics = new LocalTopics(store, audiences);
     private final LocalSessions sessions = new LocalSessions("n1", topics);
     private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics());
 
@@ -129,6 +132,50 @@ class MessageRouterTest {
         String json = "{ \"to\" : [ {\"participantId\":\"p\"} ], \"data\": {\"x\": 1.50} }";
         router.route(Message.parse(json));
         assertEquals(List.of(json), phone.received);
+    }
+
+    /**
+     * Routed delivery: the node gets one copy per audience it listens to. Each copy serves the sessions whose first
+     * matching entry it covers, so that all the copies together deliver once to each session, as one whole copy does.
+     */
+    @Test
+    void theCopiesOfAMessageTogetherDeliverOncePerSession() {
+        join("t", "p", "q");
+        Recorder named = connect("p", "s1", false);
+        Recorder sibling = connect("p", "s2", false);
+        Recorder member = connect("q", "s3", false);
+        Recorder excluded = connect("q", "s4", false);
+        Message message = Message.parse("{\"to\":[{\"participantId\":\"p\",\"sessionId\":\"s1\"},{\"topic\":\"t\"},"
+                + "{\"participantId\":\"q\"}],\"exclude\":[{\"sessionId\":\"s4\"}]}");
+        assertEquals(List.of(Audience.participant("p"), Audience.topic("t"), Audience.participant("q")),
+                message.audiences());
+
+        router.route(message, Audience.participant("p"));
+        assertEquals(List.of(1, 0, 0, 0), counts(named, sibling, member, excluded));
+        router.route(message, Audience.topic("t"));
+        assertEquals(List.of(1, 1, 1, 0), counts(named, sibling, member, excluded));
+        router.route(message, Audience.participant("q"));
+        assertEquals(List.of(1, 1, 1, 0), counts(named, sibling, member, excluded), "q's copy found q served already");
+    }
+
+    private static List<Integer> counts(Recorder... recorders) {
+        return java.util.Arrays.stream(recorders).map(recorder -> recorder.received.size()).toList();
+    }
+
+    @Test
+    void aNodeListensToItsParticipantsAndToTheirTopicsWhileItHoldsThem() {
+        join("t", "p");
+        join("u", "q");
+        Recorder phone = connect("p", "s1", false);
+        assertEquals(java.util.Set.of(Audience.participant("p"), Audience.topic("t")), audiences.listened());
+        join("v", "p");
+        assertEquals(java.util.Set.of(Audience.participant("p"), Audience.topic("t"), Audience.topic("v")),
+                audiences.listened());
+        store.change(TopicChange.leave("t", "p")).toCompletableFuture().join();
+        assertEquals(java.util.Set.of(Audience.participant("p"), Audience.topic("v")), audiences.listened());
+        sessions.remove(phone);
+        // forgotten only after LocalTopics.IDLE_MS: a client that comes back finds them ready
+        assertEquals(java.util.Set.of(Audience.participant("p"), Audience.topic("v")), audiences.listened());
     }
 
     @Test

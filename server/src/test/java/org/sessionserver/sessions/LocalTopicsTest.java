@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.TopicChange;
@@ -40,7 +40,7 @@ class LocalTopicsTest {
         }
 
         @Override
-        public void onChange(Consumer<TopicChange> listener) {
+        public void onChange(Function<TopicChange, ? extends CompletionStage<Void>> applier) {
         }
 
         @Override
@@ -49,7 +49,7 @@ class LocalTopicsTest {
     }
 
     private final SlowStore store = new SlowStore();
-    private final LocalTopics topics = new LocalTopics(store);
+    private final LocalTopics topics = new LocalTopics(store, new RecordedAudiences());
 
     @AfterEach
     void close() {

@@ -11,7 +11,7 @@ import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.Message;
 
 class RecoveryBookTest {
-    private final LocalTopics topics = new LocalTopics(new InMemoryTopics());
+    private final LocalTopics topics = new LocalTopics(new InMemoryTopics(), new RecordedAudiences());
     private final RecoveryBook here = new RecoveryBook(60_000, "n1", new LocalSessions("n1", topics));
     private final RecoveryBook there = new RecoveryBook(60_000, "n2", new LocalSessions("n2", topics));
 

@@ -11,13 +11,17 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.EngineSide;
 import org.sessionserver.bus.EventEnvelope;
+import org.sessionserver.bus.Message;
 import org.sessionserver.bus.Presence;
 import org.sessionserver.bus.TopicChange;
 import org.slf4j.Logger;
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What an engine needs of the Redis bus, without netty-socketio: read accepted events as a member of a consumer
  * group on {@code <prefix>engine:in} (at least once: an entry is XACKed only after the handler returned, and entries
- * left pending by a crash are read again first), publish messages on {@code <prefix>engine:out}, manage topic
+ * left pending by a crash are read again first), publish messages to the nodes of their recipients, manage topic
  * membership and ask who is connected. Membership methods throw {@link IllegalArgumentException} for bad names.
  *
  * <pre>{@code
@@ -44,6 +48,8 @@ public final class EngineClient implements EngineSide {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> reader;
     private final StatefulRedisConnection<String, String> publisher;
+    /** Opened at the first topic change: where the nodes acknowledge the changes of this client. */
+    private StatefulRedisPubSubConnection<String, String> acknowledgements;
     private final RedisKeys keys;
     private final RedisTopics topics;
     private final RedisSessionReads sessions;
@@ -59,7 +65,7 @@ public final class EngineClient implements EngineSide {
         this.consumer = consumer;
         this.reader = client.connect();
         this.publisher = client.connect();
-        this.topics = new RedisTopics(publisher::async, keys, null);
+        this.topics = new RedisTopics(publisher::async, keys, null, this::subscribeSharded);
         this.sessions = new RedisSessionReads(publisher::async, keys);
     }
 
@@ -87,9 +93,35 @@ public final class EngineClient implements EngineSide {
         readerThread.start();
     }
 
+    /**
+     * Publishes a message to the nodes that hold its recipients: once on the sharded channel of each participant and
+     * topic it names. A malformed message fails the stage and goes nowhere.
+     */
     @Override
     public CompletionStage<Void> publishMessage(String messageJson) {
-        return publisher.async().publish(keys.engineOut(), messageJson).thenApply(receivers -> (Void) null);
+        Message message;
+        try {
+            message = Message.parse(messageJson);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return RedisEngineBus.publishRouted(message, keys, publisher.async()::spublish);
+    }
+
+    private synchronized CompletionStage<Void> subscribeSharded(String channel,
+                                                                java.util.function.Consumer<String> handler) {
+        if (acknowledgements == null) {
+            acknowledgements = client.connectPubSub();
+        }
+        acknowledgements.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String from, String message) {
+                if (from.equals(channel)) {
+                    handler.accept(message);
+                }
+            }
+        });
+        return acknowledgements.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
     }
 
     /** Makes the participant a member of the topic; true when it was not one already. */
@@ -135,6 +167,11 @@ public final class EngineClient implements EngineSide {
         }
         reader.close();
         publisher.close();
+        synchronized (this) {
+            if (acknowledgements != null) {
+                acknowledgements.close();
+            }
+        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +19,12 @@ import org.sessionserver.bus.SequenceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The cluster channel over Redis pub/sub ({@code <prefix>cluster}), with a heartbeat every {@code heartbeatMs}. */
+/**
+ * The cluster channel over Redis: packets for every node (heartbeats, every {@code heartbeatMs}) are PUBLISHed on
+ * {@code <prefix>cluster}; a packet for one node is SPUBLISHed on that node's sharded channel
+ * ({@link RedisKeys#nodeIn}), so that questions, answers and recovery handovers cost only the two nodes concerned.
+ * Each kind has its own sequence, so a receiver counts what it missed of either.
+ */
 public final class RedisClusterBus implements ClusterBus {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
 
@@ -26,8 +32,10 @@ public final class RedisClusterBus implements ClusterBus {
     private final RedisKeys keys;
     private final String nodeId;
     private final long epoch = System.currentTimeMillis();
-    private final AtomicLong seq = new AtomicLong();
-    private final SequenceTracker tracker = new SequenceTracker();
+    private final AtomicLong broadcastSeq = new AtomicLong();
+    private final Map<String, AtomicLong> directSeq = new ConcurrentHashMap<>();
+    private final SequenceTracker broadcasts = new SequenceTracker();
+    private final SequenceTracker direct = new SequenceTracker();
     private final ScheduledExecutorService heartbeat;
     private final Map<ClusterPacket.Type, List<Consumer<ClusterPacket>>> handlers =
             new EnumMap<>(ClusterPacket.Type.class);
@@ -40,7 +48,8 @@ public final class RedisClusterBus implements ClusterBus {
         for (ClusterPacket.Type type : ClusterPacket.Type.values()) {
             handlers.put(type, new CopyOnWriteArrayList<>());
         }
-        redis.subscribe(keys.cluster(), this::receive);
+        redis.subscribe(keys.cluster(), json -> receive(json, broadcasts));
+        redis.subscribeSharded(keys.nodeIn(nodeId), json -> receive(json, direct)).join();
         heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cluster-heartbeat");
             thread.setDaemon(true);
@@ -55,8 +64,13 @@ public final class RedisClusterBus implements ClusterBus {
         if (!redis.isUp()) {
             return; // at most once: a packet that cannot go now is not queued (and its sequence is not spent)
         }
-        ClusterPacket packet = new ClusterPacket(type, nodeId, epoch, seq.incrementAndGet(), to, body);
-        redis.async().publish(keys.cluster(), packet.toJson());
+        if (to == null) {
+            ClusterPacket packet = new ClusterPacket(type, nodeId, epoch, broadcastSeq.incrementAndGet(), null, body);
+            redis.async().publish(keys.cluster(), packet.toJson());
+        } else {
+            long seq = directSeq.computeIfAbsent(to, node -> new AtomicLong()).incrementAndGet();
+            redis.publishSharded(keys.nodeIn(to), new ClusterPacket(type, nodeId, epoch, seq, to, body).toJson());
+        }
     }
 
     @Override
@@ -69,7 +83,7 @@ public final class RedisClusterBus implements ClusterBus {
         this.missed = listener;
     }
 
-    private void receive(String json) {
+    private void receive(String json, SequenceTracker tracker) {
         ClusterPacket packet;
         try {
             packet = ClusterPacket.fromJson(json);

@@ -1,5 +1,7 @@
 package org.sessionserver.bus.redis;
 
+import org.sessionserver.bus.Audience;
+
 /** Every Redis key and channel of the bridge, under one prefix ({@code REDIS_PREFIX}, default {@code sio:}). */
 public record RedisKeys(String prefix) {
     public static final String DEFAULT_PREFIX = "sio:";
@@ -62,6 +64,16 @@ public record RedisKeys(String prefix) {
     /** Sharded channel of the Messages addressed to a topic (SPUBLISH), in the slot of its members set. */
     public String topicOut(String topic) {
         return prefix + "topic:{" + topic + "}:out";
+    }
+
+    /** The sharded channel of an audience: {@link #participantOut} or {@link #topicOut}. */
+    public String audienceOut(Audience audience) {
+        return audience.isTopic() ? topicOut(audience.topic()) : participantOut(audience.participantId());
+    }
+
+    /** Sharded channel on which the nodes acknowledge one changer's topic changes ({@code ChangeAcks}). */
+    public String changeAcks(String changer) {
+        return prefix + "changer:{" + changer + "}:acks";
     }
 
     /** Sharded channel of one node: requests and replies from the other nodes, recovery handovers. */

@@ -1,5 +1,7 @@
 package org.sessionserver.bus.redis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +9,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.sessionserver.bus.BusJson;
 import org.sessionserver.bus.TopicChange;
 import org.sessionserver.bus.Topics;
 import org.slf4j.Logger;
@@ -17,30 +22,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Topic membership in Redis: a set of members per topic ({@code <prefix>topic:{t}:members}) and a set of topics per
  * participant ({@code <prefix>participant:{p}:topics}), each command on one key, so it works on Redis Cluster. A change
- * writes both sides, then PUBLISHes itself on {@code <prefix>topics}, which the nodes read on the same connection as
- * {@code <prefix>engine:out}: a message published after a change returned is seen after it.
+ * writes both sides, then PUBLISHes itself on {@code <prefix>topics}, with the sharded channel on which each node
+ * that receives it acknowledges once it applied it ({@link ChangeAcks}); the change is answered after those
+ * acknowledgements, so a message published once it returned reaches every member.
  */
 public final class RedisTopics implements Topics {
     private static final Logger log = LoggerFactory.getLogger(RedisTopics.class);
+    /** Fields a change carries on the channel besides its own: where and under which id nodes acknowledge it. */
+    private static final String ACK_TO = "ackTo";
+    private static final String CHANGE_ID = "changeId";
 
     private final Supplier<RedisAsyncCommands<String, String>> redis;
     private final RedisKeys keys;
     private final BiConsumer<String, Consumer<String>> subscriber;
+    private final ChangeAcks acks;
 
     /**
-     * @param subscriber subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where nobody
-     *                   listens to changes (an engine)
+     * @param subscriber       subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where
+     *                         nobody listens to changes (an engine)
+     * @param subscribeSharded subscribes a handler to a sharded channel ({@link RedisConnections#subscribeSharded}),
+     *                         for the acknowledgements of this store's changes
      */
     public RedisTopics(Supplier<RedisAsyncCommands<String, String>> redis, RedisKeys keys,
-                       BiConsumer<String, Consumer<String>> subscriber) {
+                       BiConsumer<String, Consumer<String>> subscriber,
+                       BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded) {
         this.redis = redis;
         this.keys = keys;
         this.subscriber = subscriber;
+        this.acks = new ChangeAcks(keys, subscribeSharded);
     }
 
     /** A node's membership store, listening to changes on its pub/sub connection. */
     public static RedisTopics of(RedisConnections connections, RedisKeys keys) {
-        return new RedisTopics(connections::async, keys, connections::subscribe);
+        return new RedisTopics(connections::async, keys, connections::subscribe, connections::subscribeSharded);
     }
 
     @Override
@@ -57,8 +71,17 @@ public final class RedisTopics implements Topics {
         change.add().forEach(id -> writes.add(redis.sadd(keys.participantTopics(id), change.topic()).toCompletableFuture()));
         change.remove().forEach(id -> writes.add(redis.srem(keys.participantTopics(id), change.topic()).toCompletableFuture()));
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenCompose(written -> redis.publish(keys.topicChanges(), change.toJson()))
-                .thenApply(receivers -> new TopicChange.Result(added.join(), removed.join()));
+                .thenCompose(written -> acks.ready().exceptionally(unsubscribed -> {
+                    log.warn("cannot hear the nodes acknowledge topic changes: {}", unsubscribed.toString());
+                    return null;
+                }))
+                .thenCompose(ready -> {
+                    String changeId = acks.expect();
+                    String announced = change.toJsonNode().put(ACK_TO, acks.channel()).put(CHANGE_ID, changeId)
+                            .toString();
+                    return redis.publish(keys.topicChanges(), announced).thenCompose(nodes -> acks.await(changeId, nodes));
+                })
+                .thenApply(acknowledged -> new TopicChange.Result(added.join(), removed.join()));
     }
 
     @Override
@@ -72,19 +95,26 @@ public final class RedisTopics implements Topics {
     }
 
     @Override
-    public void onChange(Consumer<TopicChange> listener) {
+    public void onChange(Function<TopicChange, ? extends CompletionStage<Void>> applier) {
         if (subscriber == null) {
             throw new UnsupportedOperationException("this membership store does not listen to changes");
         }
         subscriber.accept(keys.topicChanges(), json -> {
+            JsonNode announced;
             TopicChange change;
             try {
-                change = TopicChange.fromJson(json);
-            } catch (IllegalArgumentException e) {
+                announced = BusJson.MAPPER.readTree(json);
+                change = TopicChange.fromJson(announced);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
                 log.warn("dropped a malformed topic change: {}", e.getMessage());
                 return;
             }
-            listener.accept(change);
+            String ackTo = announced.path(ACK_TO).asText(null);
+            String changeId = announced.path(CHANGE_ID).asText(null);
+            CompletionStage<Void> applied = applier.apply(change);
+            if (ackTo != null && changeId != null) {
+                applied.whenComplete((done, failure) -> redis.get().spublish(ackTo, changeId));
+            }
         });
     }
 

@@ -3,6 +3,7 @@ package org.sessionserver.bus.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,12 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.BusJson;
 import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.EngineBusContract;
@@ -72,8 +77,10 @@ class RedisEngineBusIT extends EngineBusContract {
 
     @Override
     protected void checkMalformedStage(CompletionStage<Void> stage) throws Exception {
-        // Redis does not look inside: the PUBLISH itself succeeds, receivers drop what does not parse.
-        stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // Routing reads the message's audiences first: a malformed one is refused before anything is published.
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(refused.getCause() instanceof IllegalArgumentException, refused.toString());
     }
 
     @AfterEach
@@ -124,15 +131,71 @@ class RedisEngineBusIT extends EngineBusContract {
     }
 
     @Test
-    void twoNodesBothReceiveEachMessage() throws Exception {
+    void twoNodesBothReceiveEachMessageOfAnAudienceBothListenTo() throws Exception {
         try (RedisConnections other = RedisConnections.connect(redis.url())) {
-            java.util.concurrent.BlockingQueue<Message> otherMessages = new java.util.concurrent.LinkedBlockingQueue<>();
-            new RedisEngineBus(other, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN).onMessage(otherMessages::add);
-            Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) >= 2, "both nodes subscribed");
+            BlockingQueue<Message> otherMessages = new LinkedBlockingQueue<>();
+            RedisEngineBus otherBus = new RedisEngineBus(other, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN);
+            otherBus.onMessage((message, copyFor) -> otherMessages.add(message));
+            otherBus.listen(Audience.participant("participant-123")).toCompletableFuture().join();
             String json = message("both");
             engine.publishMessage(json).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertEquals(json, poll(messages, "message on node 1").json());
             assertEquals(json, poll(otherMessages, "message on node 2").json());
+        }
+    }
+
+    /**
+     * Routed delivery: a node receives the copies of the audiences it listens to, each saying whom it is for, and
+     * nothing else; after unlisten, nothing of that audience. Engines that PUBLISH on engine:out reach every node.
+     */
+    @Test
+    void aNodeReceivesOnlyTheCopiesOfTheAudiencesItListensTo() throws Exception {
+        try (RedisConnections connectionsA = RedisConnections.connect(redis.url());
+             RedisConnections connectionsB = RedisConnections.connect(redis.url())) {
+            BlockingQueue<String> a = copiesOf(connectionsA, Audience.participant("p"), Audience.topic("t"));
+            BlockingQueue<String> b = copiesOf(connectionsB, Audience.participant("r"));
+            engine.publishMessage("{\"to\":[{\"participantId\":\"p\"},{\"participantId\":\"r\"},{\"topic\":\"t\"},"
+                    + "{\"participantId\":\"nobody-here\"}],\"data\":1}").toCompletableFuture().get();
+            engine.publishMessage("{\"to\":[{\"participantId\":\"p\",\"sessionId\":\"s1\"},"
+                    + "{\"participantId\":\"p\",\"sessionId\":\"s2\"}],\"data\":2}").toCompletableFuture().get();
+            assertEquals(Set.of("1 for p", "1 for topic t", "2 for p"),
+                    Set.of(poll(a, "copy"), poll(a, "copy"), poll(a, "copy")));
+            assertEquals("1 for r", poll(b, "copy"));
+
+            connectionsB.unsubscribeSharded(keys.participantOut("r")).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Wait.until(WAIT, () -> redis.sync().pubsubShardNumsub(keys.participantOut("r")).get(
+                    keys.participantOut("r")) == 0, "node B no longer listens to r");
+            engine.publishMessage("{\"to\":[{\"participantId\":\"r\"},{\"participantId\":\"p\"}],\"data\":3}")
+                    .toCompletableFuture().get();
+            redis.sync().publish(keys.engineOut(), "{\"to\":[{\"participantId\":\"x\"}],\"data\":4}");
+            assertEquals("3 for p", poll(a, "copy"));
+            assertEquals("4 for every entry", poll(a, "copy"));
+            assertEquals("4 for every entry", poll(b, "copy"));
+            Wait.settle(SETTLE);
+            assertTrue(a.isEmpty() && b.isEmpty(), "a copy too many: " + a + " " + b);
+        }
+    }
+
+    /** A node on {@code connections} that listens to {@code audiences}: "data for audience" per copy received. */
+    private BlockingQueue<String> copiesOf(RedisConnections connections, Audience... audiences) {
+        BlockingQueue<String> copies = new LinkedBlockingQueue<>();
+        RedisEngineBus node = new RedisEngineBus(connections, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN);
+        long subscribed = redis.subscribers(keys.engineOut());
+        node.onMessage((message, copyFor) -> copies.add(dataOf(message) + " for "
+                + (copyFor == null ? "every entry" : copyFor.isTopic() ? "topic " + copyFor.topic()
+                : copyFor.participantId())));
+        for (Audience audience : audiences) {
+            node.listen(audience).toCompletableFuture().join();
+        }
+        Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) > subscribed, "the node subscribed to engine:out");
+        return copies;
+    }
+
+    private static String dataOf(Message message) {
+        try {
+            return BusJson.MAPPER.readTree(message.json()).path("data").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,8 +64,11 @@ class RedisTopicsIT extends TopicsContract {
         RedisConnections node = RedisConnections.connect(redis.url());
         opened.add(node);
         List<String> seen = new CopyOnWriteArrayList<>();
-        RedisTopics.of(node, keys).onChange(change -> seen.add("change " + change.add()));
-        new RedisEngineBus(node, keys, 1000).onMessage(message -> seen.add("message"));
+        RedisTopics.of(node, keys).onChange(change -> {
+            seen.add("change " + change.add());
+            return CompletableFuture.completedFuture(null);
+        });
+        new RedisEngineBus(node, keys, 1000).onMessage((message, copyFor) -> seen.add("message"));
         Wait.until(WAIT, () -> redis.subscribers(keys.topicChanges()) > 0 && redis.subscribers(keys.engineOut()) > 0,
                 "node subscribed");
         for (int i = 0; i < 50; i++) {
