@@ -101,6 +101,47 @@ class ClusterDeliveryIT {
         }
     }
 
+    /**
+     * Routed delivery: a message reaches only the nodes that hold one of its recipients, whichever node it was posted
+     * on, for participant and topic entries alike; a message an engine PUBLISHes on engine:out still reaches every node.
+     */
+    @Test
+    void onlyTheNodesThatHoldARecipientReceiveAMessage() throws Exception {
+        String alone = "routed-" + System.nanoTime(); // on n1 only, now and for the last IDLE_MS
+        ClusterClient client = connect(1, alone, false);
+        String room = alone + "-room";
+        HttpResponse<String> joined = Cluster.request(cluster.port(2), "PUT", "/topics/" + room + "/members/" + alone,
+                null, Cluster.ENGINE_KEY);
+        assertEquals(200, joined.statusCode(), joined.body());
+        long[] before = routedOnEachNode();
+        int count = 50;
+        for (int i = 0; i < count; i++) {
+            postMessage(2 + i % 2, i % 5 == 0 ? "{\"to\":[{\"topic\":\"" + room + "\"}],\"data\":{\"tag\":\"t" + i
+                    + "\"}}" : Cluster.messageTo(alone, "m" + i));
+        }
+        Wait.until(WAIT, () -> client.messages.size() >= count, () -> "got " + client.received("data", "tag"));
+        cluster.redisCommands().publish("sio:engine:out", Cluster.messageTo(alone, "legacy"));
+        Wait.until(WAIT, () -> client.messages.size() > count, "the message published on engine:out");
+        Wait.settle(SETTLE);
+        long[] after = routedOnEachNode();
+        assertEquals(count + 1, after[0] - before[0], "messages routed by n1, which holds the client");
+        assertEquals(1, after[1] - before[1], "messages routed by n2: the engine:out one only");
+        assertEquals(1, after[2] - before[2], "messages routed by n3: the engine:out one only");
+        assertEquals(count + 1, client.messages.size());
+    }
+
+    /** {@code sessions_messages_routed_total} of each node: the engine messages it received. */
+    private static long[] routedOnEachNode() {
+        long[] routed = new long[3];
+        for (int node = 1; node <= 3; node++) {
+            String metrics = Cluster.get(cluster.port(node), "/metrics", Cluster.ENGINE_KEY).body();
+            routed[node - 1] = metrics.lines().filter(line -> line.startsWith("sessions_messages_routed_total"))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no sessions_messages_routed_total"));
+        }
+        return routed;
+    }
+
     @Test
     void aMessageToOneSessionReachesItAndTheProxiesButNotTheSibling() throws Exception {
         String participant = "bob";
