@@ -79,7 +79,8 @@ public final class RedisTopics implements Topics {
                     String changeId = acks.expect();
                     String announced = change.toJsonNode().put(ACK_TO, acks.channel()).put(CHANGE_ID, changeId)
                             .toString();
-                    return redis.publish(keys.topicChanges(), announced).thenCompose(nodes -> acks.await(changeId, nodes));
+                    return redis.publish(keys.topicChanges(), announced)
+                            .thenCompose(nodes -> acks.await(changeId, nodes));
                 })
                 .thenApply(acknowledged -> new TopicChange.Result(added.join(), removed.join()));
     }

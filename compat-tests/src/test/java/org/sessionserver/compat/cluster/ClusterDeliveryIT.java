@@ -103,7 +103,8 @@ class ClusterDeliveryIT {
 
     /**
      * Routed delivery: a message reaches only the nodes that hold one of its recipients, whichever node it was posted
-     * on, for participant and topic entries alike; a message an engine PUBLISHes on engine:out still reaches every node.
+     * on, for participant and topic entries alike; a message an engine PUBLISHes on engine:out still reaches every
+     * node.
      */
     @Test
     void onlyTheNodesThatHoldARecipientReceiveAMessage() throws Exception {
