@@ -7,8 +7,12 @@ import java.util.concurrent.TimeoutException;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.LogSetup;
 import org.sessionserver.config.ServerConfig;
+import org.sessionserver.transport.tls.HangupSignal;
 
-/** {@code java -jar session-server.jar}: reads the environment, starts a node, stops it on SIGTERM. */
+/**
+ * {@code java -jar session-server.jar}: reads the environment, starts a node, stops it on SIGTERM; with TLS, reads the
+ * certificate again on SIGHUP.
+ */
 public final class Main {
     /** How long a SIGTERM that comes while the node starts waits for the start, to stop it then. */
     private static final long START_WAIT_S = 30;
@@ -35,7 +39,11 @@ public final class Main {
         try {
             ServerConfig config = ServerConfig.fromEnv(System.getenv());
             LogSetup.apply(config.log(), config.nodeId());
-            started.complete(SessionServer.start(config));
+            SessionServer server = SessionServer.start(config);
+            started.complete(server);
+            if (config.tls().enabled()) {
+                HangupSignal.onHangup(server::reloadTls); // certificate rotation without a restart
+            }
         } catch (ConfigException e) {
             started.complete(null);
             System.err.println("session-server: " + e.getMessage());

@@ -13,6 +13,7 @@ import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.ServerConfig;
+import org.sessionserver.config.TlsConfig;
 import org.sessionserver.gateways.RawWebSocketGateway;
 import org.sessionserver.gateways.SocketIoGateway;
 import org.sessionserver.httpapi.HttpApi;
@@ -36,6 +37,8 @@ import org.sessionserver.transport.http.HttpRouter;
 import org.sessionserver.transport.rawws.RawWebSocketEndpoint;
 import org.sessionserver.transport.socketio.SioOptions;
 import org.sessionserver.transport.socketio.SioServer;
+import org.sessionserver.transport.tls.ServerTls;
+import org.sessionserver.transport.tls.TlsFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +58,13 @@ public final class SessionServer implements AutoCloseable {
     private final EioServer engineIo;
     private final RawWebSocketEndpoint rawWebSocket;
     private final TransportServer transport;
+    private final ServerTls tls;
+    private final Authenticator authenticator;
     private volatile boolean draining;
 
     private SessionServer(ServerConfig config) {
         this.config = config;
+        this.tls = loadTls(config.tls()); // first: a bad file stops the start before anything runs
         this.wiring = BusWiring.from(config);
         this.bus = wiring.bus();
         SessionDirectory directory = wiring.directory();
@@ -78,7 +84,7 @@ public final class SessionServer implements AutoCloseable {
         SessionSettings settings = new SessionSettings(config.nodeId(),
                 config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
                 config.limits().rateLimitBurst());
-        Authenticator authenticator = config.auth().newAuthenticator();
+        this.authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
         bus.onMessage(new MessageRouter(sessions, metrics)::route);
@@ -103,14 +109,28 @@ public final class SessionServer implements AutoCloseable {
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         HttpRouter router = new HttpRouter(routes, cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
-                router, maxPayload);
+                router, maxPayload, tls);
+    }
+
+    /** The certificate and key, read and checked; a bad file is a {@link ConfigException} naming its variable. */
+    private static ServerTls loadTls(TlsConfig settings) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        try {
+            return ServerTls.load(settings.certFile().orElseThrow(), settings.keyFile().orElseThrow());
+        } catch (TlsFileException e) {
+            throw new ConfigException(e.culprit() == TlsFileException.Culprit.KEY ? "TLS_KEY_FILE" : "TLS_CERT_FILE",
+                    e.getMessage());
+        }
     }
 
     /** Starts a node; throws {@link ConfigException} when a setting cannot work. */
     public static SessionServer start(ServerConfig config) {
         SessionServer server = new SessionServer(config);
-        log.info("session server {} listening on port {} (bus {}, engine {}, auth {})", config.nodeId(),
-                server.port(), server.bus.status().kind(), config.engine().name().toLowerCase(Locale.ROOT),
+        log.info("session server {} listening on port {} ({}, bus {}, engine {}, auth {})", config.nodeId(),
+                server.port(), server.tls == null ? "http" : "https only, TLS by " + server.tls.engine(),
+                server.bus.status().kind(), config.engine().name().toLowerCase(Locale.ROOT),
                 config.auth().mode().name().toLowerCase(Locale.ROOT));
         if (config.engine() == ServerConfig.EngineMode.DISCARD) {
             log.warn("ENGINE=discard: events are acknowledged and dropped, no engine reads them");
@@ -132,6 +152,16 @@ public final class SessionServer implements AutoCloseable {
 
     public String nodeId() {
         return config.nodeId();
+    }
+
+    /**
+     * Reads {@code TLS_CERT_FILE} and {@code TLS_KEY_FILE} again (what SIGHUP does): new connections get the new
+     * certificate, open ones keep theirs; a bad file keeps the old certificate, and the log says why.
+     *
+     * @return whether the new certificate is in use (false also without TLS)
+     */
+    public boolean reloadTls() {
+        return tls != null && tls.reload();
     }
 
     /**
@@ -163,6 +193,13 @@ public final class SessionServer implements AutoCloseable {
         }
         transport.close();
         recovery.close();
+        if (authenticator instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("authenticator close: {}", e.toString());
+            }
+        }
         topics.close();
         wiring.close();
         log.info("session server {} stopped", config.nodeId());

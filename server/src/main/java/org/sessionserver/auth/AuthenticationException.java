@@ -11,4 +11,13 @@ public final class AuthenticationException extends Exception {
         // No stack trace: refusals are routine (any client can cause one at will) and the reason says it all.
         super(reason, null, false, false);
     }
+
+    /** The reason behind a failed {@link Authenticator#authenticateAsync} stage, for logs. */
+    public static String reasonOf(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof AuthenticationException ? cause.getMessage() : "authentication failed: " + cause;
+    }
 }

@@ -1,35 +1,37 @@
 package org.sessionserver.config;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.sessionserver.auth.ApiKeyAuthenticator;
 import org.sessionserver.auth.Authenticator;
-import org.sessionserver.auth.JwtAuthenticator;
 import org.sessionserver.auth.ParticipantIds;
 import org.sessionserver.auth.TokenAuthenticator;
 
 /**
  * How clients prove who they are. Only the secret the mode uses is kept; {@link #toString()} shows none of them.
  *
- * @param mode      {@code AUTH_MODE}: {@code token} (default), {@code jwt} or {@code keys}
- * @param jwtSecret {@code JWT_SECRET}: required with {@code jwt}, at least {@value #MIN_JWT_SECRET_BYTES} bytes;
- *                  empty in the other modes
- * @param apiKeys   {@code API_KEYS} ({@code key1=participantA,key2=participantB}): API key to participant id,
- *                  required with {@code keys}; empty in the other modes
+ * @param mode    {@code AUTH_MODE}: {@code token} (default), {@code jwt} or {@code keys}
+ * @param jwt     with {@code jwt}: the key source ({@code JWT_SECRET}, {@code JWT_PUBLIC_KEY_FILE} or {@code JWKS_URL})
+ *                and the claims required; empty in the other modes
+ * @param apiKeys {@code API_KEYS} ({@code key1=participantA,key2=participantB}): API key to participant id,
+ *                required with {@code keys}; empty in the other modes
  */
-public record AuthConfig(Mode mode, Optional<String> jwtSecret, Map<String, String> apiKeys) {
+public record AuthConfig(Mode mode, Optional<JwtConfig> jwt, Map<String, String> apiKeys) {
     public enum Mode { TOKEN, JWT, KEYS }
 
     public static final Mode DEFAULT_MODE = Mode.TOKEN;
-    public static final int MIN_JWT_SECRET_BYTES = JwtAuthenticator.MIN_SECRET_BYTES;
 
     public AuthConfig {
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(jwt, "jwt");
         apiKeys = Map.copyOf(apiKeys);
+    }
+
+    /** {@code JWT_SECRET}, when the mode is {@code jwt} with HS256. */
+    public Optional<String> jwtSecret() {
+        return jwt.flatMap(JwtConfig::secret);
     }
 
     /** Development setting: the token is the participant id. */
@@ -37,41 +39,34 @@ public record AuthConfig(Mode mode, Optional<String> jwtSecret, Map<String, Stri
         return new AuthConfig(Mode.TOKEN, Optional.empty(), Map.of());
     }
 
-    /** The authenticator {@link #mode} names, ready for every connection. */
+    /**
+     * The authenticator {@link #mode} names, ready for every connection. With a JWKS it fetches in the background:
+     * close it (it is then {@link AutoCloseable}) when the server stops.
+     */
     public Authenticator newAuthenticator() {
         return switch (mode) {
             case TOKEN -> new TokenAuthenticator();
-            case JWT -> new JwtAuthenticator(jwtSecret.orElseThrow());
+            case JWT -> jwt.orElseThrow().newAuthenticator();
             case KEYS -> new ApiKeyAuthenticator(apiKeys);
         };
     }
 
     @Override
     public String toString() {
-        return "AuthConfig[mode=" + mode + ", jwtSecret=" + (jwtSecret.isPresent() ? "(hidden)" : "none")
+        return "AuthConfig[mode=" + mode + ", jwt=" + jwt.map(JwtConfig::toString).orElse("none")
                 + ", apiKeys=" + apiKeys.size() + " (hidden)]";
     }
 
     static AuthConfig fromEnv(Env env) {
         Mode mode = env.choice("AUTH_MODE", DEFAULT_MODE, Mode.class);
+        if (mode != Mode.JWT) {
+            JwtConfig.refuseOutsideJwtMode(env, mode);
+        }
         return switch (mode) {
             case TOKEN -> tokenMode();
-            case JWT -> new AuthConfig(mode, Optional.of(jwtSecret(env)), Map.of());
+            case JWT -> new AuthConfig(mode, Optional.of(JwtConfig.fromEnv(env)), Map.of());
             case KEYS -> new AuthConfig(mode, Optional.empty(), apiKeys(env));
         };
-    }
-
-    private static String jwtSecret(Env env) {
-        String secret = env.secret("JWT_SECRET");
-        if (secret == null) {
-            throw new ConfigException("JWT_SECRET", "required when AUTH_MODE=jwt (at least "
-                    + MIN_JWT_SECRET_BYTES + " bytes)");
-        }
-        if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
-            throw new ConfigException("JWT_SECRET", "too short (expected at least " + MIN_JWT_SECRET_BYTES
-                    + " bytes, as HS256 wants a 256-bit key; value not shown)");
-        }
-        return secret;
     }
 
     /** Parses {@code API_KEYS}. Its messages name entries by position and never show a key or an id. */

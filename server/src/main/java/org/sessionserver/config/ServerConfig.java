@@ -26,13 +26,17 @@ import java.util.regex.Pattern;
  * @param engineKey   {@code ENGINE_KEY}: the secret an engine presents to the engine-only HTTP routes, at least
  *                    {@value #MIN_ENGINE_KEY_CHARS} chars (default unset: those routes are disabled)
  * @param redis       {@code REDIS_URL}, {@code REDIS_PREFIX}
- * @param auth        {@code AUTH_MODE}, {@code JWT_SECRET}, {@code API_KEYS}
+ * @param tls         {@code TLS_CERT_FILE}, {@code TLS_KEY_FILE}
+ * @param auth        {@code AUTH_MODE}, {@code API_KEYS}, and with {@code jwt} the key source ({@code JWT_SECRET},
+ *                    {@code JWT_PUBLIC_KEY_FILE} or {@code JWKS_URL}) and {@code JWT_ISSUER}, {@code JWT_AUDIENCE},
+ *                    {@code JWT_PARTICIPANT_CLAIM}
  * @param limits      {@code MAX_MESSAGE_SIZE}, {@code RATE_LIMIT_*}, {@code MAX_CONNECTIONS_PER_PARTICIPANT}
  * @param timing      {@code PING_*_MS}, {@code NODE_TTL_MS}, {@code RECOVERY_WINDOW_MS}, {@code DRAIN_TIMEOUT_MS}
  * @param log         {@code LOG_FORMAT}, {@code LOG_LEVEL}
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
-                           Optional<String> engineKey, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
+                           Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
+                           LimitsConfig limits,
                            TimingConfig timing, LogConfig log) {
     public enum EngineMode {
         /** The built-in echo engine. */
@@ -63,6 +67,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(engineKey, "engineKey");
         Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(timing, "timing");
@@ -84,6 +89,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 engine(env, redis),
                 engineKey(env),
                 redis,
+                TlsConfig.fromEnv(env),
                 AuthConfig.fromEnv(env),
                 LimitsConfig.fromEnv(env),
                 TimingConfig.fromEnv(env),
@@ -103,7 +109,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
-                + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", "
+                + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls + ", "
                 + auth + ", " + limits + ", " + timing + ", " + log + "]";
     }
 

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
@@ -124,16 +126,36 @@ public final class RawWebSocketGateway implements RawSocketListener {
         authenticate(socket, token.isTextual() ? token.textValue() : null, proxy, requestId);
     }
 
+    /**
+     * Usually decided at once, on the socket's loop; when a JWKS key must first be fetched, the answer comes back to
+     * the loop from the fetch's thread. The socket counts as opening meanwhile, so a second {@code hello} is refused.
+     */
     private void authenticate(RawSocket socket, String token, boolean proxy, JsonNode requestId) {
+        socket.attach(OPENING);
+        CompletableFuture<String> decided = authenticator.authenticateAsync(token).toCompletableFuture();
+        if (decided.isDone()) {
+            authenticated(socket, decided, proxy, requestId);
+        } else {
+            decided.whenComplete((participantId, failure) ->
+                    socket.channel().eventLoop().execute(() -> authenticated(socket, decided, proxy, requestId)));
+        }
+    }
+
+    private void authenticated(RawSocket socket, CompletableFuture<String> decided, boolean proxy,
+                               JsonNode requestId) {
         String participantId;
         try {
-            participantId = authenticator.authenticate(token);
-        } catch (AuthenticationException e) {
+            participantId = decided.join();
+        } catch (CompletionException | CancellationException e) {
+            socket.attach(null);
             error(socket, requestId, ErrorCode.UNAUTHORIZED, "unauthorized");
             socket.close(WebSocketCloseStatus.POLICY_VIOLATION);
             return;
         }
-        socket.attach(OPENING);
+        if (!socket.isOpen()) {
+            socket.attach(null);
+            return;
+        }
         lifecycle.open(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(), proxy,
                 RawConnection.TRANSPORT, socket.channel().eventLoop(), socket::isOpen,
                 (session, limiter) -> new RawConnection(socket, session, limiter))

@@ -75,16 +75,24 @@ public final class SocketIoGateway {
                         "unknown event; clients may send: " + MESSAGE_EVENT)));
     }
 
+    /**
+     * Authentication is usually decided at once; when a JWKS key must first be fetched, the rest runs on the fetch's
+     * thread (everything below is thread-safe) and SioConnection takes the answer back to the session's loop.
+     */
     private CompletionStage<Object> admit(SioHandshake handshake) {
         String token = Credentials.pick(handshake.auth(), handshake.http().queryParam("token"),
                 handshake.http().header("authorization"));
-        String participantId;
-        try {
-            participantId = authenticator.authenticate(token);
-        } catch (AuthenticationException e) {
-            log.debug("refused a connection from {}: {}", handshake.http().remoteAddress(), e.getMessage());
-            throw refusal(ErrorCode.UNAUTHORIZED, "unauthorized");
-        }
+        return authenticator.authenticateAsync(token).handle((participantId, failure) -> {
+            if (failure != null) {
+                log.debug("refused a connection from {}: {}", handshake.http().remoteAddress(),
+                        AuthenticationException.reasonOf(failure));
+                throw refusal(ErrorCode.UNAUTHORIZED, "unauthorized");
+            }
+            return participantId;
+        }).thenCompose(participantId -> admitAs(handshake, participantId));
+    }
+
+    private CompletionStage<Object> admitAs(SioHandshake handshake, String participantId) {
         if (!lifecycle.hasRoomFor(participantId)) {
             throw refusal(ErrorCode.FORBIDDEN, "too many connections for this participant");
         }

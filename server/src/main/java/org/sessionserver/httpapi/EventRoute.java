@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sessionserver.auth.AuthenticationException;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
@@ -44,20 +43,29 @@ public final class EventRoute implements HttpRoute {
         if (!Api.requireMethod(request, exchange, HttpMethod.POST)) {
             return;
         }
-        String participantId;
+        // The body is read now, while the request is ours; it is judged only once the token was (401 comes first).
+        JsonNode body = null;
+        Refusal refusal = null;
         try {
-            participantId = authenticator.authenticate(Api.bearer(request));
-        } catch (AuthenticationException e) {
-            Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized");
-            return;
+            body = Api.json(request);
+        } catch (Refusal bad) {
+            refusal = bad;
         }
-        JsonNode event;
-        try {
-            event = Api.json(request);
-        } catch (Refusal refusal) {
-            Api.fail(exchange, ErrorCode.INVALID_EVENT, refusal.getMessage());
-            return;
-        }
+        JsonNode event = body;
+        Refusal badBody = refusal;
+        // Usually decided at once; when a JWKS key must first be fetched, answered from the fetch's thread.
+        authenticator.authenticateAsync(Api.bearer(request)).whenComplete((participantId, failure) -> {
+            if (failure != null) {
+                Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized");
+            } else if (badBody != null) {
+                Api.fail(exchange, ErrorCode.INVALID_EVENT, badBody.getMessage());
+            } else {
+                submit(participantId, event, exchange);
+            }
+        });
+    }
+
+    private void submit(String participantId, JsonNode event, HttpExchange exchange) {
         String channel = "http:" + RandomIds.next();
         SessionRecord sender = new SessionRecord(participantId, channel, channel, settings.nodeId(), false, "http",
                 Instant.now().toString());

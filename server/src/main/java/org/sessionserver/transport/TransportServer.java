@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.sessionserver.transport.http.BodyLimit;
 import org.sessionserver.transport.http.HttpRouter;
 import org.sessionserver.transport.http.UnsentBytes;
+import org.sessionserver.transport.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,15 @@ public final class TransportServer implements AutoCloseable {
      * @param maxBody the largest HTTP body accepted (larger ones get 413)
      */
     public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody) {
+        return start(host, port, workerThreads, router, maxBody, null);
+    }
+
+    /**
+     * As {@link #start(String, int, int, HttpRouter, int)}, HTTPS and WSS only when {@code tls} is given: each
+     * connection starts with a TLS handshake on the certificate current when it was accepted.
+     */
+    public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody,
+                                        ServerTls tls) {
         Configuration config = new Configuration();
         config.setHostname(host);
         config.setPort(port);
@@ -70,7 +80,7 @@ public final class TransportServer implements AutoCloseable {
         config.getSocketConfig().setWriteBufferWaterMarkHigh(UnsentBytes.LIMIT);
         SocketIOServer bootstrap = new SocketIOServer(config);
         releaseDefaultPipeline(bootstrap);
-        Pipeline pipeline = new Pipeline(router, maxBody);
+        Pipeline pipeline = new Pipeline(router, maxBody, tls);
         bootstrap.setPipelineFactory(pipeline);
         Future<Void> bound = bootstrap.startAsync().syncUninterruptibly();
         return new TransportServer(bootstrap, pipeline, boundPort(bound));
@@ -143,16 +153,21 @@ public final class TransportServer implements AutoCloseable {
     private static final class Pipeline extends SocketIOChannelInitializer {
         private final HttpRouter router;
         private final int maxBody;
+        private final ServerTls tls;
         private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-        Pipeline(HttpRouter router, int maxBody) {
+        Pipeline(HttpRouter router, int maxBody, ServerTls tls) {
             this.router = router;
             this.maxBody = maxBody;
+            this.tls = tls;
         }
 
         @Override
         protected void initChannel(Channel channel) {
             ChannelPipeline pipeline = channel.pipeline();
+            if (tls != null) {
+                pipeline.addLast("tls", tls.current().newHandler(channel.alloc()));
+            }
             pipeline.addLast(HTTP_REQUEST_DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
             // The encoder sits before the aggregator, so that what the aggregator answers itself (413, 417) is encoded.
             pipeline.addLast(HTTP_ENCODER, new HttpResponseEncoder());

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sessionserver.auth.ApiKeyAuthenticator;
-import org.sessionserver.auth.JwtAuthenticator;
+import org.sessionserver.auth.jwt.JwtAuthenticator;
 import org.sessionserver.auth.TokenAuthenticator;
 
 class ServerConfigTest {
@@ -181,7 +181,8 @@ class ServerConfigTest {
 
     @Test
     void jwtSecretIsRequiredLongEnoughAndNeverShown() {
-        assertEquals("JWT_SECRET: required when AUTH_MODE=jwt (at least 32 bytes)",
+        assertEquals("JWT_SECRET: required when AUTH_MODE=jwt (at least 32 bytes), unless JWT_PUBLIC_KEY_FILE or "
+                + "JWKS_URL is set",
                 refused("JWT_SECRET", "AUTH_MODE", "jwt"));
         String shortSecret = "tooShortSecret-123";
         String message = refused("JWT_SECRET", "AUTH_MODE", "jwt", "JWT_SECRET", shortSecret);

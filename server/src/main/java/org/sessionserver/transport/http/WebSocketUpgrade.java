@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -35,7 +36,8 @@ public final class WebSocketUpgrade {
      */
     public static Start start(FullHttpRequest request, Channel channel, WebSocketDecoderConfig decoder,
                               Consumer<ChannelPipeline> upgraded, Runnable failed) {
-        String url = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+        String scheme = channel.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
+        String url = scheme + request.headers().get(HttpHeaderNames.HOST) + request.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder)
                 .newHandshaker(request);
         if (handshaker == null) {
