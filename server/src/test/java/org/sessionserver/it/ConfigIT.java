@@ -36,7 +36,9 @@ class ConfigIT {
             "AUTH_MODE", "JWT_SECRET", "API_KEYS", "ENGINE_KEY", "MAX_MESSAGE_SIZE", "PING_INTERVAL_MS",
             "PING_TIMEOUT_MS", "CORS_ORIGINS", "RATE_LIMIT_PER_SEC", "RATE_LIMIT_BURST",
             "MAX_CONNECTIONS_PER_PARTICIPANT", "NODE_TTL_MS", "ENGINE", "RECOVERY_WINDOW_MS", "DRAIN_TIMEOUT_MS",
-            "LOG_FORMAT", "LOG_LEVEL", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+            "LOG_FORMAT", "LOG_LEVEL", "TLS_CERT_FILE", "TLS_KEY_FILE", "JWT_PUBLIC_KEY_FILE", "JWKS_URL", "JWT_ISSUER",
+            "JWT_AUDIENCE", "JWT_PARTICIPANT_CLAIM", "JWKS_REFETCH_INTERVAL_MS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+            "_JAVA_OPTIONS");
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
@@ -51,6 +53,9 @@ class ConfigIT {
         "ENGINE_KEY, Sh0rtK3y, ''",
         "LOG_FORMAT, xml, ''",
         "NODE_ID, 'bad id', ''",
+        "TLS_CERT_FILE, /etc/cert.pem, ''",
+        "JWT_PUBLIC_KEY_FILE, /nonexistent.pem, AUTH_MODE=jwt",
+        "JWKS_URL, http://id.example.com/jwks, AUTH_MODE=jwt",
     })
     void badValueIsAConfigExceptionWithAOneLineReasonNamingTheVariable(String name, String value, String extra) {
         Map<String, String> env = new HashMap<>();
@@ -59,7 +64,9 @@ class ConfigIT {
             String[] pair = extra.split("=", 2);
             env.put(pair[0], pair[1]);
         }
-        String expected = name.equals("AUTH_MODE") && value.equals("jwt") ? "JWT_SECRET" : name;
+        String expected = name.equals("AUTH_MODE") && value.equals("jwt") ? "JWT_SECRET"
+                : name.equals("TLS_CERT_FILE") ? "TLS_KEY_FILE" // the other of the pair is missing
+                : name;
         ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(env));
         assertTrue(e.getMessage().startsWith(expected + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
