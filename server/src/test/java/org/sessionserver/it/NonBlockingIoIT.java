@@ -15,6 +15,9 @@ import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.Events;
+import org.sessionserver.it.support.HandWebSocket;
+import org.sessionserver.it.support.JwksEndpoint;
+import org.sessionserver.it.support.JwtTokens;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 import reactor.blockhound.BlockHound;
@@ -72,6 +75,58 @@ class NonBlockingIoIT {
         if (!VIOLATIONS.isEmpty()) {
             fail(VIOLATIONS.size() + " blocking call(s) on Netty I/O threads:\n" + String.join("\n\n", VIOLATIONS));
         }
+    }
+
+    /**
+     * AUTH_MODE=jwt with JWKS_URL: cached keys, and unknown kids that make the Socket.IO, raw and HTTP endpoints start
+     * a fetch and wait for it: the fetch must run off the event loops.
+     */
+    @Test
+    void jwksAuthenticationNeverBlocksAnIoThread() throws Exception {
+        assertBlockHoundSeesEventLoopBlocking();
+        com.nimbusds.jose.jwk.RSAKey k1 = JwtTokens.rsa("bh-k1");
+        com.nimbusds.jose.jwk.RSAKey k2 = JwtTokens.rsa("bh-k2");
+        com.nimbusds.jose.jwk.RSAKey k3 = JwtTokens.rsa("bh-k3");
+        com.nimbusds.jose.jwk.RSAKey k4 = JwtTokens.rsa("bh-k4");
+        Duration interval = Duration.ofSeconds(1);
+        try (JwksEndpoint endpoint = JwksEndpoint.start(List.of(k1));
+             TestServer server = TestServer.start("AUTH_MODE", "jwt", "JWKS_URL", endpoint.url(),
+                     "JWKS_REFETCH_INTERVAL_MS", Long.toString(interval.toMillis()))) {
+            endpoint.awaitFetches(1);
+            // A first connection unrecorded, as the other test's first one may be: RandomIds seeds its generator from
+            // /dev/urandom once per JVM, at its first use (that one read is not this test's subject).
+            SioClient.to(server).token(token(k1, "bh-warm")).websocket().connect().close();
+            recording = true;
+            try (SioClient cached = SioClient.to(server).token(token(k1, "bh-a")).websocket().connect()) {
+                assertEquals("bh-a", cached.session().optString("participantId"));
+            }
+            endpoint.serve(List.of(k1, k2));
+            endpoint.awaitQuietFor(interval);
+            try (SioClient fetched = SioClient.to(server).token(token(k2, "bh-b")).polling().connect()) {
+                assertEquals("bh-b", fetched.session().optString("participantId"));
+            }
+            endpoint.serve(List.of(k1, k2, k3));
+            endpoint.awaitQuietFor(interval);
+            try (HandWebSocket raw = HandWebSocket.open(server.port(), "/ws?token=" + token(k3, "bh-c"))) {
+                assertTrue(raw.read(TestServer.WAIT).text().contains("hello_ack"));
+            }
+            endpoint.serve(List.of(k1, k2, k3, k4));
+            endpoint.awaitQuietFor(interval);
+            assertEquals(202, server.post("/event", Events.validJson("bh-jwks", "bh-d"), token(k4, "bh-d"))
+                    .statusCode());
+            assertEquals(4, endpoint.fetches());
+        } finally {
+            recording = false;
+        }
+        List<String> seen = List.copyOf(VIOLATIONS);
+        VIOLATIONS.clear();
+        if (!seen.isEmpty()) {
+            fail(seen.size() + " blocking call(s) on Netty I/O threads:\n" + String.join("\n\n", seen));
+        }
+    }
+
+    private static String token(com.nimbusds.jose.jwk.RSAKey key, String participant) {
+        return JwtTokens.signed(key, com.nimbusds.jose.JWSAlgorithm.RS256, JwtTokens.claims(participant).build());
     }
 
     private static void scenario(TestServer server) {
