@@ -37,7 +37,7 @@ def trusted_session():
     session = requests.Session()
     session.verify = CA_FILE
     # requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from the environment over session.verify when it reads the
-    # environment (psf/requests#3829), and CI machines set them: read none of it (no proxies either: loopback).
+    # environment (psf/requests#4726), and CI machines set them: read none of it (no proxies either: loopback).
     session.trust_env = False
     return session
 

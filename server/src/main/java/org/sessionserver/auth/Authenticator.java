@@ -7,8 +7,9 @@ import java.util.concurrent.CompletionStage;
  * Turns the token a client presented into the participant it proves to be. The seam between the Socket.IO and
  * raw WebSocket endpoints, {@code POST /event}, and whatever identity scheme {@code AUTH_MODE} selects.
  *
- * <p>Contract: thread-safe, one instance serves every connection; neither method does I/O or blocks, so both may run
- * on a Netty I/O thread at every CONNECT. The result is a valid participant id ({@link ParticipantIds#isValid}),
+ * <p>Contract: thread-safe, one instance serves every connection; neither method blocks or does I/O on the calling
+ * thread (a key fetch runs on a thread of the authenticator's own), so both may run on a Netty I/O thread at every
+ * CONNECT. The result is a valid participant id ({@link ParticipantIds#isValid}),
  * never null. The reason of a refusal is for the server's logs only: clients are only ever told "unauthorized".
  */
 @FunctionalInterface

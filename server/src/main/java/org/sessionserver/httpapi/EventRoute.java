@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bus.SessionRecord;
@@ -43,26 +44,33 @@ public final class EventRoute implements HttpRoute {
         if (!Api.requireMethod(request, exchange, HttpMethod.POST)) {
             return;
         }
-        // The body is read now, while the request is ours; it is judged only once the token was (401 comes first).
-        JsonNode body = null;
-        Refusal refusal = null;
-        try {
-            body = Api.json(request);
-        } catch (Refusal bad) {
-            refusal = bad;
+        CompletableFuture<String> decided = authenticator.authenticateAsync(Api.bearer(request)).toCompletableFuture();
+        if (decided.isCompletedExceptionally()) {
+            Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized"); // refused at once: the body is never read
+            return;
         }
-        JsonNode event = body;
-        Refusal badBody = refusal;
-        // Usually decided at once; when a JWKS key must first be fetched, answered from the fetch's thread.
-        authenticator.authenticateAsync(Api.bearer(request)).whenComplete((participantId, failure) -> {
+        // Read now, while the request is ours: a JWKS fetch may decide the token later, on its own thread.
+        Body body = Body.of(request);
+        decided.whenComplete((participantId, failure) -> {
             if (failure != null) {
                 Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized");
-            } else if (badBody != null) {
-                Api.fail(exchange, ErrorCode.INVALID_EVENT, badBody.getMessage());
+            } else if (body.refusal() != null) {
+                Api.fail(exchange, ErrorCode.INVALID_EVENT, body.refusal().getMessage());
             } else {
-                submit(participantId, event, exchange);
+                submit(participantId, body.event(), exchange);
             }
         });
+    }
+
+    /** The request's body: its JSON, or why it has none. */
+    private record Body(JsonNode event, Refusal refusal) {
+        static Body of(FullHttpRequest request) {
+            try {
+                return new Body(Api.json(request), null);
+            } catch (Refusal refusal) {
+                return new Body(null, refusal);
+            }
+        }
     }
 
     private void submit(String participantId, JsonNode event, HttpExchange exchange) {

@@ -51,7 +51,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /** A token whose signature is still to be checked, with its claims already found acceptable. */
-    private record Checked(SignedJWT jwt, String participant) {
+    private record Checked(SignedJWT jwt, String participant, String issuer) {
         JWSHeader header() {
             return jwt.getHeader();
         }
@@ -60,7 +60,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     @Override
     public String authenticate(String token) throws AuthenticationException {
         Checked checked = check(token);
-        List<JWSVerifier> verifiers = keys.verifiersFor(checked.header(), issuerOf(checked));
+        List<JWSVerifier> verifiers = keys.verifiersFor(checked.header(), checked.issuer());
         if (verifiers.isEmpty()) {
             keys.fetchAgain(); // for the next attempt; this one is answered from memory
             throw noKey(checked);
@@ -75,7 +75,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         List<JWSVerifier> verifiers;
         try {
             checked = check(token);
-            verifiers = keys.verifiersFor(checked.header(), issuerOf(checked));
+            verifiers = keys.verifiersFor(checked.header(), checked.issuer());
             if (!verifiers.isEmpty()) {
                 return CompletableFuture.completedFuture(verify(checked, verifiers));
             }
@@ -84,7 +84,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         return keys.fetchAgain().thenApply(fetched -> {
             try {
-                List<JWSVerifier> fresh = keys.verifiersFor(checked.header(), issuerOf(checked));
+                List<JWSVerifier> fresh = keys.verifiersFor(checked.header(), checked.issuer());
                 if (fresh.isEmpty()) {
                     throw noKey(checked);
                 }
@@ -114,7 +114,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         checkTimes(claims);
         checkIssuerAndAudience(claims);
-        return new Checked(jwt, participant(jwt.getPayload().toJSONObject()));
+        return new Checked(jwt, participant(jwt.getPayload().toJSONObject()), claims.getIssuer());
     }
 
     /**
@@ -178,14 +178,6 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
                     + ParticipantIds.RULE + ")");
         }
         return id;
-    }
-
-    private static String issuerOf(Checked checked) {
-        try {
-            return checked.jwt().getJWTClaimsSet().getIssuer();
-        } catch (ParseException e) {
-            return null; // parsed once already in check()
-        }
     }
 
     private static String verify(Checked checked, List<JWSVerifier> verifiers) throws AuthenticationException {
