@@ -109,7 +109,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
-                + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls + ", "
+                + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
+                + ", "
                 + auth + ", " + limits + ", " + timing + ", " + log + "]";
     }
 

@@ -101,7 +101,8 @@ class SecurityConfigTest {
     @Test
     void issuerAudienceAndParticipantClaim() {
         JwtRules rules = config("AUTH_MODE", "jwt", "JWT_SECRET", SECRET, "JWT_ISSUER", "https://id.example.com/",
-                "JWT_AUDIENCE", "session-server", "JWT_PARTICIPANT_CLAIM", "user_id").auth().jwt().orElseThrow().rules();
+                "JWT_AUDIENCE", "session-server", "JWT_PARTICIPANT_CLAIM", "user_id").auth().jwt().orElseThrow()
+                .rules();
         assertEquals(new JwtRules(Optional.of("https://id.example.com/"), Optional.of("session-server"), "user_id"),
                 rules);
         refused("JWT_PARTICIPANT_CLAIM", "AUTH_MODE", "jwt", "JWT_SECRET", SECRET, "JWT_PARTICIPANT_CLAIM", "a b");

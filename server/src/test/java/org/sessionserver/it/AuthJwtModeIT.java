@@ -69,7 +69,8 @@ class AuthJwtModeIT {
 
     @Test
     void tokenWithoutExpIsRefused() {
-        assertRefused(JwtTokens.hmac(JWSAlgorithm.HS256, SECRET, new JWTClaimsSet.Builder().subject("user-42").build()));
+        assertRefused(JwtTokens.hmac(JWSAlgorithm.HS256, SECRET,
+                new JWTClaimsSet.Builder().subject("user-42").build()));
     }
 
     @Test

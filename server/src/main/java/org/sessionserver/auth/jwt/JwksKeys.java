@@ -1,5 +1,6 @@
 package org.sessionserver.auth.jwt;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import com.nimbusds.jose.JOSEException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +189,8 @@ public final class JwksKeys implements JwtKeys {
         if (jwk instanceof ECKey ec) {
             return ec.toECPublicKey();
         }
-        throw new IllegalArgumentException(jwk.getKeyType() + " key (RSA or EC expected; HMAC keys never come from a JWKS)");
+        throw new IllegalArgumentException(jwk.getKeyType()
+                + " key (RSA or EC expected; HMAC keys never come from a JWKS)");
     }
 
     private String partitionOfSource() {

@@ -3,6 +3,7 @@ package org.sessionserver.auth.jwt;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
-import java.io.ByteArrayInputStream;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code JWT_PUBLIC_KEY_FILE}: one RSA or EC public key, from a PEM file holding a {@code PUBLIC KEY} (SubjectPublicKeyInfo, as
- * {@code openssl pkey -pubout} writes it) or a {@code CERTIFICATE}. Verifies tokens whatever their {@code kid}.
+ * {@code JWT_PUBLIC_KEY_FILE}: one RSA or EC public key, from a PEM file holding a {@code PUBLIC KEY}
+ * (SubjectPublicKeyInfo, as {@code openssl pkey -pubout} writes it) or a {@code CERTIFICATE}. Verifies tokens whatever
+ * their {@code kid}.
  */
 public final class PublicKeys implements JwtKeys {
     private static final Pattern PEM = Pattern.compile(

@@ -92,7 +92,8 @@ public record PemCredentials(X509Certificate[] chain, PrivateKey key) {
                 case "PRIVATE KEY":
                     return pkcs8(file, block.group(2));
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY":
-                    throw new TlsFileException(Culprit.KEY, file + ": " + block.group(1) + " is not PKCS#8 (convert it: "
+                    throw new TlsFileException(Culprit.KEY, file + ": " + block.group(1)
+                            + " is not PKCS#8 (convert it: "
                             + "openssl pkcs8 -topk8 -nocrypt -in old.pem -out key.pem)");
                 case "ENCRYPTED PRIVATE KEY":
                     throw new TlsFileException(Culprit.KEY, file + ": the key is encrypted (an unencrypted PKCS#8 key "

@@ -108,7 +108,8 @@ class PublicKeyJwtTest {
 
     @Test
     void issuerIsEnforcedWhenSet() throws AuthenticationException {
-        JwtAuthenticator auth = auth(RSA, new JwtRules(Optional.of("https://id.example.com/"), Optional.empty(), "sub"));
+        JwtAuthenticator auth = auth(RSA, new JwtRules(Optional.of("https://id.example.com/"), Optional.empty(),
+                "sub"));
         assertEquals("alice", auth.authenticate(JwtTokens.signed(RSA, JWSAlgorithm.RS256,
                 JwtTokens.claims("alice").issuer("https://id.example.com/").build())));
         assertEquals("JWT iss is not the expected issuer", refusal(auth, JwtTokens.signed(RSA, JWSAlgorithm.RS256,

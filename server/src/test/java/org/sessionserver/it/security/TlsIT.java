@@ -41,8 +41,8 @@ import org.sessionserver.it.support.TlsProbe;
 
 /**
  * TLS_CERT_FILE and TLS_KEY_FILE, with the server in-process: HTTPS and WSS only, ALPN http/1.1, a rotation by
- * {@link SessionServer#reloadTls} (what SIGHUP calls; {@code TlsSighupIT} sends the real signal to the jar), bad files at
- * start and at reload. Clients trust the test authority, with hostname checks on.
+ * {@link SessionServer#reloadTls} (what SIGHUP calls; {@code TlsSighupIT} sends the real signal to the jar), bad
+ * files at start and at reload. Clients trust the test authority, with hostname checks on.
  */
 class TlsIT {
     private static final TestCertificates CA = TestCertificates.authority("tls-it");
@@ -118,7 +118,8 @@ class TlsIT {
         start(CA.issue("server", dir));
         try (Socket plain = new Socket("127.0.0.1", server.port())) {
             plain.setSoTimeout(5_000);
-            plain.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = plain.getInputStream();
             byte[] answer = in.readNBytes(5);
             assertFalse(new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/"),
