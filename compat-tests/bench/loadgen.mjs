@@ -180,7 +180,7 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
-    "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 100, "topic-list-warmup": 20,
+    "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
   });

@@ -8,9 +8,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Guarantees. {@link #publishEvent}: once its stage completes, the bus holds the event and engines will read it at
  * least once; if the stage fails, the event was not taken and must be refused to the client ({@code unavailable}),
- * never acknowledged. Messages: delivered to every subscribed node at most once, in the order each publisher
- * published them; a node that was disconnected misses what was published meanwhile (and can tell from
- * {@link BusStatus}).
+ * never acknowledged. Messages: delivered at most once to every node that listens to one of their audiences
+ * ({@link Audiences}), in the order each publisher published them (on a Redis Cluster, per audience); a node that
+ * was disconnected misses what was published meanwhile (and can tell from {@link BusStatus}).
  */
 public interface EngineBus extends Audiences, AutoCloseable {
     /** Hands an accepted event to the engines. */
