@@ -9,11 +9,14 @@
 //
 // mode single: warmup, ramp (unique participants p<i>), targeted, ack, re-ramp as one group, broadcast, latency.
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
+// mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
+//   over the others, then --scale-messages targeted messages (one participant each) at --scale-rate, posted on the
+//   active nodes in turn: CPU of all active nodes per delivered message, and the idle node's per cluster message.
 // mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
 //   the same message to the topic, to a `to` list of every member, and to the small topic.
 // See README.md for what each figure means.
 import { fork, execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -180,6 +183,7 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 3000,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
@@ -204,6 +208,15 @@ async function coordinator() {
     return [Number(f[11]), Number(f[12])]; // utime (14), stime (15), in clock ticks
   };
   // utime + stime of the processes, seconds; serverSys: stime alone (the kernel's share: syscalls, loopback TCP)
+  // CPU seconds of a process from its threads' schedstat (nanoseconds): clock ticks (10 ms) are too coarse for a node
+  // that should spend a few microseconds per message of the cluster
+  const threadsCpu = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
+    try {
+      return sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+    } catch {
+      return sum; // a thread that ended meanwhile
+    }
+  }, 0);
   const serverCpu = (list = pids) => list.reduce((sum, pid) => sum + (cpuTicks(pid)[0] + cpuTicks(pid)[1]) / CLK, 0);
   const serverSys = (list = pids) => list.reduce((sum, pid) => sum + cpuTicks(pid)[1] / CLK, 0);
   const rssKb = (list = pids) => list.reduce((sum, pid) => {
@@ -491,6 +504,49 @@ async function coordinator() {
       // the same at a rate that neither server nor generator saturates: the fan-out time itself
       out.latencyLight = await deliveries("latency-light", [{ participantId: opt.group }],
         Number(opt["light-messages"]), Number(opt["light-rate"]), out.rampGroup.ok);
+      await all("disconnect");
+    } else if (opt.mode === "scale") {
+      // routed delivery: does a node pay for messages it holds no recipient of?
+      const idleNode = nodes[nodes.length - 1], active = nodes.slice(0, -1);
+      const activeUrls = active.map((n) => n.url);
+      const indexes = split(range(0, N));
+      await settle();
+      const r = await all("connect", (k) => ({ indexes: indexes[k], urls: activeUrls, group: null,
+        concurrency: Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W)) }));
+      out.ramp = { ok: r.reduce((a, x) => a + x.ok, 0) };
+      log(`scale: ${out.ramp.ok}/${N} connected over ${active.length} node(s), one idle node`);
+      const rate = Number(opt["scale-rate"]);
+      const send = async (phase, count, paced) => {
+        const t0 = now();
+        const inFlight = [];
+        for (let seq = 0; seq < count; seq++) {
+          if (paced) {
+            const due = t0 + (seq * 1000) / rate;
+            if (due > now()) await sleep(due - now());
+          }
+          const url = activeUrls[seq % activeUrls.length];
+          inFlight.push(httpJson("POST", `${url}/messages`, { event: { id: `m_${phase}_${seq}`, type: "bench.note" },
+            to: [{ participantId: `p${(seq * 7919) % N}` }],
+            data: { phase, seq, sentAt: now(), text: "hello from the engine" } }, engineAuth));
+          if (inFlight.length >= 64) await Promise.all(inFlight.splice(0));
+        }
+        await Promise.all(inFlight);
+        return expectAll(phase, count);
+      };
+      await send("scale-warm", Number(opt["scale-warmup"]), false);
+      await settle();
+      const count = Number(opt["scale-messages"]);
+      const c0 = active.map((n) => serverCpu([n.pid])), i0 = threadsCpu(idleNode.pid);
+      const w = await window(() => send("scale", count, true));
+      const c1 = active.map((n) => serverCpu([n.pid])), i1 = threadsCpu(idleNode.pid);
+      const activeCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
+      out.scale = { nodes: active.length, messages: count, received: w.result.received, wall: w.wall,
+        cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
+        idleCpuPerMessageUs: ((i1 - i0) / count) * 1e6,
+        redisCpuPerMessageUs: redisPid ? (w.redisCpu / count) * 1e6 : undefined,
+        latencyMs: percentiles(w.result.hist, 0.1) };
+      log(`scale, ${active.length} node(s): ${w.result.received}/${count}, ${out.scale.cpuPerMessageUs.toFixed(1)} us per`
+        + ` message on the active nodes, idle node ${out.scale.idleCpuPerMessageUs.toFixed(1)} us`);
       await all("disconnect");
     } else if (opt.mode === "topics") {
       // groups the engine manages: one message to a topic, against the same message listing every member in `to`

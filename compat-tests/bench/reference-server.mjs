@@ -8,10 +8,11 @@
 //   POST /messages (Authorization: Bearer ENGINE_KEY): the Message goes to the rooms of the participants in `to`,
 //   and a {"topic":"t"} entry to room t (io.to(room).emit, socket.io's own group)
 //   POST /topics/{t}/members {"add":[ids]} (engine key): the sockets of those participants join room t
-//   REDIS_URL set: @socket.io/redis-adapter, so several nodes deliver each other's broadcasts
+//   REDIS_URL set: @socket.io/redis-adapter, so several nodes deliver each other's broadcasts (REDIS_ADAPTER=sharded:
+//   its sharded adapter, createShardedAdapter with subscriptionMode "dynamic")
 //   GET /bench/heap: runs a full GC (node --expose-gc) and answers process.memoryUsage(): the bench's "heap after GC"
 //
-// Env: PORT (3000), NODE_ID, ENGINE_KEY, REDIS_URL, MAX_MESSAGE_SIZE (65536).
+// Env: PORT (3000), NODE_ID, ENGINE_KEY, REDIS_URL, REDIS_ADAPTER (classic|sharded), MAX_MESSAGE_SIZE (65536).
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -178,15 +179,19 @@ function json(res, status, body) {
 async function main() {
   if (process.env.REDIS_URL) {
     const { createClient } = await import("redis");
-    const { createAdapter } = await import("@socket.io/redis-adapter");
+    const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
     const pubClient = createClient({ url: process.env.REDIS_URL });
     const subClient = pubClient.duplicate();
     pubClient.on("error", (e) => console.error("redis pub:", e.message));
     subClient.on("error", (e) => console.error("redis sub:", e.message));
     await Promise.all([pubClient.connect(), subClient.connect()]);
-    io.adapter(createAdapter(pubClient, subClient));
+    // REDIS_ADAPTER=sharded: its sharded adapter, one SPUBLISH channel per room ("dynamic"), as our routed delivery
+    io.adapter(process.env.REDIS_ADAPTER === "sharded"
+      ? createShardedAdapter(pubClient, subClient, { subscriptionMode: "dynamic" })
+      : createAdapter(pubClient, subClient));
   }
-  httpServer.listen(PORT, () => console.log(`reference socket.io server ${NODE_ID} on :${PORT} redis=${!!process.env.REDIS_URL}`));
+  httpServer.listen(PORT, () => console.log(`reference socket.io server ${NODE_ID} on :${PORT} redis=${!!process.env.REDIS_URL}`
+    + ` adapter=${process.env.REDIS_ADAPTER || "classic"}`));
 }
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

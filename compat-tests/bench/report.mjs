@@ -8,7 +8,8 @@ if (!dir) {
   console.error("usage: node report.mjs RESULTS_DIR");
   process.exit(2);
 }
-const results = { ours: { single: [], cluster: [], topics: [] }, node: { single: [], cluster: [], topics: [] } };
+const modes = () => ({ single: [], cluster: [], topics: [], scale: [] });
+const results = { ours: modes(), node: modes(), "node-sharded": modes() };
 for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const text = readFileSync(join(dir, f), "utf8").trim();
   if (!text) continue;
@@ -90,11 +91,35 @@ for (const [name, mode, key, unitKey] of [
     `${fmt(k("ours"), 2)} | ${fmt(k("node"), 2)} | ${fmt(c("ours"), 1)} | ${fmt(c("node"), 1)} |`);
 }
 
-const all = [...Object.values(results.ours).flat(), ...Object.values(results.node).flat()];
+// Routed delivery: CPU per targeted message against the number of nodes holding connections, and a node that holds
+// none (socket.io: its classic adapter, every node receives every message; its sharded adapter, per-room channels).
+if (Object.values(results).some((r) => r.scale.length)) {
+  const scale = (who, nodes, path) => median(results[who].scale.filter((r) => r.scale && r.scale.nodes === nodes)
+    .map((r) => get(r, path)));
+  lines.push("");
+  lines.push("Routed delivery over one Redis: targeted messages (one participant each, posted on the active nodes in " +
+    "turn), server CPU per message summed over the active nodes, and the idle node's CPU per cluster message (us):");
+  lines.push("");
+  lines.push("| active nodes | ours | node classic | node sharded | ours / best node | ours vs 1 node | ours idle | " +
+    "node classic idle | node sharded idle |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const one = scale("ours", 1, "scale.cpuPerMessageUs");
+  for (const nodes of [1, 2, 4]) {
+    const a = scale("ours", nodes, "scale.cpuPerMessageUs");
+    const c = scale("node", nodes, "scale.cpuPerMessageUs"), h = scale("node-sharded", nodes, "scale.cpuPerMessageUs");
+    const best = [c, h].some(Number.isFinite) ? Math.min(...[c, h].filter(Number.isFinite)) : NaN;
+    lines.push(`| ${nodes} | ${fmt(a, 1)} | ${fmt(c, 1)} | ${fmt(h, 1)} | ${fmt(a / best, 2)} | ${fmt(a / one, 2)} | ` +
+      `${fmt(scale("ours", nodes, "scale.idleCpuPerMessageUs"), 1)} | ` +
+      `${fmt(scale("node", nodes, "scale.idleCpuPerMessageUs"), 1)} | ` +
+      `${fmt(scale("node-sharded", nodes, "scale.idleCpuPerMessageUs"), 1)} |`);
+  }
+}
+
+const all = Object.values(results).flatMap((r) => Object.values(r).flat());
 const problems = [];
 for (const r of all) {
   for (const k of ["ramp", "rampGroup"]) if (r[k] && r[k].failed) problems.push(`${r.label} ${r.mode}: ${r[k].failed} connections failed in ${k} ${JSON.stringify(r[k].reasons)}`);
-  for (const k of ["targeted", "broadcast", "latency", "latencyLight", "topic", "topicList", "topicSmall"]) {
+  for (const k of ["targeted", "broadcast", "latency", "latencyLight", "topic", "topicList", "topicSmall", "scale"]) {
     const x = r[k];
     const expected = x && (x.expected ?? x.messages);
     if (x && x.received < expected) problems.push(`${r.label} ${r.mode}: ${k} received ${x.received} of ${expected}`);

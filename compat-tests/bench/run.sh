@@ -2,7 +2,7 @@
 # The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
 #
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
-#                             [--quick] [--only ours|node] [--topics-only] [-- extra loadgen.mjs options]
+#                             [--quick] [--only ours|node] [--topics-only] [--scale-only] [-- extra loadgen.mjs options]
 #
 # BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
@@ -16,6 +16,8 @@ RUNS=3
 WORKERS=2
 CLUSTER=1
 SINGLE=1
+TOPICS=1
+SCALE=1
 OUT=""
 ONLY=""
 EXTRA=()
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
     --no-cluster) CLUSTER=0; shift ;;
-    --topics-only) SINGLE=0; CLUSTER=0; shift ;;
+    --topics-only) SINGLE=0; CLUSTER=0; TOPICS=1; SCALE=0; shift ;;
+    --scale-only) SINGLE=0; CLUSTER=0; TOPICS=0; SCALE=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
@@ -123,7 +126,8 @@ kind_of() { [ "$1" = ours ] && echo java || echo node; }
 
 REDIS_PID=""
 REDIS_PORT=""
-if [ "$CLUSTER" = 1 ]; then
+SCALE_CONNECTIONS=2000
+if [ "$CLUSTER" = 1 ] || [ "$SCALE" = 1 ]; then
   REDIS_PORT="$(free_port)"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --maxclients 1000 \
     >"$WORK/redis.log" 2>&1 &
@@ -145,13 +149,35 @@ for run in $(seq "$RUNS"); do
       || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
     stop "$SERVER_PID"
   done
-  for who in $ORDER; do
+  for who in $([ "$TOPICS" = 1 ] && echo "$ORDER"); do
     echo "bench: run $run/$RUNS, $who, topics (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     port="$(free_port)"
     start_server "$who" "$port" "$WORK/$who-topics-$run.log"
     loadgen "$who" "$(kind_of "$who")" topics "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-topics-$run.json" \
       || echo "bench: the generator failed ($who topics, run $run): see $WORK/loadgen.log" >&2
     stop "$SERVER_PID"
+  done
+  # routed delivery: 1, 2 and 4 active nodes and one idle node over Redis; Node with both of its Redis adapters
+  for who in $([ "$SCALE" = 1 ] && echo "$ORDER" | sed 's/node/node node-sharded/'); do
+    for active in 1 2 4; do
+      echo "bench: run $run/$RUNS, $who, $active node(s) and an idle one (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      server="${who%-sharded}"
+      adapter=classic; [ "$who" = node-sharded ] && adapter=sharded
+      list=""
+      pids=()
+      for n in $(seq 0 "$active"); do
+        p="$(free_port)"
+        start_server "$server" "$p" "$WORK/$who-scale$active-$n-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+          NODE_ID="scale-$n" REDIS_ADAPTER="$adapter"
+        list="$list${list:+,}http://127.0.0.1:$p=$SERVER_PID"
+        pids+=("$SERVER_PID")
+      done
+      loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$run.json" --redis-pid "$REDIS_PID" \
+        --connections "$SCALE_CONNECTIONS" \
+        || echo "bench: the generator failed ($who scale $active, run $run): see $WORK/loadgen.log" >&2
+      for pid in "${pids[@]}"; do stop "$pid"; done
+    done
   done
   if [ "$CLUSTER" = 1 ]; then
     for who in $ORDER; do
