@@ -9,10 +9,24 @@ import java.util.Set;
 
 /**
  * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?} | {"topic"}],
- * "exclude"?:[{"participantId"?,"sessionId"?}],"data":{}}}. Clients receive {@link #json()} exactly as the engine
- * wrote it; {@link #to()} and {@link #exclude()} are parsed for routing.
+ * "exclude"?:[{"participantId"?,"sessionId"?}],"name"?,"requestId"?,"data":{}}}. Clients receive {@link #json()}
+ * exactly as the engine wrote it, or, for a named push ({@link #push()}), its {@code data} under that name;
+ * {@link #to()} and {@link #exclude()} are parsed for routing.
+ *
+ * @param push null unless the message has a {@code name}
  */
-public record Message(String json, List<Address> to, List<Exclusion> exclude) {
+public record Message(String json, List<Address> to, List<Exclusion> exclude, NamedPush push) {
+    /**
+     * A named push: Socket.IO clients get {@code emit(name, data)}, raw clients {@code {"type":name,
+     * "request_id"?:requestId,"payload":data}}, so an engine can answer a raw request ({@code register} ->
+     * {@code register_success}).
+     *
+     * @param requestIdJson the JSON of {@code requestId} (a string or a number), null without one
+     * @param dataJson      the JSON of {@code data} ({@code null} without one)
+     */
+    public record NamedPush(String name, String requestIdJson, String dataJson) {
+    }
+
 
     /** Parses and checks a message; throws {@link IllegalArgumentException} with a reason a caller can show. */
     public static Message parse(String json) {
@@ -33,7 +47,30 @@ public record Message(String json, List<Address> to, List<Exclusion> exclude) {
         for (JsonNode entry : to) {
             addresses.add(address(entry));
         }
-        return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")));
+        return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")), push(node));
+    }
+
+    private static NamedPush push(JsonNode message) {
+        JsonNode name = message.get("name");
+        JsonNode requestId = message.get("requestId");
+        if (name == null || name.isNull()) {
+            if (requestId != null && !requestId.isNull()) {
+                throw new IllegalArgumentException("message.requestId needs a message.name");
+            }
+            return null;
+        }
+        if (!name.isTextual() || !EventNames.isValid(name.textValue())) {
+            throw new IllegalArgumentException("message.name must be " + EventNames.RULE);
+        }
+        if (EventNames.isReserved(name.textValue())) {
+            throw new IllegalArgumentException("message.name \"" + name.textValue() + "\" is reserved");
+        }
+        if (requestId != null && !requestId.isNull() && !requestId.isTextual() && !requestId.isNumber()) {
+            throw new IllegalArgumentException("message.requestId must be a string or a number");
+        }
+        JsonNode data = message.get("data");
+        return new NamedPush(name.textValue(), requestId == null || requestId.isNull() ? null : requestId.toString(),
+                data == null ? "null" : data.toString());
     }
 
     /**

@@ -2,6 +2,7 @@ package org.sessionserver.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,29 @@ class MessageTest {
         }) {
             assertThrows(IllegalArgumentException.class, () -> Message.parse(bad), bad);
         }
+    }
+
+    @Test
+    void aNamedPushKeepsItsNameRequestIdAndData() {
+        Message named = Message.parse("{\"name\":\"run_started\",\"requestId\":\"r1\",\"to\":[{\"topic\":\"t\"}],"
+                + "\"data\":{ \"run\" : 1 }}");
+        assertEquals(new Message.NamedPush("run_started", "\"r1\"", "{\"run\":1}"), named.push());
+        assertEquals("7", Message.parse("{\"name\":\"d\",\"requestId\":7,\"to\":[{\"topic\":\"t\"}]}").push()
+                .requestIdJson());
+        assertEquals("null", Message.parse("{\"name\":\"d\",\"to\":[{\"topic\":\"t\"}]}").push().dataJson());
+        assertNull(Message.parse("{\"to\":[{\"topic\":\"t\"}]}").push());
+    }
+
+    @Test
+    void reservedOrMalformedNamesAreRefused() {
+        for (String name : new String[] {"\"connect\"", "\"session\"", "\"error\"", "\"hello_ack\"", "\"response\"",
+            "\"\"", "\"a b\"", "\"x\\\"y\"", "1", "{}"}) {
+            String bad = "{\"name\":" + name + ",\"to\":[{\"topic\":\"t\"}]}";
+            assertThrows(IllegalArgumentException.class, () -> Message.parse(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Message.parse("{\"name\":\"d\",\"requestId\":{},\"to\":[{\"topic\":\"t\"}]}"));
+        assertThrows(IllegalArgumentException.class,
+                () -> Message.parse("{\"requestId\":\"r\",\"to\":[{\"topic\":\"t\"}]}"), "requestId alone");
     }
 }

@@ -24,23 +24,38 @@ public final class OutboundMessage {
         return message;
     }
 
-    /** {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame. */
+    /**
+     * {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame; for a named push
+     * {@code {"type":name,"request_id"?,"payload":<its data>}}.
+     */
     public PreparedTextFrame rawWebSocket() {
         PreparedTextFrame frame = rawWebSocket;
         if (frame == null) {
-            frame = new PreparedTextFrame(RawFrames.message(message.json()));
+            Message.NamedPush push = message.push();
+            frame = new PreparedTextFrame(push == null ? RawFrames.message(message.json())
+                    : RawFrames.push(push.name(), push.requestIdJson(), push.dataJson()));
             rawWebSocket = frame;
         }
         return frame;
     }
 
-    /** {@code 42["message",<the engine's JSON, verbatim>]}. */
+    /** {@code 42["message",<the engine's JSON, verbatim>]}; for a named push {@code 42[name,<its data>]}. */
     public PreparedPacket socketIo() {
         PreparedPacket packet = socketIo;
         if (packet == null) {
-            packet = PreparedPacket.eventWithRawJson("/", EVENT, message.json());
+            packet = PreparedPacket.eventWithRawJson("/", socketIoEvent(message), socketIoArgument(message));
             socketIo = packet;
         }
         return packet;
+    }
+
+    /** The Socket.IO event that carries the message: {@value #EVENT}, or a named push's name. */
+    static String socketIoEvent(Message message) {
+        return message.push() == null ? EVENT : message.push().name();
+    }
+
+    /** The JSON of that event's argument: the whole message, or a named push's data. */
+    static String socketIoArgument(Message message) {
+        return message.push() == null ? message.json() : message.push().dataJson();
     }
 }

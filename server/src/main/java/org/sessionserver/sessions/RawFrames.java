@@ -43,4 +43,11 @@ public final class RawFrames {
     static byte[] message(String messageJson) {
         return ("{\"type\":\"" + MESSAGE + "\",\"payload\":" + messageJson + "}").getBytes(StandardCharsets.UTF_8);
     }
+
+    /** {@code {"type":name,"request_id"?:<JSON>,"payload":<JSON>}}: a named push (the name needs no escaping). */
+    static byte[] push(String name, String requestIdJson, String payloadJson) {
+        String requestId = requestIdJson == null ? "" : ",\"request_id\":" + requestIdJson;
+        return ("{\"type\":\"" + name + "\"" + requestId + ",\"payload\":" + payloadJson + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.bus.Message;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.transport.RandomIds;
 import org.sessionserver.transport.socketio.PreparedPacket;
@@ -92,13 +93,13 @@ public final class RecoveryBook implements AutoCloseable {
             }
             lastDelivered = message;
             long offset = nextOffset++;
-            log.addLast(new Logged(offset, message.message().json()));
+            log.addLast(new Logged(offset, message.message()));
             if (log.size() > MAX_LOGGED) {
                 log.removeFirst();
                 firstKept = log.getFirst().offset();
             }
             if (socket != null) {
-                socket.sendPrepared(packet(offset, message.message().json()));
+                socket.sendPrepared(packet(offset, message.message()));
             }
         }
 
@@ -108,7 +109,10 @@ public final class RecoveryBook implements AutoCloseable {
         }
     }
 
-    private record Logged(long offset, String json) {
+    private record Logged(long offset, Message message) {
+        String json() {
+            return message.json();
+        }
     }
 
     /**
@@ -158,7 +162,8 @@ public final class RecoveryBook implements AutoCloseable {
      */
     void completeAdoption(Entry entry, List<String> older) {
         synchronized (entry) {
-            List<String> newer = entry.log.stream().map(Logged::json).toList();
+            List<Logged> newerLogged = List.copyOf(entry.log);
+            List<String> newer = newerLogged.stream().map(Logged::json).toList();
             int overlap = Math.min(older.size(), newer.size());
             while (overlap > 0 && !older.subList(older.size() - overlap, older.size())
                     .equals(newer.subList(0, overlap))) {
@@ -168,10 +173,10 @@ public final class RecoveryBook implements AutoCloseable {
             entry.nextOffset = 1;
             entry.firstKept = 1;
             for (String json : older) {
-                entry.log.addLast(new Logged(entry.nextOffset++, json));
+                entry.log.addLast(new Logged(entry.nextOffset++, Message.parse(json))); // it was parsed once already
             }
-            for (String json : newer.subList(overlap, newer.size())) {
-                entry.log.addLast(new Logged(entry.nextOffset++, json));
+            for (Logged logged : newerLogged.subList(overlap, newerLogged.size())) {
+                entry.log.addLast(new Logged(entry.nextOffset++, logged.message()));
             }
             while (entry.log.size() > MAX_LOGGED) {
                 entry.log.removeFirst();
@@ -250,7 +255,7 @@ public final class RecoveryBook implements AutoCloseable {
         synchronized (entry) {
             for (Logged logged : entry.log) {
                 if (logged.offset() > afterOffset) {
-                    socket.sendPrepared(packet(logged.offset(), logged.json()));
+                    socket.sendPrepared(packet(logged.offset(), logged.message()));
                 }
             }
             entry.socket = socket;
@@ -291,8 +296,9 @@ public final class RecoveryBook implements AutoCloseable {
         }
     }
 
-    private static PreparedPacket packet(long offset, String json) {
-        return PreparedPacket.eventWithRawJsonAndOffset("/", OutboundMessage.EVENT, json, Long.toString(offset));
+    private static PreparedPacket packet(long offset, Message message) {
+        return PreparedPacket.eventWithRawJsonAndOffset("/", OutboundMessage.socketIoEvent(message),
+                OutboundMessage.socketIoArgument(message), Long.toString(offset));
     }
 
     @Override

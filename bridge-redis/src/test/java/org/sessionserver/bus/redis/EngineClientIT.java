@@ -1,6 +1,7 @@
 package org.sessionserver.bus.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Consumer;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,18 +184,22 @@ class EngineClientIT {
     }
 
     @Test
-    void publishedMessagesGoOutOnTheEngineChannel() throws Exception {
+    void publishedMessagesGoOutOnceOnTheChannelOfEachAudience() throws Exception {
         newPrefix();
         EngineClient client = EngineClient.connect(redis.url(), keys.prefix(), "g", "w1");
         clients.add(client);
         List<String> received = new CopyOnWriteArrayList<>();
         try (RedisConnections node = RedisConnections.connect(redis.url())) {
-            node.subscribe(keys.engineOut(), received::add);
-            Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) == 1, "subscribed");
-            String json = "{\"to\":[{\"participantId\":\"p\"}],\"data\":{\"x\":1}}";
+            node.subscribeSharded(keys.participantOut("p"), json -> received.add("p " + json)).get();
+            node.subscribeSharded(keys.topicOut("t"), json -> received.add("t " + json)).get();
+            String json = "{\"to\":[{\"participantId\":\"p\"},{\"participantId\":\"p\",\"sessionId\":\"s\"},"
+                    + "{\"topic\":\"t\"}],\"data\":{\"x\":1}}";
             client.publishMessage(json).toCompletableFuture().get();
-            Wait.until(WAIT, () -> received.size() == 1, "message received");
-            assertEquals(List.of(json), received);
+            Wait.until(WAIT, () -> received.size() == 2, "message received");
+            Wait.settle(SETTLE);
+            assertEquals(Set.of("p " + json, "t " + json), Set.copyOf(received));
+            assertThrows(ExecutionException.class, () -> client.publishMessage("{\"to\":[]}").toCompletableFuture().get(),
+                    "a malformed message goes nowhere");
         }
     }
 

@@ -369,6 +369,47 @@ class RawWebSocketIT {
         }
     }
 
+    /**
+     * A named push: raw clients get {"type":name,"request_id","payload":data}, Socket.IO clients emit(name, data),
+     * a recoverable Socket.IO session with its offset; reserved or malformed names are refused with 400.
+     */
+    @Test
+    void aNamedPushReachesRawAndSocketIoConnectionsUnderItsName() throws Exception {
+        String participant = "named-p";
+        try (RawWsClient raw = connected(server, participant);
+             SioClient sio = SioClient.to(server).token(participant).connect().record("register_success");
+             SioClient recoverable = SioClient.to(server).token(participant).auth("recovery", true).connect()
+                     .record("register_success")) {
+            String message = "{\"name\":\"register_success\",\"requestId\":\"r-7\",\"to\":[{\"participantId\":\""
+                    + participant + "\"}],\"data\":{\"agent\":\"a1\",\"n\":[1,2]}}";
+            HttpResponse<String> posted = server.post("/messages", message, ENGINE_KEY);
+            assertEquals(202, posted.statusCode(), posted.body());
+            JsonNode frame = raw.awaitType("register_success");
+            assertEquals(TestServer.json("\"r-7\""), frame.get("request_id"), frame.toString());
+            assertEquals(TestServer.json("{\"agent\":\"a1\",\"n\":[1,2]}"), frame.get("payload"), frame.toString());
+            assertEquals(TestServer.json("{\"agent\":\"a1\",\"n\":[1,2]}"), sio.awaitNode("register_success"));
+            Object[] withOffset = recoverable.await("register_success");
+            assertEquals(2, withOffset.length, "data, then the recovery offset");
+            assertEquals("a1", ((org.json.JSONObject) withOffset[0]).getString("agent"));
+
+            String numbered = "{\"name\":\"delta\",\"requestId\":42,\"to\":[{\"participantId\":\"" + participant
+                    + "\"}]}";
+            assertEquals(202, server.post("/messages", numbered, ENGINE_KEY).statusCode());
+            JsonNode delta = raw.awaitType("delta");
+            assertEquals(TestServer.json("42"), delta.get("request_id"));
+            assertTrue(delta.get("payload").isNull(), delta.toString());
+            sio.assertNone("message", Duration.ofMillis(200));
+        }
+        for (String bad : new String[] {"\"error\"", "\"hello_ack\"", "\"connect\"", "\"\"", "\"a b\"", "7"}) {
+            String message = "{\"name\":" + bad + ",\"to\":[{\"participantId\":\"" + participant + "\"}]}";
+            HttpResponse<String> refused = server.post("/messages", message, ENGINE_KEY);
+            assertEquals(400, refused.statusCode(), bad + ": " + refused.body());
+            assertEquals("bad_request", TestServer.json(refused).get("error").get("code").asText(), refused.body());
+        }
+        String requestIdAlone = "{\"requestId\":\"r\",\"to\":[{\"participantId\":\"" + participant + "\"}]}";
+        assertEquals(400, server.post("/messages", requestIdAlone, ENGINE_KEY).statusCode());
+    }
+
     // ---- GET /connections ----
 
     @Test
