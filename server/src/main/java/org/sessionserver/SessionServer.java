@@ -20,6 +20,7 @@ import org.sessionserver.httpapi.HttpApi;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.EventValidator;
 import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.ClusterDisconnects;
 import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.routing.MessageRouter;
 import org.sessionserver.sessions.LocalSessions;
@@ -104,7 +105,8 @@ public final class SessionServer implements AutoCloseable {
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
-                authenticator, intake, bus, directory, wiring.topics(), sessions, requests, metrics, () -> draining));
+                authenticator, intake, bus, directory, wiring.topics(), sessions, requests,
+                new ClusterDisconnects(calls, sessions, config.nodeId()), metrics, () -> draining));
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         HttpRouter router = new HttpRouter(routes, cors);

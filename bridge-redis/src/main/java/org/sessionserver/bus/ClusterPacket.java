@@ -22,13 +22,18 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** "A client of your recoverable session reconnected to me: hand me its log after this offset." */
         RECOVER,
         /** The answer to a RECOVER: the missed messages, or a refusal. */
-        RECOVERED;
+        RECOVERED,
+        /** "Close these sessions of yours for good" (the engine's DELETE routes). */
+        DISCONNECT,
+        /** The answer to a DISCONNECT: how many were closed. */
+        DISCONNECTED;
 
         /** The type that answers a packet of this type ({@link ClusterCalls}), or null when none does. */
         public Type answer() {
             return switch (this) {
                 case REQUEST -> REPLY;
                 case RECOVER -> RECOVERED;
+                case DISCONNECT -> DISCONNECTED;
                 default -> null;
             };
         }

@@ -22,6 +22,11 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
     }
 
     @Override
+    public void disconnect() {
+        socket.close(RawSocket.DISCONNECTED);
+    }
+
+    @Override
     public void deliver(OutboundMessage message) {
         socket.sendPrepared(message.rawWebSocket());
     }

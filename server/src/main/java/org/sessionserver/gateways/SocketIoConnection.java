@@ -24,6 +24,12 @@ record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter r
         return socket.eio().loop();
     }
 
+    /** A DISCONNECT packet: socket.io-client reports "io server disconnect" and does not reconnect by itself. */
+    @Override
+    public void disconnect() {
+        socket.disconnect(true);
+    }
+
     /** Recoverable sessions get each message with its offset; the others the packet shared by all. */
     @Override
     public void deliver(OutboundMessage message) {

@@ -9,6 +9,7 @@ import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.bus.Topics;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.ClusterDisconnects;
 import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionSettings;
@@ -25,6 +26,7 @@ public final class HttpApi {
                                                 EventIntake intake, EngineBus bus, SessionDirectory directory,
                                                 Topics topics,
                                                 LocalSessions sessions, ClusterRequests requests,
+                                                ClusterDisconnects disconnects,
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
@@ -35,7 +37,8 @@ public final class HttpApi {
         routes.put("/connections", new ConnectionsRoute(guard, directory));
         routes.put(TopicsRoute.PREFIX + "*", new TopicsRoute(guard, topics, directory));
         routes.put(ParticipantRoute.PREFIX + "*", new ParticipantRoute(guard, topics, directory,
-                new RequestRoute(guard, sessions, directory, requests)));
+                new RequestRoute(guard, sessions, directory, requests), disconnects));
+        routes.put(SessionsRoute.PREFIX + "*", new SessionsRoute(guard, directory, disconnects));
         return routes;
     }
 }

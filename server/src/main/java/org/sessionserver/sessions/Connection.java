@@ -16,6 +16,12 @@ public interface Connection {
     /** The event loop that does this connection's I/O: {@link #deliver} called there writes at once. */
     EventExecutor loop();
 
+    /**
+     * Closes the connection from the server side for good (the engine's disconnect routes): the client is told not to
+     * reconnect by itself. Never blocks, may be called from any thread.
+     */
+    void disconnect();
+
     /** Sends an engine message; never blocks, may be called from any thread. */
     void deliver(OutboundMessage message);
 

@@ -69,6 +69,11 @@ class MessageRouterTest {
         }
 
         @Override
+        public void disconnect() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
             throw new UnsupportedOperationException();
         }

@@ -131,6 +131,26 @@ class ClusterDeliveryIT {
         assertEquals(count + 1, client.messages.size());
     }
 
+    /** The engine disconnects a participant's connections on every node, from a node that holds none of them. */
+    @Test
+    void aDisconnectReachesTheConnectionsOfTheParticipantOnEveryNode() {
+        String participant = "kicked-" + System.nanoTime();
+        List<ClusterClient> pair = List.of(connect(1, participant, false), connect(2, participant, true));
+        ClusterClient bystander = connect(2, "bystander-" + System.nanoTime(), false);
+        awaitListed(pair);
+        HttpResponse<String> kicked = Cluster.request(cluster.port(3), "DELETE",
+                "/participants/" + participant + "/connections", null, Cluster.ENGINE_KEY);
+        assertEquals(200, kicked.statusCode(), kicked.body());
+        assertEquals("{\"ok\":true,\"closed\":2}", kicked.body());
+        for (ClusterClient client : pair) {
+            Wait.until(WAIT, () -> client.disconnects.contains("io server disconnect"),
+                    () -> client.nodeId() + " disconnects: " + client.disconnects);
+        }
+        Wait.settle(SETTLE);
+        assertTrue(bystander.connected());
+        assertTrue(pair.stream().noneMatch(ClusterClient::connected), "no client reconnected by itself");
+    }
+
     /** {@code sessions_messages_routed_total} of each node: the engine messages it received. */
     private static long[] routedOnEachNode() {
         long[] routed = new long[3];

@@ -22,6 +22,8 @@ public final class RawSocket {
      * (RFC 6455 7.4.2), 4000 + HTTP 408, as 4403 will say "disconnected by the server".
      */
     public static final WebSocketCloseStatus PING_TIMEOUT = new WebSocketCloseStatus(4408, "ping timeout");
+    /** The engine disconnected the client (4000 + HTTP 403). */
+    public static final WebSocketCloseStatus DISCONNECTED = new WebSocketCloseStatus(4403, "disconnected by the server");
 
     private final Channel channel;
     private final HandshakeRequest handshake;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.socket.client.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -408,6 +409,40 @@ class RawWebSocketIT {
         }
         String requestIdAlone = "{\"requestId\":\"r\",\"to\":[{\"participantId\":\"" + participant + "\"}]}";
         assertEquals(400, server.post("/messages", requestIdAlone, ENGINE_KEY).statusCode());
+    }
+
+    /**
+     * The engine disconnects a participant (every connection, Socket.IO and raw) or one session: Socket.IO clients get
+     * a DISCONNECT ("io server disconnect": they do not reconnect by themselves), raw ones close 4403.
+     */
+    @Test
+    void theEngineDisconnectsAParticipantOrOneSession() {
+        String participant = "kicked";
+        try (RawWsClient raw = connected(server, participant);
+             SioClient sio = SioClient.to(server).token(participant).connect();
+             SioClient other = SioClient.to(server).token("kept").connect();
+             SioClient single = SioClient.to(server).token("kicked-once").connect()) {
+            HttpResponse<String> kicked = server.request("DELETE", "/participants/" + participant + "/connections",
+                    null, ENGINE_KEY);
+            assertEquals(200, kicked.statusCode(), kicked.body());
+            assertEquals(TestServer.json("{\"ok\":true,\"closed\":2}"), TestServer.json(kicked));
+            assertEquals(4403, raw.awaitClose());
+            assertEquals("io server disconnect", sio.await(Socket.EVENT_DISCONNECT)[0]);
+            assertTrue(other.connected(), "another participant's connection stays");
+
+            HttpResponse<String> none = server.request("DELETE", "/participants/" + participant + "/connections",
+                    null, ENGINE_KEY);
+            assertEquals(TestServer.json("{\"ok\":true,\"closed\":0}"), TestServer.json(none));
+            HttpResponse<String> one = server.request("DELETE", "/sessions/" + single.sessionId(), null, ENGINE_KEY);
+            assertEquals(TestServer.json("{\"ok\":true,\"closed\":1}"), TestServer.json(one), one.body());
+            assertEquals("io server disconnect", single.await(Socket.EVENT_DISCONNECT)[0]);
+            HttpResponse<String> unknown = server.request("DELETE", "/sessions/" + single.sessionId(), null, ENGINE_KEY);
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertEquals(401, server.request("DELETE", "/sessions/x", null, "wrong-key-0123456789").statusCode());
+            assertEquals(405, server.request("GET", "/sessions/x", null, ENGINE_KEY).statusCode());
+            assertEquals(405, server.request("POST", "/participants/kept/connections", "{}", ENGINE_KEY).statusCode());
+            assertTrue(other.connected());
+        }
     }
 
     // ---- GET /connections ----

@@ -79,6 +79,12 @@ public final class TestServer implements AutoCloseable {
                 .build());
     }
 
+    /** Any method; {@code body} null for none. */
+    public HttpResponse<String> request(String method, String path, String body, String bearer) {
+        return send(request(path, bearer).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
     private HttpRequest.Builder request(String path, String bearer) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(WAIT);
         if (bearer != null) {
