@@ -1,18 +1,26 @@
 package org.sessionserver.gateways;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
+import org.sessionserver.sessions.RawFrames;
 import org.sessionserver.transport.rawws.RawSocket;
 
-/** A session held over the raw WebSocket endpoint. */
-record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter) implements Connection {
+/**
+ * A session held over the raw WebSocket endpoint.
+ *
+ * @param requests the server's requests that await this client's {@code response}
+ */
+record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter, RawRequests requests)
+        implements Connection {
     /** The transport name in the session record. */
     static final String TRANSPORT = "raw";
 
@@ -31,9 +39,16 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
         socket.sendPrepared(message.rawWebSocket());
     }
 
-    /** The raw protocol has no server-to-client request: callers pick a Socket.IO connection instead. */
+    /**
+     * Sends {@code {"type":"request","request_id","payload":{"event","data"}}}; the client answers with
+     * {@code {"type":"response","request_id","payload":<value>}}.
+     */
     @Override
     public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("raw WebSocket cannot acknowledge"));
+        RawRequests.Waiting waiting = requests.start(timeout);
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("event", event);
+        payload.set("data", data);
+        socket.sendText(RawFrames.frame(RawFrames.REQUEST, TextNode.valueOf(waiting.requestId()), payload));
+        return waiting.answer();
     }
 }

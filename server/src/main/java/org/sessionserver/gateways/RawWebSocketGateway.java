@@ -28,7 +28,8 @@ import org.sessionserver.transport.rawws.RawSocketListener;
  * Sessions over the raw WebSocket endpoint ({@code /ws}): JSON frames {@code {"type","request_id","payload","ts"}}.
  * Auth by query {@code token}, {@code Authorization: Bearer}, or a first {@code hello} frame within 10 s (failure:
  * close 1008). Client types: {@code hello}, {@code message} (an Event, answered by {@code ack}), {@code ping}
- * (answered by {@code pong}); any other type gets {@code error} {@code unknown_event}, bad JSON {@code bad_request};
+ * (answered by {@code pong}), {@code response} (to a server's {@code request}); any other type gets {@code error}
+ * {@code unknown_event}, bad JSON {@code bad_request};
  * the connection stays open either way.
  * Binary frames close it with 1003.
  */
@@ -56,6 +57,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
         clientTypes.put(RawFrames.MESSAGE, this::onMessage);
         clientTypes.put(RawFrames.PING, (socket, requestId, payload) ->
                 send(socket, RawFrames.PONG, requestId, payload.isMissingNode() ? null : payload));
+        clientTypes.put(RawFrames.RESPONSE, this::onResponse);
     }
 
     @Override
@@ -110,6 +112,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
     @Override
     public void onClose(RawSocket socket) {
         if (socket.attachment() instanceof RawConnection connection) {
+            connection.requests().cancelAll();
             WebSocketCloseStatus status = socket.closeStatus();
             lifecycle.close(connection, status == null ? "client close" : status.reasonText().isEmpty()
                     ? "server close " + status.code() : status.reasonText());
@@ -158,7 +161,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
         }
         lifecycle.open(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(), proxy,
                 RawConnection.TRANSPORT, socket.channel().eventLoop(), socket::isOpen,
-                (session, limiter) -> new RawConnection(socket, session, limiter))
+                (session, limiter) -> new RawConnection(socket, session, limiter, new RawRequests()))
                 .whenComplete((connection, failure) -> {
                     if (failure != null) {
                         socket.attach(null);
@@ -190,6 +193,18 @@ public final class RawWebSocketGateway implements RawSocketListener {
                     }
                     send(socket, RawFrames.ACK, requestId, result);
                 });
+    }
+
+    /** The answer to a server's request: it must name a request that is still waiting. */
+    private void onResponse(RawSocket socket, JsonNode requestId, JsonNode payload) {
+        if (!(socket.attachment() instanceof RawConnection connection)) {
+            error(socket, requestId, ErrorCode.UNAUTHORIZED, "send hello first");
+            return;
+        }
+        if (requestId == null || !requestId.isTextual()
+                || !connection.requests().answer(requestId.textValue(), payload.isMissingNode() ? null : payload)) {
+            error(socket, requestId, ErrorCode.BAD_REQUEST, "no request of this request_id awaits a response");
+        }
     }
 
     private static boolean headerProxy(RawSocket socket) {

@@ -24,8 +24,10 @@ import org.sessionserver.transport.http.HttpRoute;
 
 /**
  * {@code POST /participants/{id}/request} with the engine key, body
- * {@code {"sessionId"?, "event", "data"?, "timeoutMs"?}}: emits the event with an ack callback to one connection of
- * the participant (that session, when named), on whichever node it is, and answers 200 {@code {"ok":true,"sessionId","data":<ack value>}};
+ * {@code {"sessionId"?, "event", "data"?, "timeoutMs"?}}: asks one connection of the participant (that session, when
+ * named, else the newest), on whichever node it is: a Socket.IO client gets the event with an ack callback, a raw
+ * one a {@code request} frame it answers with {@code response}; answers 200
+ * {@code {"ok":true,"sessionId","data":<ack value>}};
  * 404 when not connected, 504 when the client does not answer in time.
  */
 public final class RequestRoute implements HttpRoute {
@@ -97,7 +99,6 @@ public final class RequestRoute implements HttpRoute {
                 return;
             }
             SessionRecord target = found.stream()
-                    .filter(RequestRoute::canAnswer)
                     .filter(session -> sessionId == null || session.sessionId().equals(sessionId))
                     .max(NEWEST_FIRST).orElse(null);
             if (target == null) {
@@ -130,16 +131,9 @@ public final class RequestRoute implements HttpRoute {
     private Connection pickLocal(String participantId, String sessionId) {
         if (sessionId != null) {
             Connection connection = sessions.get(sessionId);
-            return connection != null && connection.session().participantId().equals(participantId)
-                    && canAnswer(connection.session()) ? connection : null;
+            return connection != null && connection.session().participantId().equals(participantId) ? connection : null;
         }
         return sessions.ofParticipant(participantId).stream()
-                .filter(connection -> canAnswer(connection.session()))
                 .max(Comparator.comparing(Connection::session, NEWEST_FIRST)).orElse(null);
-    }
-
-    /** Raw WebSocket clients have no ack: requests go to Socket.IO connections only. */
-    private static boolean canAnswer(SessionRecord session) {
-        return !"raw".equals(session.transport());
     }
 }

@@ -15,6 +15,8 @@ public final class RawFrames {
     // Client -> server.
     public static final String HELLO = "hello";
     public static final String PING = "ping";
+    /** The answer to a server's {@link #REQUEST}. */
+    public static final String RESPONSE = "response";
     /** An Event from the client; from the server, an engine Message. */
     public static final String MESSAGE = "message";
     // Server -> client.
@@ -22,6 +24,8 @@ public final class RawFrames {
     public static final String ACK = "ack";
     public static final String PONG = "pong";
     public static final String ERROR = "error";
+    /** The server asks the client ({@code POST /participants/{id}/request}): {@code {"event","data"}}. */
+    public static final String REQUEST = "request";
 
     private RawFrames() {
     }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -442,6 +444,35 @@ class RawWebSocketIT {
             assertEquals(405, server.request("GET", "/sessions/x", null, ENGINE_KEY).statusCode());
             assertEquals(405, server.request("POST", "/participants/kept/connections", "{}", ENGINE_KEY).statusCode());
             assertTrue(other.connected());
+        }
+    }
+
+    /**
+     * {@code POST /participants/{id}/request} reaches a raw connection as a request frame, which it answers with a
+     * response frame; no answer in time is 504; a response nobody waits for gets an error.
+     */
+    @Test
+    void aRawConnectionAnswersTheEnginesRequest() throws Exception {
+        String participant = "raw-asked";
+        try (RawWsClient raw = connected(server, participant)) {
+            CompletableFuture<HttpResponse<String>> asked = CompletableFuture.supplyAsync(() -> server.post(
+                    "/participants/" + participant + "/request", "{\"event\":\"status\",\"data\":{\"q\":1}}",
+                    ENGINE_KEY));
+            JsonNode request = raw.awaitType("request");
+            assertEquals(TestServer.json("{\"event\":\"status\",\"data\":{\"q\":1}}"), request.get("payload"));
+            raw.send("response", request.get("request_id").asText(), "{\"state\":\"idle\"}");
+            HttpResponse<String> answered = asked.get(10, TimeUnit.SECONDS);
+            assertEquals(200, answered.statusCode(), answered.body());
+            assertEquals(TestServer.json("{\"state\":\"idle\"}"), TestServer.json(answered).get("data"));
+            assertEquals(raw.sessionId(), TestServer.json(answered).get("sessionId").asText());
+
+            raw.send("response", request.get("request_id").asText(), "{}");
+            assertEquals("bad_request", raw.awaitType("error").get("payload").get("code").asText(), "answered twice");
+
+            HttpResponse<String> silent = server.post("/participants/" + participant + "/request",
+                    "{\"event\":\"status\",\"timeoutMs\":300}", ENGINE_KEY);
+            assertEquals(504, silent.statusCode(), silent.body());
+            raw.awaitType("request");
         }
     }
 
