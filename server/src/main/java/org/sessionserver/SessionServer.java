@@ -17,6 +17,7 @@ import org.sessionserver.config.TlsConfig;
 import org.sessionserver.gateways.RawWebSocketGateway;
 import org.sessionserver.gateways.SocketIoGateway;
 import org.sessionserver.httpapi.HttpApi;
+import org.sessionserver.intake.ClientEvents;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.EventValidator;
 import org.sessionserver.metrics.ServerMetrics;
@@ -97,11 +98,12 @@ public final class SessionServer implements AutoCloseable {
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
         RecoveryHandover handover = new RecoveryHandover(calls, !config.redis().isEmbedded(), recovery);
-        new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake).bind(socketIo.of("/"));
+        ClientEvents clientEvents = clientEvents(config);
+        new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake, clientEvents).bind(socketIo.of("/"));
         this.engineIo = new EioServer(new EioOptions(SOCKET_IO_PATH, config.timing().pingIntervalMs(),
                 config.timing().pingTimeoutMs(), maxPayload, cors), socketIo::attach);
         this.rawWebSocket = new RawWebSocketEndpoint(
-                new RawWebSocketGateway(authenticator, lifecycle, intake), maxPayload,
+                new RawWebSocketGateway(authenticator, lifecycle, intake, clientEvents), maxPayload,
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
@@ -144,6 +146,15 @@ public final class SessionServer implements AutoCloseable {
      * The Engine.IO payload limit: room for an event somewhat over {@code MAX_MESSAGE_SIZE}, so that it is refused
      * as {@code too_large} with the connection kept, rather than dropped at the transport.
      */
+    /** {@code CLIENT_EVENTS}, checked: a name that cannot be allowed stops the start with a one-line reason. */
+    private static ClientEvents clientEvents(ServerConfig config) {
+        try {
+            return ClientEvents.of(config.clientEvents());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("CLIENT_EVENTS", e.getMessage());
+        }
+    }
+
     static int maxPayload(int maxMessageSize) {
         return Math.max(EioOptions.DEFAULT_MAX_PAYLOAD, 2 * maxMessageSize + 1024);
     }

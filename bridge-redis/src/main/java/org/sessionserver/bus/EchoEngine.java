@@ -15,7 +15,11 @@ public final class EchoEngine implements AutoCloseable {
 
     public static EchoEngine start(EngineSide bus) {
         EchoEngine engine = new EchoEngine(bus);
-        bus.onEvent(envelope -> bus.publishMessage(reply(envelope)));
+        bus.onEvent(envelope -> {
+            if (!envelope.isNamed()) { // client events of other names are for engines that asked for them
+                bus.publishMessage(reply(envelope));
+            }
+        });
         return engine;
     }
 

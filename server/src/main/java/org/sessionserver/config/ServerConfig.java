@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
                            LimitsConfig limits,
-                           TimingConfig timing, LogConfig log) {
+                           TimingConfig timing, LogConfig log, List<String> clientEvents) {
     public enum EngineMode {
         /** The built-in echo engine. */
         ECHO,
@@ -93,7 +93,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 AuthConfig.fromEnv(env),
                 LimitsConfig.fromEnv(env),
                 TimingConfig.fromEnv(env),
-                LogConfig.fromEnv(env));
+                LogConfig.fromEnv(env),
+                clientEvents(env));
     }
 
     /** The settings of an empty environment: every default, a random node id. */
@@ -111,7 +112,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
-                + auth + ", " + limits + ", " + timing + ", " + log + "]";
+                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents + "]";
     }
 
     private static String nodeId(Env env) {
@@ -128,6 +129,24 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                     + "[A-Za-z0-9._:-])");
         }
         return id;
+    }
+
+    /**
+     * {@code CLIENT_EVENTS}: the client events that reach the engine, comma-separated ({@code message} always does;
+     * {@code *}: any name that is not reserved). The names themselves are checked where they are used (intake).
+     */
+    private static List<String> clientEvents(Env env) {
+        String value = env.get("CLIENT_EVENTS");
+        if (value == null) {
+            return List.of("message");
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                names.add(part.strip());
+            }
+        }
+        return List.copyOf(names);
     }
 
     private static List<String> corsOrigins(Env env) {

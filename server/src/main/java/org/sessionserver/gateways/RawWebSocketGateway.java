@@ -16,6 +16,7 @@ import org.sessionserver.auth.Authenticator;
 import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
+import org.sessionserver.intake.ClientEvents;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.json.ServerJson;
 import org.sessionserver.sessions.RawFrames;
@@ -40,6 +41,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
 
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
+    private final ClientEvents clientEvents;
     private final EventIntake intake;
     /** What the server does with each type a client may send, in the order the help text lists them. */
     private final Map<String, FrameHandler> clientTypes = new LinkedHashMap<>();
@@ -49,7 +51,9 @@ public final class RawWebSocketGateway implements RawSocketListener {
         void handle(RawSocket socket, JsonNode requestId, JsonNode payload);
     }
 
-    public RawWebSocketGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake) {
+    public RawWebSocketGateway(Authenticator authenticator, SessionLifecycle lifecycle, EventIntake intake,
+                               ClientEvents clientEvents) {
+        this.clientEvents = clientEvents;
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
         this.intake = intake;
@@ -95,10 +99,14 @@ public final class RawWebSocketGateway implements RawSocketListener {
             error(socket, requestId, ErrorCode.BAD_REQUEST, "type must be a string");
             return;
         }
-        FrameHandler handler = clientTypes.get(frame.get("type").textValue());
+        String type = frame.get("type").textValue();
+        FrameHandler handler = clientTypes.get(type);
+        if (handler == null && clientEvents.allows(type)) {
+            handler = (named, id, payload) -> onOtherEvent(named, type, id, payload);
+        }
         if (handler == null) {
-            error(socket, requestId, ErrorCode.UNKNOWN_EVENT,
-                    "unknown type; client types are " + String.join(", ", clientTypes.keySet()));
+            error(socket, requestId, ErrorCode.UNKNOWN_EVENT, "unknown type; client types are "
+                    + clientEvents.withOthers(String.join(", ", clientTypes.keySet())));
             return;
         }
         handler.handle(socket, requestId, frame.path("payload"));
@@ -205,6 +213,25 @@ public final class RawWebSocketGateway implements RawSocketListener {
                 || !connection.requests().answer(requestId.textValue(), payload.isMissingNode() ? null : payload)) {
             error(socket, requestId, ErrorCode.BAD_REQUEST, "no request of this request_id awaits a response");
         }
+    }
+
+    /** A type of {@code CLIENT_EVENTS}: to the engine with its {@code request_id}, answered by {@code ack}. */
+    private void onOtherEvent(RawSocket socket, String type, JsonNode requestId, JsonNode payload) {
+        if (!(socket.attachment() instanceof RawConnection connection)) {
+            error(socket, requestId, ErrorCode.UNAUTHORIZED, "send hello first");
+            return;
+        }
+        intake.submitNamed(connection.session(), type, payload.isMissingNode() ? null : payload, requestId,
+                connection.rateLimiter()).whenComplete((accepted, failure) -> {
+                    ObjectNode result = JsonNodeFactory.instance.objectNode();
+                    if (failure == null) {
+                        result.put("ok", true);
+                    } else {
+                        Refusal refusal = Refusal.of(failure);
+                        result.put("ok", false).set("error", refusal.code().body(refusal.getMessage()));
+                    }
+                    send(socket, RawFrames.ACK, requestId, result);
+                });
     }
 
     private static boolean headerProxy(RawSocket socket) {

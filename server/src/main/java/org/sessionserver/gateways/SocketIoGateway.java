@@ -11,6 +11,7 @@ import org.sessionserver.auth.Authenticator;
 import org.sessionserver.auth.Credentials;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
+import org.sessionserver.intake.ClientEvents;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.RecoveryBook;
@@ -45,6 +46,7 @@ public final class SocketIoGateway {
     private final SessionLifecycle lifecycle;
     private final RecoveryBook recovery;
     private final RecoveryHandover handover;
+    private final ClientEvents clientEvents;
     private final EventIntake intake;
 
     /**
@@ -57,7 +59,8 @@ public final class SocketIoGateway {
     }
 
     public SocketIoGateway(Authenticator authenticator, SessionLifecycle lifecycle, RecoveryBook recovery,
-                           RecoveryHandover handover, EventIntake intake) {
+                           RecoveryHandover handover, EventIntake intake, ClientEvents clientEvents) {
+        this.clientEvents = clientEvents;
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
         this.recovery = recovery;
@@ -71,8 +74,7 @@ public final class SocketIoGateway {
                 .onConnect(this::welcome)
                 .onDisconnect(this::close)
                 .on(MESSAGE_EVENT, (socket, event, args, ack) -> onMessage(socket, args, ack))
-                .onAny((socket, event, args, ack) -> refuse(socket, ack, null, new Refusal(ErrorCode.UNKNOWN_EVENT,
-                        "unknown event; clients may send: " + MESSAGE_EVENT)));
+                .onAny(this::onOtherEvent);
     }
 
     /**
@@ -175,6 +177,27 @@ public final class SocketIoGateway {
             }
             refuse(socket, ack, event, Refusal.of(failure));
         });
+    }
+
+    /** An event of another name: to the engine when {@code CLIENT_EVENTS} allows it, acked {@code {"ok":true}}. */
+    private void onOtherEvent(SioSocket socket, String name, ArrayNode args, SioAck ack) {
+        if (!clientEvents.allows(name)) {
+            refuse(socket, ack, null, new Refusal(ErrorCode.UNKNOWN_EVENT,
+                    "unknown event; clients may send: " + clientEvents.withOthers(MESSAGE_EVENT)));
+            return;
+        }
+        if (!(socket.attachment() instanceof SocketIoConnection connection)) {
+            return;
+        }
+        JsonNode payload = args.isEmpty() ? null : args.get(0);
+        intake.submitNamed(connection.session(), name, payload, null, connection.rateLimiter())
+                .whenComplete((accepted, failure) -> {
+                    if (failure != null) {
+                        refuse(socket, ack, null, Refusal.of(failure));
+                    } else if (ack != null) {
+                        ack.send(JsonNodeFactory.instance.objectNode().put("ok", true));
+                    }
+                });
     }
 
     /** Answers a refused event: by its ack when the client asked for one, else by an {@code error} event. */

@@ -20,6 +20,9 @@ import org.sessionserver.metrics.ServerMetrics;
  * bus. Never blocks: safe on an I/O thread.
  */
 public final class EventIntake {
+    /** The client event that carries an Event (Socket.IO event name, raw frame type). */
+    public static final String MESSAGE = "message";
+
     private final EventValidator validator;
     private final EngineBus bus;
     private final ServerMetrics metrics;
@@ -67,6 +70,37 @@ public final class EventIntake {
         String id = event.get("id").textValue();
         EventEnvelope envelope = new EventEnvelope(event, sender.participantId(), sender.sessionId(),
                 sender.channelId(), sender.nodeId(), Instant.now().toString());
+        return publish(envelope, start).thenApply(published -> id);
+    }
+
+    /**
+     * A client event of another name ({@code CLIENT_EVENTS}, checked by the caller): any JSON payload within the size
+     * limit, rate limited like a {@code message}.
+     *
+     * @param requestId a raw frame's {@code request_id}, passed to the engine; null for none
+     * @return a stage completing once the bus holds the event, or failing with a {@link Refusal}
+     */
+    public CompletionStage<Void> submitNamed(SessionRecord sender, String name, JsonNode payload, JsonNode requestId,
+                                             RateLimiter limiter) {
+        long start = System.nanoTime();
+        try {
+            if (limiter != null && !limiter.tryAcquire()) {
+                throw new Refusal(ErrorCode.RATE_LIMITED, "too many events, slow down");
+            }
+            validator.checkPayload(payload);
+            if (!accepting || !bus.status().up()) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, "the engine bus is unavailable, retry later");
+            }
+        } catch (Refusal refusal) {
+            metrics.eventRefused(refusal.code());
+            return CompletableFuture.failedFuture(refusal);
+        }
+        return publish(EventEnvelope.named(name, payload, requestId, sender.participantId(), sender.sessionId(),
+                sender.channelId(), sender.nodeId(), Instant.now().toString()), start);
+    }
+
+    /** Hands the envelope to the bus: completes once the bus holds it, or fails with a {@link Refusal}. */
+    private CompletionStage<Void> publish(EventEnvelope envelope, long start) {
         CompletionStage<Void> published;
         inFlight.incrementAndGet();
         try {
@@ -82,7 +116,7 @@ public final class EventIntake {
                 throw refusal;
             }
             metrics.eventAccepted(start);
-            return id;
+            return null;
         });
     }
 }

@@ -24,6 +24,17 @@ public final class EventValidator {
     }
 
     /** @throws Refusal with the first rule the event breaks */
+    /** A named client event's payload: any plain JSON value within the size limit. */
+    public void checkPayload(JsonNode payload) {
+        if (payload != null && SioCodec.containsBinary(payload)) {
+            throw invalid("the payload must be plain JSON, without binary attachments");
+        }
+        int size = payload == null ? 0 : size(payload);
+        if (size > maxBytes) {
+            throw new Refusal(ErrorCode.TOO_LARGE, "the payload has " + size + " bytes, the limit is " + maxBytes);
+        }
+    }
+
     public void check(JsonNode event, String participantId) {
         if (event == null || !event.isObject()) {
             throw invalid("the event must be a JSON object");

@@ -79,6 +79,9 @@ final class Cluster implements AutoCloseable {
                 number == 1 ? "echo" : "none", 0))));
     }
 
+    /** The client events besides {@code message} that the nodes forward to the engine. */
+    static final String CLIENT_EVENTS = "agent_invoke,tool_result";
+
     /** The environment of a cluster node. */
     static Map<String, String> env(String redisUrl, String nodeId, String engine, int port) {
         Map<String, String> env = new HashMap<>();
@@ -89,6 +92,7 @@ final class Cluster implements AutoCloseable {
         env.put("ENGINE_KEY", ENGINE_KEY);
         env.put("NODE_TTL_MS", String.valueOf(NODE_TTL_MS));
         env.put("LOG_LEVEL", "warn");
+        env.put("CLIENT_EVENTS", CLIENT_EVENTS);
         return env;
     }
 

@@ -134,12 +134,17 @@ final class ClusterClient implements AutoCloseable {
 
     /** Emits {@code message} with the event and waits for the ack. */
     JSONObject send(JSONObject event) {
+        return emit("message", event);
+    }
+
+    /** Emits {@code name} with one argument and waits for the ack. */
+    JSONObject emit(String name, Object argument) {
         BlockingQueue<Object[]> acks = new LinkedBlockingQueue<>();
-        socket.emit("message", new Object[] {event}, (Ack) acks::add);
+        socket.emit(name, new Object[] {argument}, (Ack) acks::add);
         try {
             Object[] ack = acks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (ack == null) {
-                throw new AssertionError("no ack for event " + event.optString("id"));
+                throw new AssertionError("no ack for " + name + " " + argument);
             }
             return (JSONObject) ack[0];
         } catch (InterruptedException e) {

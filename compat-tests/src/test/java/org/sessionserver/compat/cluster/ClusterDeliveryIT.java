@@ -151,6 +151,50 @@ class ClusterDeliveryIT {
         assertTrue(pair.stream().noneMatch(ClusterClient::connected), "no client reconnected by itself");
     }
 
+    /**
+     * CLIENT_EVENTS: client events of the listed names reach the engine in their own envelope, acked like message
+     * (Socket.IO: the ack; raw: ack with the frame's request_id); other names are refused with unknown_event.
+     */
+    @Test
+    void clientEventsOfTheListedNamesReachTheStreamInTheirEnvelope() throws Exception {
+        String participant = "agent-" + System.nanoTime();
+        ClusterClient sio = connect(2, participant, false);
+        try (RawAgent raw = RawAgent.connect(cluster.port(3), participant)) {
+            JSONObject ack = sio.emit("agent_invoke", Cluster.jsonObject("{\"prompt\":\"hi\",\"n\":[1,2]}"));
+            assertEquals("{\"ok\":true}", ack.toString());
+            JSONObject refused = sio.emit("cancel_run", Cluster.jsonObject("{}"));
+            assertEquals("unknown_event", refused.getJSONObject("error").getString("code"), refused.toString());
+            raw.send("{\"type\":\"tool_result\",\"request_id\":\"r-9\",\"payload\":\"42\"}");
+            raw.send("{\"type\":\"approval_decision\",\"request_id\":\"r-10\",\"payload\":{}}");
+            Wait.until(WAIT, () -> raw.frames.size() >= 2, () -> "raw frames: " + raw.frames);
+            assertEquals("{\"ok\":true}", raw.frames.get(0).path("payload").toString(), raw.frames.toString());
+            assertEquals("r-9", raw.frames.get(0).path("request_id").asText());
+            assertEquals("unknown_event", raw.frames.get(1).path("payload").path("code").asText(), raw.frames.toString());
+            assertEquals("r-10", raw.frames.get(1).path("request_id").asText());
+
+            Map<String, JsonNode> byName = new HashMap<>();
+            for (StreamMessage<String, String> entry : cluster.redisCommands().xrange("sio:engine:in",
+                    Range.create("-", "+"))) {
+                JsonNode envelope = Cluster.JSON.readTree(entry.getBody().get("envelope"));
+                if (participant.equals(envelope.path("participantId").asText())) {
+                    byName.put(envelope.path("name").asText(), envelope);
+                }
+            }
+            assertEquals(Set.of("agent_invoke", "tool_result"), byName.keySet(), byName.toString());
+            JsonNode invoke = byName.get("agent_invoke");
+            assertEquals(Cluster.JSON.readTree("{\"prompt\":\"hi\",\"n\":[1,2]}"), invoke.get("payload"));
+            assertEquals(sio.sessionId(), invoke.path("sessionId").asText());
+            assertEquals("n2", invoke.path("nodeId").asText());
+            assertFalse(invoke.has("event") || invoke.has("requestId"), invoke.toString());
+            assertFalse(invoke.path("channelId").asText().isEmpty() || invoke.path("receivedAt").asText().isEmpty());
+            JsonNode result = byName.get("tool_result");
+            assertEquals("\"42\"", result.get("payload").toString());
+            assertEquals("r-9", result.path("requestId").asText());
+            assertEquals(raw.sessionId(), result.path("sessionId").asText());
+            assertEquals("n3", result.path("nodeId").asText());
+        }
+    }
+
     /** {@code sessions_messages_routed_total} of each node: the engine messages it received. */
     private static long[] routedOnEachNode() {
         long[] routed = new long[3];

@@ -16,6 +16,8 @@ final class RawAgent implements AutoCloseable {
     private final HandWebSocket socket;
     private final JsonNode helloAck;
     final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    /** Every frame received after hello_ack, whatever its type. */
+    final List<JsonNode> frames = new CopyOnWriteArrayList<>();
 
     private RawAgent(HandWebSocket socket, JsonNode helloAck) {
         this.socket = socket;
@@ -51,12 +53,22 @@ final class RawAgent implements AutoCloseable {
                     return;
                 }
                 JsonNode node = Cluster.JSON.readTree(frame.text());
+                frames.add(node);
                 if (node.path("type").asText().equals("message")) {
                     messages.add(node.path("payload"));
                 }
             }
         } catch (IOException e) {
             // closed
+        }
+    }
+
+    /** Sends one text frame. */
+    void send(String text) {
+        try {
+            socket.sendText(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
