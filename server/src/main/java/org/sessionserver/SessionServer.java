@@ -108,7 +108,7 @@ public final class SessionServer implements AutoCloseable {
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, wiring.topics(), sessions, requests,
-                new ClusterDisconnects(calls, sessions, config.nodeId()), metrics, () -> draining));
+                new ClusterDisconnects(calls, sessions, config.nodeId()), lifecycle, metrics, () -> draining));
         routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         HttpRouter router = new HttpRouter(routes, cors);

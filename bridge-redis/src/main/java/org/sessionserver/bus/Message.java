@@ -9,13 +9,14 @@ import java.util.Set;
 
 /**
  * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?} | {"topic"}],
- * "exclude"?:[{"participantId"?,"sessionId"?}],"name"?,"requestId"?,"data":{}}}. Clients receive {@link #json()}
+ * "exclude"?:[{"participantId"?,"sessionId"?}],"name"?,"requestId"?,"final"?,"data":{}}}. Clients receive {@link #json()}
  * exactly as the engine wrote it, or, for a named push ({@link #push()}), its {@code data} under that name;
  * {@link #to()} and {@link #exclude()} are parsed for routing.
  *
  * @param push null unless the message has a {@code name}
+ * @param last its {@code "final":true}: it ends the stream of answers of a {@code POST /event?wait} in SSE form
  */
-public record Message(String json, List<Address> to, List<Exclusion> exclude, NamedPush push) {
+public record Message(String json, List<Address> to, List<Exclusion> exclude, NamedPush push, boolean last) {
     /**
      * A named push: Socket.IO clients get {@code emit(name, data)}, raw clients {@code {"type":name,
      * "request_id"?:requestId,"payload":data}}, so an engine can answer a raw request ({@code register} ->
@@ -47,7 +48,8 @@ public record Message(String json, List<Address> to, List<Exclusion> exclude, Na
         for (JsonNode entry : to) {
             addresses.add(address(entry));
         }
-        return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")), push(node));
+        return new Message(json, List.copyOf(addresses), exclusions(node.get("exclude")), push(node),
+                node.path("final").asBoolean(false));
     }
 
     private static NamedPush push(JsonNode message) {

@@ -2,9 +2,11 @@ package org.sessionserver.httpapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +24,8 @@ import org.sessionserver.transport.http.HttpRoute;
 /**
  * {@code POST /event} with {@code Authorization: Bearer <token>}: an Event from a participant without a connection,
  * under the same rules; 202 once the bus holds it. The envelope's sessionId and channelId are {@code http:<uuid>}.
- * The rate limit applies per participant.
+ * The rate limit applies per participant. With {@code ?wait=<ms>} the request waits for the engine's answer
+ * ({@link EventWait}).
  */
 public final class EventRoute implements HttpRoute {
     /** Bounds the per-participant limiters kept between requests. */
@@ -33,10 +36,13 @@ public final class EventRoute implements HttpRoute {
     private final SessionSettings settings;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-    public EventRoute(Authenticator authenticator, EventIntake intake, SessionSettings settings) {
+    private final EventWait waits;
+
+    public EventRoute(Authenticator authenticator, EventIntake intake, SessionSettings settings, EventWait waits) {
         this.authenticator = authenticator;
         this.intake = intake;
         this.settings = settings;
+        this.waits = waits;
     }
 
     @Override
@@ -44,6 +50,13 @@ public final class EventRoute implements HttpRoute {
         if (!Api.requireMethod(request, exchange, HttpMethod.POST)) {
             return;
         }
+        long waitMs = waitMs(uri);
+        if (waitMs < 0) {
+            Api.fail(exchange, ErrorCode.BAD_REQUEST, "wait must be a number of milliseconds, 1 to "
+                    + EventWait.MAX_WAIT_MS);
+            return;
+        }
+        boolean stream = String.valueOf(request.headers().get(HttpHeaderNames.ACCEPT)).contains("text/event-stream");
         CompletableFuture<String> decided = authenticator.authenticateAsync(Api.bearer(request)).toCompletableFuture();
         if (decided.isCompletedExceptionally()) {
             Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized"); // refused at once: the body is never read
@@ -56,10 +69,26 @@ public final class EventRoute implements HttpRoute {
                 Api.fail(exchange, ErrorCode.UNAUTHORIZED, "unauthorized");
             } else if (body.refusal() != null) {
                 Api.fail(exchange, ErrorCode.INVALID_EVENT, body.refusal().getMessage());
+            } else if (waitMs > 0) {
+                waits.start(participantId, body.event(), limiter(participantId), waitMs, stream, exchange);
             } else {
                 submit(participantId, body.event(), exchange);
             }
         });
+    }
+
+    /** {@code ?wait=<ms>}: 0 without one, -1 when it is not a number in range. */
+    private static long waitMs(QueryStringDecoder uri) {
+        List<String> wait = uri.parameters().get("wait");
+        if (wait == null || wait.isEmpty()) {
+            return 0;
+        }
+        try {
+            long ms = Long.parseLong(wait.get(0));
+            return ms >= 1 && ms <= EventWait.MAX_WAIT_MS ? ms : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The request's body: its JSON, or why it has none. */

@@ -12,6 +12,7 @@ import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.routing.ClusterDisconnects;
 import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SessionSettings;
 import org.sessionserver.transport.http.HttpRoute;
 
@@ -26,13 +27,13 @@ public final class HttpApi {
                                                 EventIntake intake, EngineBus bus, SessionDirectory directory,
                                                 Topics topics,
                                                 LocalSessions sessions, ClusterRequests requests,
-                                                ClusterDisconnects disconnects,
+                                                ClusterDisconnects disconnects, SessionLifecycle lifecycle,
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
         routes.put("/health", new HealthRoute(settings.nodeId(), engine, sessions, bus, draining));
         routes.put("/metrics", new MetricsRoute(metrics));
-        routes.put("/event", new EventRoute(authenticator, intake, settings));
+        routes.put("/event", new EventRoute(authenticator, intake, settings, new EventWait(lifecycle, intake)));
         routes.put("/messages", new MessagesRoute(guard, bus));
         routes.put("/connections", new ConnectionsRoute(guard, directory));
         routes.put(TopicsRoute.PREFIX + "*", new TopicsRoute(guard, topics, directory));
