@@ -2,6 +2,8 @@ package org.sessionserver.bus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +75,34 @@ public record Message(String json, List<Address> to, List<Exclusion> exclude, Na
         JsonNode data = message.get("data");
         return new NamedPush(name.textValue(), requestId == null || requestId.isNull() ? null : requestId.toString(),
                 data == null ? "null" : data.toString());
+    }
+
+    /**
+     * The JSON of a named push to {@code to}: {@code {"name","requestId"?,"to":[...],"data"}}, as an engine would write
+     * it. {@code requestId} is a raw request's {@code request_id} being answered, or null.
+     */
+    public static String namedPushJson(String name, JsonNode requestId, JsonNode data, List<Address> to) {
+        ObjectNode message = BusJson.MAPPER.createObjectNode().put("name", name);
+        if (requestId != null && !requestId.isNull()) {
+            message.set("requestId", requestId);
+        }
+        ArrayNode entries = message.putArray("to");
+        for (Address address : to) {
+            ObjectNode entry = entries.addObject();
+            if (address.isTopic()) {
+                entry.put("topic", address.topic());
+            } else {
+                entry.put("participantId", address.participantId());
+                if (address.sessionId() != null) {
+                    entry.put("sessionId", address.sessionId());
+                }
+                if (address.nodeId() != null) {
+                    entry.put("nodeId", address.nodeId());
+                }
+            }
+        }
+        message.set("data", data);
+        return message.toString();
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.sessionserver.bus.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.sessionserver.bus.Address;
 import org.sessionserver.bus.EngineSide;
 import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.Message;
@@ -122,6 +124,23 @@ public final class EngineClient implements EngineSide {
             }
         });
         return acknowledgements.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
+    }
+
+    /**
+     * Publishes a named push: Socket.IO clients get {@code emit(name, data)}, raw ones
+     * {@code {"type":name,"payload":data}}. A reserved or malformed name fails the stage.
+     */
+    public CompletionStage<Void> publishNamed(String name, JsonNode data, List<Address> to) {
+        return publishMessage(Message.namedPushJson(name, null, data, to));
+    }
+
+    /**
+     * Answers an event to the session it came from, as a named push: a raw client's request gets its
+     * {@code request_id} back ({@code register} -> {@code register_success}).
+     */
+    public CompletionStage<Void> reply(EventEnvelope event, String name, JsonNode data) {
+        return publishMessage(Message.namedPushJson(name, event.requestId(), data,
+                List.of(new Address(event.participantId(), event.sessionId(), null))));
     }
 
     /** Makes the participant a member of the topic; true when it was not one already. */

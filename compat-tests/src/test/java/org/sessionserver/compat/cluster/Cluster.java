@@ -80,7 +80,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** The client events besides {@code message} that the nodes forward to the engine. */
-    static final String CLIENT_EVENTS = "agent_invoke,tool_result";
+    static final String CLIENT_EVENTS = "agent_invoke,tool_result,register";
 
     /** The environment of a cluster node. */
     static Map<String, String> env(String redisUrl, String nodeId, String engine, int port) {
@@ -94,6 +94,11 @@ final class Cluster implements AutoCloseable {
         env.put("LOG_LEVEL", "warn");
         env.put("CLIENT_EVENTS", CLIENT_EVENTS);
         return env;
+    }
+
+    /** The Redis of the cluster, for an engine of the test's own. */
+    String redisUrl() {
+        return redis.url();
     }
 
     /** Node {@code n<number>} (1-based). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.redis.EngineClient;
 import org.sessionserver.bus.testing.Wait;
 
 /**
@@ -192,6 +193,32 @@ class ClusterDeliveryIT {
             assertEquals("r-9", result.path("requestId").asText());
             assertEquals(raw.sessionId(), result.path("sessionId").asText());
             assertEquals("n3", result.path("nodeId").asText());
+        }
+    }
+
+    /**
+     * A raw agent registers and an engine answers it (EngineClient.reply): the answer is a named push that comes back
+     * to that connection with the request_id of the register frame, across nodes.
+     */
+    @Test
+    void aRawAgentRegistersAndTheEnginesReplyReturnsWithItsRequestId() throws Exception {
+        String agent = "registrar-" + System.nanoTime();
+        try (EngineClient engine = EngineClient.connect(cluster.redisUrl(), "sio:", "registrar-engine", "w1");
+             RawAgent raw = RawAgent.connect(cluster.port(3), agent)) {
+            engine.onEvent(envelope -> {
+                if (envelope.isNamed() && "register".equals(envelope.name())
+                        && agent.equals(envelope.participantId())) {
+                    engine.reply(envelope, "register_success", Cluster.JSON.createObjectNode()
+                            .put("agentId", envelope.payload().path("name").asText()));
+                }
+            });
+            raw.send("{\"type\":\"register\",\"request_id\":\"reg-1\",\"payload\":{\"name\":\"a-1\"}}");
+            Wait.until(WAIT, () -> raw.frames.stream().anyMatch(f -> f.path("type").asText().equals("register_success")),
+                    () -> "frames: " + raw.frames);
+            JsonNode success = raw.frames.stream().filter(f -> f.path("type").asText().equals("register_success"))
+                    .findFirst().orElseThrow();
+            assertEquals("reg-1", success.path("request_id").asText(), success.toString());
+            assertEquals("a-1", success.path("payload").path("agentId").asText(), success.toString());
         }
     }
 
