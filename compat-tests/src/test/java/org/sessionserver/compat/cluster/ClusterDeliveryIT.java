@@ -170,7 +170,8 @@ class ClusterDeliveryIT {
             Wait.until(WAIT, () -> raw.frames.size() >= 2, () -> "raw frames: " + raw.frames);
             assertEquals("{\"ok\":true}", raw.frames.get(0).path("payload").toString(), raw.frames.toString());
             assertEquals("r-9", raw.frames.get(0).path("request_id").asText());
-            assertEquals("unknown_event", raw.frames.get(1).path("payload").path("code").asText(), raw.frames.toString());
+            assertEquals("unknown_event", raw.frames.get(1).path("payload").path("code").asText(),
+                    raw.frames.toString());
             assertEquals("r-10", raw.frames.get(1).path("request_id").asText());
 
             Map<String, JsonNode> byName = new HashMap<>();
@@ -213,8 +214,8 @@ class ClusterDeliveryIT {
                 }
             });
             raw.send("{\"type\":\"register\",\"request_id\":\"reg-1\",\"payload\":{\"name\":\"a-1\"}}");
-            Wait.until(WAIT, () -> raw.frames.stream().anyMatch(f -> f.path("type").asText().equals("register_success")),
-                    () -> "frames: " + raw.frames);
+            Wait.until(WAIT, () -> raw.frames.stream()
+                    .anyMatch(f -> f.path("type").asText().equals("register_success")), () -> "frames: " + raw.frames);
             JsonNode success = raw.frames.stream().filter(f -> f.path("type").asText().equals("register_success"))
                     .findFirst().orElseThrow();
             assertEquals("reg-1", success.path("request_id").asText(), success.toString());
