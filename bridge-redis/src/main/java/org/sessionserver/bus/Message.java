@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * A message from the engine: {@code {"event":{...},"to":[{"participantId","sessionId"?,"nodeId"?} | {"topic"}],
  * "exclude"?:[{"participantId"?,"sessionId"?}],"name"?,"requestId"?,"final"?,"data":{}}}. Clients receive
- * {@link #json()} exactly as the engine wrote it, or, for a named push ({@link #push()}), its {@code data} under that name;
- * {@link #to()} and {@link #exclude()} are parsed for routing.
+ * {@link #json()} exactly as the engine wrote it, or, for a named push ({@link #push()}), its {@code data} under
+ * that name; {@link #to()} and {@link #exclude()} are parsed for routing.
  *
  * @param push null unless the message has a {@code name}
  * @param last its {@code "final":true}: it ends the stream of answers of a {@code POST /event?wait} in SSE form
