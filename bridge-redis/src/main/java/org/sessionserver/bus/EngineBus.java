@@ -1,5 +1,6 @@
 package org.sessionserver.bus;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -17,7 +18,15 @@ public interface EngineBus extends Audiences, AutoCloseable {
     CompletionStage<Void> publishEvent(EventEnvelope envelope);
 
     /** Publishes a message as if an engine had; a malformed one fails the stage and reaches no node. */
-    CompletionStage<Void> publishMessage(String messageJson);
+    default CompletionStage<Void> publishMessage(String messageJson) {
+        Message message;
+        try {
+            message = Message.parse(messageJson);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return publishMessage(message);
+    }
 
     /** Publishes a message already parsed, hence checked (HTTP {@code POST /messages}): no second parse here. */
     CompletionStage<Void> publishMessage(Message message);

@@ -28,17 +28,6 @@ public final class InMemoryEngineBus implements EngineBus {
     }
 
     @Override
-    public CompletionStage<Void> publishMessage(String messageJson) {
-        Message message;
-        try {
-            message = Message.parse(messageJson);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return publishMessage(message);
-    }
-
-    @Override
     public CompletionStage<Void> publishMessage(Message message) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("bus closed"));

@@ -47,17 +47,6 @@ public final class RedisEngineBus implements EngineBus {
     }
 
     @Override
-    public CompletionStage<Void> publishMessage(String messageJson) {
-        Message message;
-        try {
-            message = Message.parse(messageJson);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return publishMessage(message);
-    }
-
-    @Override
     public CompletionStage<Void> publishMessage(Message message) {
         return publishRouted(message, keys, redis::publishSharded);
     }
