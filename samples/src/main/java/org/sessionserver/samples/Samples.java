@@ -9,10 +9,12 @@ public final class Samples {
         String name = args.length > 0 ? args[0] : "";
         switch (name) {
             case "echo-engine" -> EchoEngineSample.main(args);
+            case "agent-engine" -> AgentEngineSample.main(args);
             case "conformance-fixture" -> ConformanceFixture.main(args);
             case "client" -> ClientSample.main(args);
             default -> {
-                System.err.println("usage: java -jar samples.jar echo-engine | conformance-fixture | client [url] [token]");
+                System.err.println("usage: java -jar samples.jar echo-engine | agent-engine | conformance-fixture"
+                        + " | client [url] [token]");
                 System.exit(2);
             }
         }
