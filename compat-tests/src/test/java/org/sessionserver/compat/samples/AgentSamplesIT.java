@@ -26,7 +26,9 @@ import org.sessionserver.samples.AgentEngineSample;
  *   <li>{@code samples/node-raw/agent.mjs}: a raw agent that registers, invokes a run that streams, approves its
  *       tool and gets {@code done};</li>
  *   <li>{@code curl} for a synchronous chat ({@code POST /event?wait}) and its streamed form ({@code curl -N} with
- *       {@code Accept: text/event-stream}).</li>
+ *       {@code Accept: text/event-stream});</li>
+ *   <li>the same raw agent against the Python engine ({@code samples/python-engine/engine.py}, Debian's
+ *       python3-redis), on a server of its own prefix.</li>
  * </ul>
  */
 class AgentSamplesIT {
@@ -77,6 +79,28 @@ class AgentSamplesIT {
         assertEquals("inv-1", received.get(types.indexOf("run_started")).path("request_id").asText());
         assertTrue(run.output().contains("done: streamed \"" + AgentEngineSample.ANSWER + "\", final \""
                 + AgentEngineSample.ANSWER + "\""), run.output());
+    }
+
+    @Test
+    void thePythonEngineAnswersTheSameAgent() {
+        String python = System.getProperty("compat.python", "/usr/bin/python3");
+        try (SessionServer pyServer = SessionServer.start(ServerConfig.fromEnv(Map.of("PORT", "0", "NODE_ID",
+                "py-agents", "REDIS_URL", redis.url(), "REDIS_PREFIX", "py:", "ENGINE", "none", "CLIENT_EVENTS", "*",
+                "LOG_LEVEL", "warn")));
+             SampleProcess pyEngine = SampleProcess.start(samples.resolve("python-engine"),
+                     Map.of("REDIS_URL", redis.url(), "REDIS_PREFIX", "py:"), python, "-u", "engine.py")) {
+            pyEngine.awaitLine(0, line -> line.startsWith("python engine reading py:engine:in"), RUN_TIMEOUT,
+                    "python engine started");
+            ClientScript.Result run = ClientScript.run(samples.resolve("node-raw"), RUN_TIMEOUT, "node", "agent.mjs",
+                    "ws://127.0.0.1:" + pyServer.port() + "/ws", "py-agent");
+            run.assertPassed("node agent.mjs against the python engine\n" + pyEngine.output());
+            List<JsonNode> received = SampleKit.jsonLines(run.output(), "<");
+            JsonNode registered = received.stream().filter(f -> f.path("type").asText().equals("register_success"))
+                    .findFirst().orElseThrow();
+            assertEquals("reg-1", registered.path("request_id").asText(), registered.toString());
+            assertTrue(run.output().contains("run py-run-1 done: streamed \"" + AgentEngineSample.ANSWER + "\""),
+                    run.output());
+        }
     }
 
     @Test
