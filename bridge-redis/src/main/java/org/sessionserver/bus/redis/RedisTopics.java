@@ -1,6 +1,6 @@
 package org.sessionserver.bus.redis;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisTopics implements Topics {
     private static final Logger log = LoggerFactory.getLogger(RedisTopics.class);
 
-    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
     private final RedisKeys keys;
     private final BiConsumer<String, Consumer<String>> subscriber;
 
@@ -31,7 +31,7 @@ public final class RedisTopics implements Topics {
      * @param subscriber subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where nobody
      *                   listens to changes (an engine)
      */
-    public RedisTopics(Supplier<RedisAsyncCommands<String, String>> redis, RedisKeys keys,
+    public RedisTopics(Supplier<RedisClusterAsyncCommands<String, String>> redis, RedisKeys keys,
                        BiConsumer<String, Consumer<String>> subscriber) {
         this.redis = redis;
         this.keys = keys;
@@ -45,7 +45,7 @@ public final class RedisTopics implements Topics {
 
     @Override
     public CompletionStage<TopicChange.Result> change(TopicChange change) {
-        RedisAsyncCommands<String, String> redis = this.redis.get();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
         String members = keys.topicMembers(change.topic());
         CompletableFuture<Long> added = change.add().isEmpty() ? CompletableFuture.completedFuture(0L)
                 : redis.sadd(members, change.add().toArray(String[]::new)).toCompletableFuture();

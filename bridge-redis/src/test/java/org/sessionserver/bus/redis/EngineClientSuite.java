@@ -23,17 +23,13 @@ import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.testing.Wait;
 
 /** The engine's side over Redis: consumer groups, at-least-once after a crash, and poison entries. */
-class EngineClientIT {
+abstract class EngineClientSuite {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofMillis(500);
-    private static RawRedis redis;
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
     private RedisKeys keys;
     private final List<EngineClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RawRedis.start();
-    }
 
     @AfterAll
     static void stopRedis() {
@@ -51,7 +47,7 @@ class EngineClientIT {
     }
 
     private EngineClient client(String group, String consumer, java.util.function.Consumer<EventEnvelope> handler) {
-        EngineClient client = EngineClient.connect(redis.url(), keys.prefix(), group, consumer);
+        EngineClient client = redis.engine(keys.prefix(), group, consumer);
         clients.add(client);
         client.onEvent(handler);
         return client;
@@ -183,10 +179,10 @@ class EngineClientIT {
     @Test
     void publishedMessagesGoOutOnTheEngineChannel() throws Exception {
         newPrefix();
-        EngineClient client = EngineClient.connect(redis.url(), keys.prefix(), "g", "w1");
+        EngineClient client = redis.engine(keys.prefix(), "g", "w1");
         clients.add(client);
         List<String> received = new CopyOnWriteArrayList<>();
-        try (RedisConnections node = RedisConnections.connect(redis.url())) {
+        try (RedisConnections node = redis.connect()) {
             node.subscribe(keys.engineOut(), received::add);
             Wait.until(WAIT, () -> redis.subscribers(keys.engineOut()) == 1, "subscribed");
             String json = "{\"to\":[{\"participantId\":\"p\"}],\"data\":{\"x\":1}}";
