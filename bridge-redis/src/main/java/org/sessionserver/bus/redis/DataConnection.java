@@ -23,6 +23,12 @@ interface DataConnection extends AutoCloseable {
      */
     CompletableFuture<Long> waitForReplication(String key, int replicas, long timeoutMs);
 
+    /**
+     * PUBLISH through the server that serves {@code slotKey}: in a cluster each PUBLISH reaches the subscribers through
+     * the node it entered, so two channels keep their relative order only when published through one node.
+     */
+    CompletableFuture<Long> publishBeside(String slotKey, String channel, String message);
+
     @Override
     void close();
 
@@ -41,6 +47,11 @@ interface DataConnection extends AutoCloseable {
             @Override
             public CompletableFuture<Long> waitForReplication(String key, int replicas, long timeoutMs) {
                 return connection.async().waitForReplication(replicas, timeoutMs).toCompletableFuture();
+            }
+
+            @Override
+            public CompletableFuture<Long> publishBeside(String slotKey, String channel, String message) {
+                return connection.async().publish(channel, message).toCompletableFuture();
             }
 
             @Override
@@ -74,6 +85,16 @@ interface DataConnection extends AutoCloseable {
                 }
                 return connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
                         .thenCompose(node -> node.async().waitForReplication(replicas, timeoutMs));
+            }
+
+            @Override
+            public CompletableFuture<Long> publishBeside(String slotKey, String channel, String message) {
+                RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(slotKey));
+                if (master == null) {
+                    return connection.async().publish(channel, message).toCompletableFuture();
+                }
+                return connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
+                        .thenCompose(node -> node.async().publish(channel, message));
             }
 
             @Override

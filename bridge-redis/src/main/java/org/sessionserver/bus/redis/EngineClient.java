@@ -62,7 +62,7 @@ public final class EngineClient implements EngineSide {
         this.group = group;
         this.consumer = consumer;
         this.publisher = link.connect();
-        this.topics = new RedisTopics(publisher::async, keys, null);
+        this.topics = RedisTopics.ofEngine(publisher, keys);
         this.sessions = new RedisSessionReads(publisher::async, keys);
     }
 

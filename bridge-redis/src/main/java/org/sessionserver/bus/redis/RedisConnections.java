@@ -120,6 +120,11 @@ public final class RedisConnections implements AutoCloseable {
         return commands.async();
     }
 
+    /** PUBLISH through the server that serves {@code slotKey} ({@link DataConnection#publishBeside}). */
+    CompletableFuture<Long> publishBeside(String slotKey, String channel, String message) {
+        return commands.publishBeside(slotKey, channel, message);
+    }
+
     /** A command connection of its own, from the same client (for WAIT, which blocks its connection). */
     DataConnection connectDedicated() {
         return link.connect();

@@ -26,7 +26,8 @@ import reactor.core.Disposable;
  * One Lettuce client for a {@link RedisDeployment}, with the options that make a failover short: reconnects at most
  * a second apart, a 1 s connect timeout, a command timeout, and in a cluster a topology refresh every second plus the
  * adaptive triggers, dropping nodes marked FAIL so that commands queued for a dead master are re-routed. While a
- * connection is down its commands fail at once (never queued), so callers can refuse instead of hanging.
+ * connection to one server or a Sentinel master is down its commands fail at once (never queued), so callers can
+ * refuse instead of hanging; in a cluster they wait for the new master, up to the command timeout.
  */
 final class RedisLink implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -48,7 +49,11 @@ final class RedisLink implements AutoCloseable {
             this.cluster = RedisClusterClient.create(resources, deployment.uris());
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // Not REJECT_COMMANDS: since 7.7.0 (#3782) it also rejects the first commands to a node whose
+                    // connection is still being made, which every node's is at first and a promoted replica's is
+                    // after a failover. Commands for a dead master wait instead, up to the command timeout, and are
+                    // re-routed to its successor when the topology refresh closes its connection as stale.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                     .socketOptions(socket)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Topic membership in Redis: a set of members per topic ({@code <prefix>topic:{t}:members}) and a set of topics per
  * participant ({@code <prefix>participant:{p}:topics}), each command on one key, so it works on Redis Cluster. A change
  * writes both sides, then PUBLISHes itself on {@code <prefix>topics}, which the nodes read on the same connection as
- * {@code <prefix>engine:out}: a message published after a change returned is seen after it.
+ * {@code <prefix>engine:out}: a message published after a change returned is seen after it. In a cluster that holds
+ * only for PUBLISHes that enter it through one node, so the change goes to the master of {@code engine:out}'s slot,
+ * where an engine's PUBLISH of a message lands too.
  */
 public final class RedisTopics implements Topics {
     private static final Logger log = LoggerFactory.getLogger(RedisTopics.class);
@@ -26,6 +28,13 @@ public final class RedisTopics implements Topics {
     private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
     private final RedisKeys keys;
     private final BiConsumer<String, Consumer<String>> subscriber;
+    private final Announcer announcer;
+
+    /** PUBLISHes a change on {@code <prefix>topics}. */
+    @FunctionalInterface
+    interface Announcer {
+        CompletionStage<Long> publish(String channel, String message);
+    }
 
     /**
      * @param subscriber subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where nobody
@@ -33,14 +42,27 @@ public final class RedisTopics implements Topics {
      */
     public RedisTopics(Supplier<RedisClusterAsyncCommands<String, String>> redis, RedisKeys keys,
                        BiConsumer<String, Consumer<String>> subscriber) {
+        this(redis, keys, subscriber, (channel, message) -> redis.get().publish(channel, message));
+    }
+
+    RedisTopics(Supplier<RedisClusterAsyncCommands<String, String>> redis, RedisKeys keys,
+                BiConsumer<String, Consumer<String>> subscriber, Announcer announcer) {
         this.redis = redis;
         this.keys = keys;
         this.subscriber = subscriber;
+        this.announcer = announcer;
     }
 
     /** A node's membership store, listening to changes on its pub/sub connection. */
     public static RedisTopics of(RedisConnections connections, RedisKeys keys) {
-        return new RedisTopics(connections::async, keys, connections::subscribe);
+        return new RedisTopics(connections::async, keys, connections::subscribe,
+                (channel, message) -> connections.publishBeside(keys.engineOut(), channel, message));
+    }
+
+    /** An engine's membership store (it does not listen to changes), announcing them as a node does. */
+    static RedisTopics ofEngine(DataConnection connection, RedisKeys keys) {
+        return new RedisTopics(connection::async, keys, null,
+                (channel, message) -> connection.publishBeside(keys.engineOut(), channel, message));
     }
 
     @Override
@@ -57,7 +79,7 @@ public final class RedisTopics implements Topics {
         change.add().forEach(id -> writes.add(redis.sadd(keys.participantTopics(id), change.topic()).toCompletableFuture()));
         change.remove().forEach(id -> writes.add(redis.srem(keys.participantTopics(id), change.topic()).toCompletableFuture()));
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenCompose(written -> redis.publish(keys.topicChanges(), change.toJson()))
+                .thenCompose(written -> announcer.publish(keys.topicChanges(), change.toJson()))
                 .thenApply(receivers -> new TopicChange.Result(added.join(), removed.join()));
     }
 
