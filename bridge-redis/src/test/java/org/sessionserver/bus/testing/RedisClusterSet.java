@@ -153,6 +153,11 @@ public final class RedisClusterSet implements TestRedis {
     }
 
     @Override
+    public void killPubSubClients() {
+        sumOverServers(single -> single.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
+    }
+
+    @Override
     public long shardSubscribers(String channel) {
         return sumOverServers(single -> single.sync().pubsubShardNumsub(channel).getOrDefault(channel, 0L));
     }

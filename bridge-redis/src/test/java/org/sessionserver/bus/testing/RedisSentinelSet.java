@@ -135,6 +135,11 @@ public final class RedisSentinelSet implements TestRedis {
     }
 
     @Override
+    public void killPubSubClients() {
+        commands().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+    }
+
+    @Override
     public long shardSubscribers(String channel) {
         return commands().pubsubShardNumsub(channel).getOrDefault(channel, 0L);
     }

@@ -27,6 +27,9 @@ public interface TestRedis extends AutoCloseable {
     /** Subscribers of a sharded channel, on the master that serves it (PUBSUB SHARDNUMSUB). */
     long shardSubscribers(String channel);
 
+    /** CLIENT KILL TYPE pubsub on every server: the subscribers' connections drop (as in a network blip). */
+    void killPubSubClients();
+
     @Override
     void close();
 
