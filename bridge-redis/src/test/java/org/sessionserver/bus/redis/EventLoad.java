@@ -74,12 +74,24 @@ final class EventLoad implements AutoCloseable {
         return new EventEnvelope(event, participant, "s-" + id, "c-" + id, "node-a", "2025-10-28T22:45:00.123Z");
     }
 
-    /** How long after {@code killedAtNanos} the first event sent after it was acknowledged. */
-    Duration firstAckAfter(long killedAtNanos) {
-        return ordered.stream().filter(o -> o.acked() && o.sentAtNanos() > killedAtNanos)
+    /**
+     * How long after {@code killedAtNanos} events were acknowledged again: the first acknowledgement of an event sent
+     * after the first refusal that followed the kill (the dying server may still answer a few before it).
+     */
+    Duration ackedAgainAfter(long killedAtNanos) {
+        long firstRefusal = ordered.stream().filter(o -> !o.acked() && o.sentAtNanos() > killedAtNanos)
+                .mapToLong(Outcome::sentAtNanos).min().orElse(killedAtNanos);
+        return ordered.stream().filter(o -> o.acked() && o.sentAtNanos() > firstRefusal)
                 .mapToLong(Outcome::doneAtNanos).min()
                 .stream().mapToObj(done -> Duration.ofNanos(done - killedAtNanos)).findFirst()
                 .orElseThrow(() -> new AssertionError("no event acknowledged after the kill"));
+    }
+
+    /** Some event sent after {@code nanos} was acknowledged, and some refusal came before it. */
+    boolean ackedAgainSince(long nanos) {
+        long firstRefusal = ordered.stream().filter(o -> !o.acked() && o.sentAtNanos() > nanos)
+                .mapToLong(Outcome::sentAtNanos).min().orElse(Long.MAX_VALUE);
+        return ordered.stream().anyMatch(o -> o.acked() && o.sentAtNanos() > firstRefusal);
     }
 
     boolean ackedSince(long nanos) {

@@ -84,8 +84,9 @@ public final class RedisClusterSet implements TestRedis {
                 }
             }
             return servers.stream().filter(RedisServerProcess::isRunning).allMatch(server ->
-                    mastersByPort(server.port()).stream().allMatch(port -> processOn(port).isRunning()));
-        }, "cluster_state:ok on every node");
+                    mastersByPort(server.port()).stream().allMatch(port -> processOn(port).isRunning())
+                    && replicaSynced(server.port()));
+        }, "cluster_state:ok on every node, every replica synced");
     }
 
     @Override
@@ -220,6 +221,16 @@ public final class RedisClusterSet implements TestRedis {
         int low = Integer.parseInt(bounds[0]);
         int high = bounds.length > 1 ? Integer.parseInt(bounds[1]) : low;
         return slot >= low && slot <= high;
+    }
+
+    /** A master, or a replica whose link to its master is up (a restarted server has resynced). */
+    private boolean replicaSynced(int port) {
+        try (StatefulRedisConnection<String, String> single = single(port)) {
+            String info = single.sync().info("replication");
+            return info.contains("role:master") || info.contains("master_link_status:up");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private String clusterInfo(int port) {

@@ -65,7 +65,11 @@ public final class RedisSentinelSet implements TestRedis {
                     return false;
                 }
             }
-            return replicaLinkUp();
+            try {
+                return replicaLinkUp();
+            } catch (IllegalStateException noMasterYet) {
+                return false;
+            }
         }, "sentinel set ready");
     }
 
@@ -106,6 +110,15 @@ public final class RedisSentinelSet implements TestRedis {
         RedisServerProcess master = master();
         master.stop();
         return master;
+    }
+
+    /**
+     * Starts a killed server again as a replica of the current master (as its config, rewritten by Sentinel, would
+     * say), then waits until the set is whole: the next kill then has a synced replica to promote.
+     */
+    public void restart(RedisServerProcess killed) {
+        killed.startAgain(List.of("--replicaof", "127.0.0.1", String.valueOf(master().port())));
+        awaitReady();
     }
 
     /** Waits until a running server is master and the sentinels say so. */
@@ -156,13 +169,16 @@ public final class RedisSentinelSet implements TestRedis {
         servers.forEach(RedisServerProcess::close);
     }
 
+    /** Every running server but the master is its replica, synced. */
     private boolean replicaLinkUp() {
+        RedisServerProcess master = master();
         for (RedisServerProcess server : servers) {
-            if (!server.isRunning()) {
+            if (!server.isRunning() || server == master) {
                 continue;
             }
             String info = info(server.port(), "replication");
-            if (info.contains("role:slave") && !info.contains("master_link_status:up")) {
+            if (!info.contains("role:slave") || !info.contains("master_link_status:up")
+                    || !info.contains("master_port:" + master.port())) {
                 return false;
             }
         }

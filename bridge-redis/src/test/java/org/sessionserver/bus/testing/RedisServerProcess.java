@@ -20,7 +20,7 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean persistent;
-    private final List<String> extraArgs;
+    private List<String> extraArgs;
     private Process process;
 
     private RedisServerProcess(int port, Path dir, boolean persistent, List<String> extraArgs) {
@@ -120,6 +120,12 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot run redis-server (apt-get install redis-server)", e);
         }
         awaitListening();
+    }
+
+    /** Starts the server again with other extra arguments (a former master now {@code --replicaof} another). */
+    public void startAgain(List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
+        startAgain();
     }
 
     @Override

@@ -1,0 +1,112 @@
+package org.sessionserver.bus.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.testing.RedisServerProcess;
+import org.sessionserver.bus.testing.TestRedis;
+import org.sessionserver.bus.testing.Wait;
+
+/**
+ * kill -9 of the master under load, {@link #KILLS} times (the killed server started again in between, so that the
+ * next kill has a replica to promote): every acknowledged event is in the streams afterwards, refusals meanwhile are
+ * Redis failures only (a node answers them {@code unavailable}), acknowledgements come back within the deployment's
+ * budget without restarting anything, and sharded deliveries resume by themselves (and are told as a gap). Prints the
+ * timings; their median is what the README reports.
+ */
+abstract class FailoverSuite {
+    static final int KILLS = 3;
+    private static final long LOAD_PERIOD_MS = 5;
+
+    /** The deployment, of the test class's own (its servers are killed). */
+    abstract TestRedis redis();
+
+    abstract int streams();
+
+    /** Kills (SIGKILL) the master that owns the first inbound stream; returns it. */
+    abstract RedisServerProcess killMaster(String stream);
+
+    /** Starts the killed server again and waits until the deployment is whole (replicas synced). */
+    abstract void restart(RedisServerProcess killed);
+
+    /** Acknowledgements must be back within this much of the kill. */
+    abstract Duration budget();
+
+    @Test
+    void aKilledMasterLosesNoAcknowledgedEventAndServiceComesBackByItself() throws Exception {
+        RedisKeys keys = new RedisKeys(RawRedis.newPrefix());
+        EngineStreams streams = new EngineStreams(keys, streams());
+        List<String> channels = List.of(keys.participantOut("p0"), keys.participantOut("p1"), keys.topicOut("t0"),
+                keys.topicOut("t1"), keys.nodeIn("n1"));
+        List<Long> ackMs = new ArrayList<>();
+        List<Long> deliveryMs = new ArrayList<>();
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        Set<String> resubscribed = ConcurrentHashMap.newKeySet();
+        EventLoad load;
+        try (RedisConnections node = RedisConnections.connect(redis().deployment());
+             RedisConnections publisher = RedisConnections.connect(redis().deployment())) {
+            RedisEngineBus bus = new RedisEngineBus(node, streams, RedisEngineBus.DEFAULT_STREAM_MAXLEN, 0);
+            node.onResubscribed(resubscribed::add);
+            for (String channel : channels) {
+                node.subscribeSharded(channel, received::add).get(10, TimeUnit.SECONDS);
+            }
+            load = new EventLoad(bus, LOAD_PERIOD_MS);
+            try {
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    int number = kill;
+                    Wait.until(Duration.ofSeconds(10), () -> load.ackedSince(System.nanoTime() - 200_000_000L),
+                            "events acknowledged before the kill");
+                    long killedAt = System.nanoTime();
+                    RedisServerProcess killed = killMaster(streams.all().get(0));
+                    Wait.until(budget(), () -> load.ackedAgainSince(killedAt),
+                            "an event acknowledged again within " + budget() + " of kill " + number);
+                    ackMs.add(load.ackedAgainAfter(killedAt).toMillis());
+                    String marker = "after-kill-" + number;
+                    Wait.until(budget().multipliedBy(2), () -> {
+                        for (String channel : channels) {
+                            if (!received.contains(marker + "@" + channel)) {
+                                publisher.publishSharded(channel, marker + "@" + channel);
+                            }
+                        }
+                        Wait.settle(Duration.ofMillis(50));
+                        return channels.stream().allMatch(channel -> received.contains(marker + "@" + channel));
+                    }, () -> "deliveries after kill " + number + " on every channel; received " + received);
+                    deliveryMs.add(Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+                    restart(killed);
+                }
+            } finally {
+                load.close();
+                bus.close();
+            }
+        }
+        System.out.printf("failover %s x%d: acks back after %s ms (median %d), sharded deliveries after %s ms "
+                + "(median %d); %d events acknowledged, %d refused%n", redis().deployment().kind().label(), KILLS,
+                ackMs, median(ackMs), deliveryMs, median(deliveryMs), load.acked(), load.refusals().size());
+        assertEquals(Set.of(), load.ackedButMissing(redis().commands(), streams.all()),
+                "acknowledged events missing from the streams");
+        for (Throwable refusal : load.refusals()) {
+            Throwable cause = refusal instanceof CompletionException && refusal.getCause() != null
+                    ? refusal.getCause() : refusal;
+            assertTrue(cause instanceof RedisException || cause instanceof IllegalStateException,
+                    "a refusal that is not a Redis failure (a node answers those unavailable): " + cause);
+        }
+        assertTrue(!resubscribed.isEmpty(), "the gap in the sharded deliveries was told");
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+}
