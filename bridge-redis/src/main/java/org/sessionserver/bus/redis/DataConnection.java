@@ -18,10 +18,11 @@ interface DataConnection extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * WAIT for the writes this connection sent so far to {@code key}'s master to reach {@code replicas} replicas;
-     * completes with how many did. Send it on a connection of its own: WAIT blocks the connection meanwhile.
+     * The connection to the master of {@code key}'s slot itself (outside a cluster: this connection), for a write and
+     * the WAIT that must follow it on the very same connection. Take it from a connection of its own: WAIT blocks
+     * the connection meanwhile. A write sent there after the slot moved fails (MOVED) rather than go elsewhere.
      */
-    CompletableFuture<Long> waitForReplication(String key, int replicas, long timeoutMs);
+    CompletableFuture<RedisClusterAsyncCommands<String, String>> masterOf(String key);
 
     /**
      * PUBLISH through the server that serves {@code slotKey}: in a cluster each PUBLISH reaches the subscribers through
@@ -45,8 +46,8 @@ interface DataConnection extends AutoCloseable {
             }
 
             @Override
-            public CompletableFuture<Long> waitForReplication(String key, int replicas, long timeoutMs) {
-                return connection.async().waitForReplication(replicas, timeoutMs).toCompletableFuture();
+            public CompletableFuture<RedisClusterAsyncCommands<String, String>> masterOf(String key) {
+                return CompletableFuture.completedFuture(connection.async());
             }
 
             @Override
@@ -74,17 +75,18 @@ interface DataConnection extends AutoCloseable {
             }
 
             /*
-             * WAIT has no key, so Lettuce would send it to an arbitrary node. It must go on the pooled connection of
-             * the slot's master, the one (host, port) connection the XADD was routed to (research memo section 4).
+             * WAIT has no key, so Lettuce would send it to an arbitrary node; and a write routed by slot may land on
+             * another node than the one asked afterwards, if the topology changed in between. Both go to the node
+             * connection of the slot's master taken once (research memo section 4).
              */
             @Override
-            public CompletableFuture<Long> waitForReplication(String key, int replicas, long timeoutMs) {
+            public CompletableFuture<RedisClusterAsyncCommands<String, String>> masterOf(String key) {
                 RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
                 if (master == null) {
                     return CompletableFuture.failedFuture(new IllegalStateException("no master serves " + key));
                 }
                 return connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
-                        .thenCompose(node -> node.async().waitForReplication(replicas, timeoutMs));
+                        .thenApply(node -> node.async());
             }
 
             @Override

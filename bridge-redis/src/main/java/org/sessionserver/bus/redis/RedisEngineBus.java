@@ -58,8 +58,9 @@ public final class RedisEngineBus implements EngineBus {
             written = redis.async().xadd(stream, trim, "envelope", envelope.toJson()).toCompletableFuture()
                     .thenApply(id -> null);
         } else {
-            written = durable.async().xadd(stream, trim, "envelope", envelope.toJson()).toCompletableFuture()
-                    .thenCompose(id -> durable.waitForReplication(stream, waitReplicas, WAIT_TIMEOUT_MS))
+            written = durable.masterOf(stream).thenCompose(master -> master
+                            .xadd(stream, trim, "envelope", envelope.toJson())
+                            .thenCompose(id -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
                     .thenApply(replicas -> {
                         if (replicas < waitReplicas) {
                             throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas

@@ -16,7 +16,7 @@ class ClusterFailoverIT extends FailoverSuite {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterSet.start();
+        cluster = RedisClusterSet.start(2);
     }
 
     @AfterAll

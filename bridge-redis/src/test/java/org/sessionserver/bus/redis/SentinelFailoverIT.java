@@ -13,7 +13,7 @@ class SentinelFailoverIT extends FailoverSuite {
 
     @BeforeAll
     static void start() {
-        sentinel = RedisSentinelSet.start();
+        sentinel = RedisSentinelSet.start(2);
     }
 
     @AfterAll

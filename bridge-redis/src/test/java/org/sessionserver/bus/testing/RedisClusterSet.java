@@ -36,13 +36,22 @@ public final class RedisClusterSet implements TestRedis {
     private RedisClusterClient client;
     private StatefulRedisClusterConnection<String, String> connection;
 
-    private RedisClusterSet() {
+    private final int replicas;
+
+    private RedisClusterSet(int replicas) {
+        this.replicas = replicas;
     }
 
+    /** Three masters with one replica each. */
     public static RedisClusterSet start() {
-        RedisClusterSet cluster = new RedisClusterSet();
+        return start(1);
+    }
+
+    /** Three masters with {@code replicas} replicas each (two, for masters that keep one after a failover). */
+    public static RedisClusterSet start(int replicas) {
+        RedisClusterSet cluster = new RedisClusterSet(replicas);
         try {
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 3 * (1 + replicas); i++) {
                 cluster.servers.add(RedisServerProcess.start(false, List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS),
                         "--cluster-require-full-coverage", "no")));
@@ -59,7 +68,7 @@ public final class RedisClusterSet implements TestRedis {
     private void create() {
         List<String> command = new ArrayList<>(List.of(cli(), "--cluster", "create"));
         servers.forEach(server -> command.add("127.0.0.1:" + server.port()));
-        command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        command.addAll(List.of("--cluster-replicas", String.valueOf(replicas), "--cluster-yes"));
         Path log = servers.get(0).dir().resolve("cluster-create.log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import org.sessionserver.bus.redis.RedisDeployment;
 
 /**
- * A Sentinel set for tests: one master, one replica and three sentinels ({@code down-after-milliseconds} 1000), on
+ * A Sentinel set for tests: one master, one replica (or more) and three sentinels ({@code down-after-milliseconds} 1000), on
  * free loopback ports. {@link #killMaster} kills the master with SIGKILL; the sentinels promote the replica, and the
  * killed server, started again, comes back as a replica of the new master.
  */
@@ -30,16 +30,27 @@ public final class RedisSentinelSet implements TestRedis {
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
 
-    private RedisSentinelSet() {
+    private final int replicas;
+
+    private RedisSentinelSet(int replicas) {
+        this.replicas = replicas;
     }
 
+    /** One master, one replica. */
     public static RedisSentinelSet start() {
-        RedisSentinelSet set = new RedisSentinelSet();
+        return start(1);
+    }
+
+    /** One master and {@code replicas} replicas (two, for a master that keeps one replica after a failover). */
+    public static RedisSentinelSet start(int replicas) {
+        RedisSentinelSet set = new RedisSentinelSet(replicas);
         try {
             RedisServerProcess master = RedisServerProcess.start(false, List.of());
             set.servers.add(master);
-            set.servers.add(RedisServerProcess.start(false,
-                    List.of("--replicaof", "127.0.0.1", String.valueOf(master.port()))));
+            for (int i = 0; i < replicas; i++) {
+                set.servers.add(RedisServerProcess.start(false,
+                        List.of("--replicaof", "127.0.0.1", String.valueOf(master.port()))));
+            }
             for (int i = 0; i < 3; i++) {
                 set.sentinels.add(RedisServerProcess.start(false, List.of("--sentinel"), port ->
                         "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2\n"
@@ -61,7 +72,8 @@ public final class RedisSentinelSet implements TestRedis {
             for (RedisServerProcess sentinel : sentinels) {
                 Map<String, String> master = sentinelInfo(sentinel);
                 if (master == null || !"2".equals(master.get("num-other-sentinels"))
-                        || !"1".equals(master.get("num-slaves")) || master.get("flags").contains("down")) {
+                        || !String.valueOf(replicas).equals(master.get("num-slaves"))
+                        || master.get("flags").contains("down")) {
                     return false;
                 }
             }
