@@ -63,8 +63,8 @@ abstract class FailoverSuite {
         Set<String> received = ConcurrentHashMap.newKeySet();
         Set<String> resubscribed = ConcurrentHashMap.newKeySet();
         EventLoad load;
-        try (RedisConnections node = RedisConnections.connect(redis().deployment());
-             RedisConnections publisher = RedisConnections.connect(redis().deployment())) {
+        try (RedisConnections node = RedisConnections.connect(RawRedis.of(redis()));
+             RedisConnections publisher = RedisConnections.connect(RawRedis.of(redis()))) {
             RedisEngineBus bus = new RedisEngineBus(node, streams, RedisEngineBus.DEFAULT_STREAM_MAXLEN, WAIT_REPLICAS);
             node.onResubscribed(resubscribed::add);
             for (String channel : channels) {
@@ -102,7 +102,7 @@ abstract class FailoverSuite {
             }
         }
         System.out.printf("failover %s x%d: acks back after %s ms (median %d), sharded deliveries after %s ms "
-                + "(median %d); %d events acknowledged, %d refused%n", redis().deployment().kind().label(), KILLS,
+                + "(median %d); %d events acknowledged, %d refused%n", redis().kind().name().toLowerCase(java.util.Locale.ROOT), KILLS,
                 ackMs, median(ackMs), deliveryMs, median(deliveryMs), load.acked(), load.refusals().size());
         assertEquals(Set.of(), load.ackedButMissing(redis().commands(), streams.all()),
                 "acknowledged events missing from the streams");
@@ -120,7 +120,7 @@ abstract class FailoverSuite {
     @Test
     void anEventThatTooFewReplicasConfirmIsRefusedAndHealthSaysWhy() throws Exception {
         EngineStreams streams = new EngineStreams(new RedisKeys(RawRedis.newPrefix()), streams());
-        try (RedisConnections node = RedisConnections.connect(redis().deployment())) {
+        try (RedisConnections node = RedisConnections.connect(RawRedis.of(redis()))) {
             RedisEngineBus bus = new RedisEngineBus(node, streams, RedisEngineBus.DEFAULT_STREAM_MAXLEN, 3);
             long start = System.nanoTime();
             ExecutionException refused = assertThrows(ExecutionException.class, () ->

@@ -42,18 +42,19 @@ final class RawRedis implements AutoCloseable {
         return deployment.commands();
     }
 
-    RedisDeployment redisDeployment() {
-        return deployment.deployment();
+    /** The deployment, as a node reads it from {@code REDIS_URL} and {@code REDIS_CLUSTER}. */
+    static RedisDeployment of(TestRedis redis) {
+        return RedisDeployment.parse(redis.url(), redis.kind() == TestRedis.Kind.CLUSTER);
     }
 
     /** A node's connections to this deployment. */
     RedisConnections connect() {
-        return RedisConnections.connect(deployment.deployment());
+        return RedisConnections.connect(of(deployment));
     }
 
     /** An engine on this deployment, reading one inbound stream. */
     EngineClient engine(String prefix, String group, String consumer) {
-        return EngineClient.connect(deployment.deployment(), prefix, 1, group, consumer);
+        return EngineClient.connect(of(deployment), prefix, 1, group, consumer);
     }
 
     /** Subscribers of {@code channel} right now (PUBSUB NUMSUB, over every server). */

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
-import org.sessionserver.bus.redis.RedisDeployment;
 
 /**
  * A Redis Cluster for tests: six redis-server processes (three masters, three replicas, {@code cluster-node-timeout}
@@ -99,11 +98,12 @@ public final class RedisClusterSet implements TestRedis {
     }
 
     @Override
-    public RedisDeployment deployment() {
-        return RedisDeployment.parse(url(), true);
+    public Kind kind() {
+        return Kind.CLUSTER;
     }
 
     /** The seed list: every server. */
+    @Override
     public String url() {
         return "redis://" + servers.stream().map(server -> "127.0.0.1:" + server.port())
                 .collect(Collectors.joining(","));
@@ -146,7 +146,8 @@ public final class RedisClusterSet implements TestRedis {
     @Override
     public synchronized RedisAdvancedClusterCommands<String, String> commands() {
         if (connection == null) {
-            client = RedisClusterClient.create(deployment().uris());
+            client = RedisClusterClient.create(servers.stream()
+                    .map(server -> RedisURI.create(server.url())).toList());
             client.setOptions(ClusterClientOptions.builder()
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build())

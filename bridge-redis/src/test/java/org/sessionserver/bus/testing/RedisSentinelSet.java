@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.sessionserver.bus.redis.RedisDeployment;
 
 /**
  * A Sentinel set for tests: one master, one replica (or more) and three sentinels ({@code down-after-milliseconds} 1000), on
@@ -86,10 +85,11 @@ public final class RedisSentinelSet implements TestRedis {
     }
 
     @Override
-    public RedisDeployment deployment() {
-        return RedisDeployment.of(url());
+    public Kind kind() {
+        return Kind.SENTINEL;
     }
 
+    @Override
     public String url() {
         return "redis-sentinel://" + sentinels.stream().map(s -> "127.0.0.1:" + s.port())
                 .collect(Collectors.joining(",")) + "#" + MASTER_NAME;

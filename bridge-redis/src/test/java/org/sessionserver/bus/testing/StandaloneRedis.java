@@ -6,7 +6,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Map;
-import org.sessionserver.bus.redis.RedisDeployment;
 
 /** One redis-server, as {@link TestRedis}. */
 public final class StandaloneRedis implements TestRedis {
@@ -27,8 +26,13 @@ public final class StandaloneRedis implements TestRedis {
     }
 
     @Override
-    public RedisDeployment deployment() {
-        return RedisDeployment.of(server.url());
+    public Kind kind() {
+        return Kind.STANDALONE;
+    }
+
+    @Override
+    public String url() {
+        return server.url();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.sessionserver.bus.testing;
 
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.Map;
-import org.sessionserver.bus.redis.RedisDeployment;
 
 /**
  * A Redis deployment started by a test on free loopback ports (one server, a Sentinel set, a Cluster), with the
@@ -13,7 +12,10 @@ public interface TestRedis extends AutoCloseable {
     /** The kinds the suites run on, by name. */
     enum Kind { STANDALONE, SENTINEL, CLUSTER }
 
-    RedisDeployment deployment();
+    Kind kind();
+
+    /** {@code REDIS_URL} of a node on this deployment ({@code REDIS_CLUSTER=true} too for {@link Kind#CLUSTER}). */
+    String url();
 
     /** {@code REDIS_URL} (and {@code REDIS_CLUSTER}) of a node on this deployment. */
     Map<String, String> env();
