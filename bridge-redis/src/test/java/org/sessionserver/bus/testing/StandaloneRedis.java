@@ -21,6 +21,11 @@ public final class StandaloneRedis implements TestRedis {
         return new StandaloneRedis(RedisServerProcess.start());
     }
 
+    /** Over a server started already (one that persists, say); closing this closes it. */
+    public static StandaloneRedis of(RedisServerProcess server) {
+        return new StandaloneRedis(server);
+    }
+
     public RedisServerProcess server() {
         return server;
     }
@@ -44,6 +49,7 @@ public final class StandaloneRedis implements TestRedis {
     public synchronized RedisCommands<String, String> commands() {
         if (connection == null) {
             client = RedisClient.create(RedisURI.create(server.url()));
+            client.setOptions(io.lettuce.core.ClientOptions.builder().autoReconnect(true).build());
             connection = client.connect();
         }
         return connection.sync();

@@ -18,24 +18,20 @@ import java.util.Set;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.testing.Wait;
 
 /**
- * Three nodes over one Redis, n1 running the echo engine: what reaches which connection, wherever it landed.
+ * Three nodes over one Redis deployment (each subclass's), n1 running the echo engine: what reaches which connection,
+ * wherever it landed.
  * "Exactly once" is checked after a short settle, so that a duplicate would have had time to arrive.
  */
-class ClusterDeliveryIT {
+abstract class ClusterDeliverySuite {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofMillis(500);
-    private static Cluster cluster;
+    /** Set by each deployment's subclass. */
+    static Cluster cluster;
     private final List<ClusterClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = Cluster.start(3);
-    }
 
     @AfterAll
     static void stopCluster() {
@@ -174,7 +170,7 @@ class ClusterDeliveryIT {
             }
         }
 
-        List<StreamMessage<String, String>> entries = cluster.redisCommands().xrange("sio:engine:in",
+        List<StreamMessage<String, String>> entries = cluster.redisCommands().xrange(cluster.prefix + "engine:in",
                 Range.create("-", "+"));
         List<String> inStream = new ArrayList<>();
         for (StreamMessage<String, String> entry : entries) {
