@@ -31,7 +31,7 @@ import reactor.core.Disposable;
  */
 final class RedisLink implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(1);
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
 
     private final RedisDeployment deployment;
     private final ClientResources resources;

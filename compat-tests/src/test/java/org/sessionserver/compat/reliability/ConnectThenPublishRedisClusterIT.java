@@ -51,6 +51,11 @@ class ConnectThenPublishRedisClusterIT extends ConnectThenPublishSuite {
     }
 
     @Override
+    int cycles() {
+        return CYCLES / 4;
+    }
+
+    @Override
     String deployment() {
         return "two-nodes-over-rediscluster";
     }
