@@ -1,5 +1,6 @@
 package org.sessionserver.bus.redis;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,6 +175,32 @@ abstract class EngineClientSuite {
         Wait.settle(SETTLE);
         assertEquals(range("e", 40), first);
         assertEquals(range("e", 40), second);
+    }
+
+    @Test
+    void withSeveralStreamsEveryEventArrivesOnceAndEachParticipantsInOrder() throws Exception {
+        newPrefix();
+        EngineStreams streams = new EngineStreams(keys, 3);
+        Map<String, List<String>> seen = new ConcurrentHashMap<>();
+        try (RedisConnections node = redis.connect();
+             EngineClient engine = EngineClient.connect(RawRedis.of(redis.deployment), keys.prefix(), 3, "g", "w1")) {
+            RedisEngineBus bus = new RedisEngineBus(node, streams, 1_000, 0);
+            engine.onEvent(envelope -> seen.computeIfAbsent(envelope.participantId(),
+                    p -> Collections.synchronizedList(new ArrayList<>())).add(envelope.event().path("id").asText()));
+            for (int i = 0; i < 60; i++) {
+                EventEnvelope envelope = EventLoad.envelope("e" + i);
+                bus.publishEvent(envelope).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            Wait.until(WAIT, () -> seen.values().stream().mapToInt(List::size).sum() >= 60, () -> "seen " + seen);
+            Wait.settle(SETTLE);
+            assertEquals(60, seen.values().stream().mapToInt(List::size).sum(), "each event once: " + seen);
+            seen.forEach((participant, ids) -> assertEquals(ids.stream()
+                    .sorted(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring(1)))).toList(), ids,
+                    participant + "'s events in order"));
+            assertTrue(streams.all().stream().filter(stream -> redis.sync().xlen(stream) > 0).count() > 1,
+                    "events spread over the streams");
+            bus.close();
+        }
     }
 
     @Test
