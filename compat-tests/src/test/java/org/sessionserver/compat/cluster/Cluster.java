@@ -42,6 +42,7 @@ final class Cluster implements AutoCloseable {
     /** REDIS_PREFIX of the nodes. */
     final String prefix;
     private final boolean owned;
+    private final Map<String, String> extraEnv = new HashMap<>();
     final List<SessionServer> nodes = new ArrayList<>();
 
     private Cluster(TestRedis backend, boolean owned) {
@@ -66,8 +67,18 @@ final class Cluster implements AutoCloseable {
         return kind == TestRedis.Kind.STANDALONE ? start(count) : start(count, TestRedis.shared(kind), false);
     }
 
+    /** {@code count} nodes over a deployment of the test's own (closed with the cluster), with more settings. */
+    static Cluster startOver(int count, TestRedis backend, Map<String, String> extraEnv) {
+        return start(count, backend, true, extraEnv);
+    }
+
     private static Cluster start(int count, TestRedis backend, boolean owned) {
+        return start(count, backend, owned, Map.of());
+    }
+
+    private static Cluster start(int count, TestRedis backend, boolean owned, Map<String, String> extraEnv) {
         Cluster cluster = new Cluster(backend, owned);
+        cluster.extraEnv.putAll(extraEnv);
         try {
             for (int i = 1; i <= count; i++) {
                 cluster.nodes.add(SessionServer.start(ServerConfig.fromEnv(cluster.env("n" + i,
@@ -98,6 +109,7 @@ final class Cluster implements AutoCloseable {
         Map<String, String> env = env(backend.url(), nodeId, engine, port);
         env.putAll(backend.env());
         env.put("REDIS_PREFIX", prefix);
+        env.putAll(extraEnv);
         return env;
     }
 
