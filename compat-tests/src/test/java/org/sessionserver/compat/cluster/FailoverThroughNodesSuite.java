@@ -16,27 +16,43 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
-import org.sessionserver.bus.testing.RedisClusterSet;
+import org.sessionserver.bus.testing.TestRedis;
 import org.sessionserver.bus.testing.Wait;
 
 /**
- * Two nodes over a Redis Cluster of their own (two replicas per master, {@code ENGINE_STREAMS=3},
+ * Two nodes over a Redis deployment of their own (each subclass's, two replicas per master,
  * {@code REDIS_WAIT_REPLICAS=1}), a Socket.IO client on n2 sending events one after the other: kill -9 of the master
  * of its participant's stream. Every refusal the client sees is {@code unavailable}, acknowledgements are back within
- * 10 s without restarting anything, every acknowledged event is in the streams, and a message published through n1
- * reaches the client again.
+ * the deployment's budget without restarting anything, every acknowledged event is in the streams, and a message
+ * published through n1 reaches the client again.
  */
-class RedisClusterFailoverIT {
-    private static final Duration BUDGET = Duration.ofSeconds(10);
+abstract class FailoverThroughNodesSuite {
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** A participant whose events go to the first of three streams. */
-    private static String participantOnFirstStream() {
+    /** A deployment of the test's own, with two replicas per master. */
+    abstract TestRedis startRedis();
+
+    /** ENGINE_STREAMS of the nodes. */
+    abstract int streams();
+
+    /** Kills (SIGKILL) the master of {@code stream}. */
+    abstract void killMasterOf(TestRedis redis, String stream);
+
+    /** Acknowledgements must be back within this much of the kill. */
+    abstract Duration budget();
+
+    /** A participant whose events go to the first stream. */
+    private String participantOnFirstStream() {
         for (int i = 0; ; i++) {
             String id = "failover-" + i;
-            if (CRC16.crc16(id.getBytes(StandardCharsets.UTF_8)) % 16384 % 3 == 0) {
+            if (CRC16.crc16(id.getBytes(StandardCharsets.UTF_8)) % 16384 % streams() == 0) {
                 return id;
             }
         }
+    }
+
+    private static String stream(Cluster cluster, int index, int count) {
+        return cluster.prefix + "engine:in" + (count == 1 ? "" : ":{" + index + "}");
     }
 
     /**
@@ -60,9 +76,9 @@ class RedisClusterFailoverIT {
     @Test
     void killingTheMasterOfAStreamRefusesOnlyUnavailableAndServiceComesBackByItself() throws Exception {
         String participant = participantOnFirstStream();
-        try (Cluster cluster = Cluster.startOver(2, RedisClusterSet.start(2),
-                Map.of("ENGINE_STREAMS", "3", "REDIS_WAIT_REPLICAS", "1"))) {
-            String stream = cluster.prefix + "engine:in:{0}";
+        try (Cluster cluster = Cluster.startOver(2, startRedis(),
+                Map.of("ENGINE_STREAMS", String.valueOf(streams()), "REDIS_WAIT_REPLICAS", "1"))) {
+            String stream = stream(cluster, 0, streams());
             ClusterClient client = ClusterClient.connect(cluster.port(2), participant);
             List<String> acked = new CopyOnWriteArrayList<>();
             List<String> refusals = new CopyOnWriteArrayList<>();
@@ -87,15 +103,14 @@ class RedisClusterFailoverIT {
             }, "failover-sender");
             sender.start();
             try {
-                Wait.until(BUDGET, () -> acked.size() >= 20, "events acknowledged before the kill");
-                RedisClusterSet redis = (RedisClusterSet) cluster.backend;
+                Wait.until(WAIT, () -> acked.size() >= 20, "events acknowledged before the kill");
                 long killedAt = System.nanoTime();
-                redis.killMasterOf(stream);
-                Wait.until(BUDGET, () -> backAfter(ackedAt, killedAt) != null, () -> "events acknowledged again "
-                        + "within " + BUDGET + "; refusals " + refusals);
+                killMasterOf(cluster.backend, stream);
+                Wait.until(budget(), () -> backAfter(ackedAt, killedAt) != null, () -> "events acknowledged again "
+                        + "within " + budget() + "; refusals " + refusals);
                 long backMs = backAfter(ackedAt, killedAt).toMillis();
                 List<String> answers = new CopyOnWriteArrayList<>();
-                Wait.until(BUDGET, () -> {
+                Wait.until(WAIT, () -> {
                     HttpResponse<String> published = Cluster.post(cluster.port(1), "/messages",
                             Cluster.messageTo(participant, "after-kill"), Cluster.ENGINE_KEY);
                     answers.add(published.statusCode() + " " + published.body());
@@ -105,8 +120,8 @@ class RedisClusterFailoverIT {
                         Math.max(0, answers.size() - 2), answers.size()) + " received " + client.received("data", "tag")
                         + " health n1 " + Cluster.get(cluster.port(1), "/health", null).body() + " n2 "
                         + Cluster.get(cluster.port(2), "/health", null).body());
-                System.out.printf("cluster failover through the server: events acknowledged again %d ms after the "
-                        + "kill; %d acknowledged, %d refused %s%n", backMs, acked.size(), refusals.size(),
+                System.out.printf("%s failover through the nodes: events acknowledged again %d ms after the "
+                        + "kill; %d acknowledged, %d refused %s%n", cluster.backend.kind(), backMs, acked.size(), refusals.size(),
                         new HashSet<>(refusals));
             } finally {
                 sender.interrupt();
@@ -116,11 +131,11 @@ class RedisClusterFailoverIT {
             codes.remove("unavailable");
             assertEquals(Set.of(), codes, "refusals other than unavailable");
             Set<String> inStreams = new HashSet<>();
-            Wait.until(BUDGET, () -> {
+            Wait.until(WAIT, () -> {
                 try {
-                    for (int i = 0; i < 3; i++) {
+                    for (int i = 0; i < streams(); i++) {
                         for (StreamMessage<String, String> entry : cluster.redisCommands().xrange(
-                                cluster.prefix + "engine:in:{" + i + "}", Range.create("-", "+"))) {
+                                stream(cluster, i, streams()), Range.create("-", "+"))) {
                             String envelope = entry.getBody().get("envelope");
                             int start = envelope.indexOf("\"id\":\"") + 6;
                             inStreams.add(envelope.substring(start, envelope.indexOf('"', start)));
