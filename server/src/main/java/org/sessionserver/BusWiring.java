@@ -10,13 +10,16 @@ import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.bus.Topics;
 import org.sessionserver.bus.redis.EngineClient;
+import org.sessionserver.bus.redis.EngineStreams;
 import org.sessionserver.bus.redis.RedisClusterBus;
 import org.sessionserver.bus.redis.RedisConnections;
+import org.sessionserver.bus.redis.RedisDeployment;
 import org.sessionserver.bus.redis.RedisEngineBus;
 import org.sessionserver.bus.redis.RedisKeys;
 import org.sessionserver.bus.redis.RedisSessionDirectory;
 import org.sessionserver.bus.redis.RedisTopics;
 import org.sessionserver.config.ConfigException;
+import org.sessionserver.config.RedisConfig;
 import org.sessionserver.config.ServerConfig;
 
 /**
@@ -57,20 +60,29 @@ public final class BusWiring implements AutoCloseable {
     }
 
     private static BusWiring redis(ServerConfig config) {
-        String url = config.redis().url().orElseThrow();
+        RedisConfig redis = config.redis();
+        RedisDeployment deployment;
+        try {
+            deployment = RedisDeployment.parse(redis.url().orElseThrow(), redis.cluster());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("REDIS_URL", e.getMessage());
+        }
         RedisConnections connections;
         try {
-            connections = RedisConnections.connect(url);
+            connections = RedisConnections.connect(deployment);
         } catch (RuntimeException e) {
-            throw new ConfigException("REDIS_URL", "Redis cannot be reached (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException("REDIS_URL", "Redis (" + deployment.kind().label() + ") cannot be reached ("
+                    + e.getClass().getSimpleName() + ")");
         }
-        RedisKeys keys = new RedisKeys(config.redis().prefix());
+        RedisKeys keys = new RedisKeys(redis.prefix());
         long ttl = config.timing().nodeTtlMs();
         AutoCloseable engine = config.engine() == ServerConfig.EngineMode.ECHO
-                ? EchoEngine.start(EngineClient.connect(url, keys.prefix(), ECHO_GROUP, config.nodeId()))
+                ? EchoEngine.start(EngineClient.connect(deployment, keys.prefix(), redis.engineStreams(), ECHO_GROUP,
+                        config.nodeId()))
                 : null;
         return new BusWiring(
-                new RedisEngineBus(connections, keys, config.redis().streamMaxLen()),
+                new RedisEngineBus(connections, new EngineStreams(keys, redis.engineStreams()), redis.streamMaxLen(),
+                        redis.waitReplicas()),
                 new RedisSessionDirectory(connections, keys, config.nodeId(), ttl),
                 RedisTopics.of(connections, keys),
                 new RedisClusterBus(connections, keys, config.nodeId(), Math.max(250, ttl / 3)),

@@ -12,7 +12,9 @@ import org.sessionserver.transport.http.HttpRoute;
 
 /**
  * {@code GET /health}: 200 {@code "ok"} when the node can serve; 503 {@code "draining"} during shutdown, 503
- * {@code "degraded"} while the bus is down. {@code redis} is {@code "none"} on the embedded in-memory bus.
+ * {@code "degraded"} while the bus is down or refuses writes, with the {@code reason}. {@code redis} is {@code "none"}
+ * on the embedded in-memory bus; {@code deployment} says which Redis ({@code standalone}, {@code sentinel},
+ * {@code cluster}) or {@code memory}.
  * {@code engine} says what reads the events; with {@code discard} nothing does, and a {@code warning} says so.
  */
 public final class HealthRoute implements HttpRoute {
@@ -44,7 +46,11 @@ public final class HealthRoute implements HttpRoute {
                 .put("participants", sessions.participants())
                 .put("bus", status.kind())
                 .put("redis", redis ? (status.up() ? "up" : "down") : "none")
+                .put("deployment", status.deployment())
                 .put("engine", engine);
+        if (status.reason() != null) {
+            body.put("reason", status.reason());
+        }
         if ("discard".equals(engine)) {
             body.put("warning", DISCARD_WARNING);
         }

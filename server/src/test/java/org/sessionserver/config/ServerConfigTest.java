@@ -132,6 +132,33 @@ class ServerConfigTest {
     }
 
     @Test
+    void redisDeploymentsSentinelAndCluster() {
+        String sentinel = "redis-sentinel://s1:26379,s2:26379,s3:26379#mymaster";
+        assertEquals(Optional.of(sentinel), config("REDIS_URL", sentinel).redis().url());
+        assertFalse(config("REDIS_URL", sentinel).redis().cluster());
+        String seeds = "redis://:pw@c1:7000,c2:7001,redis://c3:7002";
+        RedisConfig cluster = config("REDIS_URL", seeds, "REDIS_CLUSTER", "true").redis();
+        assertTrue(cluster.cluster());
+        assertEquals(1, cluster.engineStreams());
+        assertEquals(0, cluster.waitReplicas());
+        assertTrue(refused("REDIS_URL", "REDIS_URL", sentinel, "REDIS_CLUSTER", "true").contains("Sentinel"));
+        assertTrue(refused("REDIS_URL", "REDIS_URL", seeds).contains("REDIS_CLUSTER=true"));
+        assertTrue(refused("REDIS_URL", "REDIS_URL", "redis-sentinel://s1:26379").contains("#<master name>"));
+        refused("REDIS_URL", "REDIS_URL", "redis://c1:7000,c2:port", "REDIS_CLUSTER", "true");
+        assertTrue(refused("REDIS_CLUSTER", "REDIS_CLUSTER", "true").contains("needs REDIS_URL"));
+        refused("REDIS_CLUSTER", "REDIS_URL", seeds, "REDIS_CLUSTER", "yes");
+    }
+
+    @Test
+    void engineStreamsAndWaitReplicas() {
+        RedisConfig redis = config("REDIS_URL", "redis://r", "ENGINE_STREAMS", "4", "REDIS_WAIT_REPLICAS", "1").redis();
+        assertEquals(4, redis.engineStreams());
+        assertEquals(1, redis.waitReplicas());
+        refused("ENGINE_STREAMS", "ENGINE_STREAMS", "0");
+        refused("REDIS_WAIT_REPLICAS", "REDIS_WAIT_REPLICAS", "-1");
+    }
+
+    @Test
     void redisPasswordIsNeverShown() {
         String message = refused("REDIS_URL", "REDIS_URL", "http://user:hunter2@host");
         assertFalse(message.contains("hunter2"), message);

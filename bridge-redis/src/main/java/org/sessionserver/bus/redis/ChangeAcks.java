@@ -10,14 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The changer's side of a topic change's acknowledgements: each node that receives the change answers on this
  * changer's sharded channel once it applied it, and the change is answered when as many nodes did as Redis delivered
- * it to (PUBLISH's count), or after {@link #WAIT}. Without it, a node could still be subscribing to a topic's channel
- * when the engine publishes its first message there.
+ * it to (PUBLISH's count; on a Redis Cluster that counts the subscribers of one server only, so at least as many as
+ * the directory's live nodes), or after {@link #WAIT}. Without it, a node could still be subscribing to a topic's
+ * channel when the engine publishes its first message there.
  */
 final class ChangeAcks {
     static final Duration WAIT = Duration.ofSeconds(3);
@@ -25,6 +27,7 @@ final class ChangeAcks {
 
     private final String channel;
     private final BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded;
+    private final Supplier<CompletionStage<Long>> liveNodes;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> subscribed;
 
@@ -41,10 +44,15 @@ final class ChangeAcks {
         }
     }
 
-    /** @param subscribeSharded SSUBSCRIBEs a handler to a channel ({@link RedisConnections#subscribeSharded}) */
-    ChangeAcks(RedisKeys keys, BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded) {
+    /**
+     * @param subscribeSharded SSUBSCRIBEs a handler to a channel ({@link RedisConnections#subscribeSharded})
+     * @param liveNodes        how many nodes the directory knows alive
+     */
+    ChangeAcks(RedisKeys keys, BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded,
+               Supplier<CompletionStage<Long>> liveNodes) {
         this.channel = keys.changeAcks(UUID.randomUUID().toString());
         this.subscribeSharded = subscribeSharded;
+        this.liveNodes = liveNodes;
     }
 
     String channel() {
@@ -66,8 +74,16 @@ final class ChangeAcks {
         return id;
     }
 
-    /** Completes once {@code nodes} acknowledged the change, or after {@link #WAIT} (logged). */
-    CompletableFuture<Void> await(String changeId, long nodes) {
+    /**
+     * Completes once as many nodes acknowledged the change as PUBLISH reached ({@code receivers}) and the directory
+     * knows alive, or after {@link #WAIT} (logged).
+     */
+    CompletableFuture<Void> await(String changeId, long receivers) {
+        return liveNodes.get().toCompletableFuture().exceptionally(unknown -> 0L)
+                .thenCompose(alive -> awaitCount(changeId, Math.max(receivers, alive)));
+    }
+
+    private CompletableFuture<Void> awaitCount(String changeId, long nodes) {
         Waiting change = waiting.get(changeId);
         change.expected = nodes;
         change.check();

@@ -1,25 +1,24 @@
 package org.sessionserver.bus.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.sessionserver.bus.Address;
 import org.sessionserver.bus.EngineSide;
 import org.sessionserver.bus.EventEnvelope;
@@ -31,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an engine needs of the Redis bus, without netty-socketio: read accepted events as a member of a consumer
- * group on {@code <prefix>engine:in} (at least once: an entry is XACKed only after the handler returned, and entries
- * left pending by a crash are read again first), publish messages to the nodes of their recipients, manage topic
- * membership and ask who is connected. Membership methods throw {@link IllegalArgumentException} for bad names.
+ * group on every inbound stream ({@link EngineStreams}; at least once: an entry is XACKed only after the handler
+ * returned, and entries left pending by a crash are read again first), publish messages to the nodes of their
+ * recipients,
+ * manage topic membership and ask who is connected. It follows the deployment of the URL as the nodes do (one
+ * server, Sentinel, Cluster: {@link RedisDeployment}). Membership methods throw {@link IllegalArgumentException} for bad names.
  *
  * <pre>{@code
  * EngineClient engine = EngineClient.connect("redis://localhost:6379", "sio:", "my-engine", "worker-1");
@@ -44,61 +45,78 @@ import org.slf4j.LoggerFactory;
 public final class EngineClient implements EngineSide {
     private static final Logger log = LoggerFactory.getLogger(EngineClient.class);
     private static final Duration BLOCK = Duration.ofSeconds(1);
+    private static final Duration TIMEOUT = BLOCK.plusSeconds(3);
     private static final long RETRY_MS = 500;
     private static final int BATCH = 100;
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> reader;
-    private final StatefulRedisConnection<String, String> publisher;
+    private final RedisLink link;
+    private final DataConnection publisher;
     /** Opened at the first topic change: where the nodes acknowledge the changes of this client. */
     private StatefulRedisPubSubConnection<String, String> acknowledgements;
     private final RedisKeys keys;
+    private final EngineStreams streams;
     private final RedisTopics topics;
     private final RedisSessionReads sessions;
     private final String group;
     private final String consumer;
+    private final Object handling = new Object();
+    private final List<Thread> readers = new ArrayList<>();
+    private final List<DataConnection> readerConnections = new ArrayList<>();
     private volatile boolean running = true;
-    private Thread readerThread;
 
-    private EngineClient(RedisClient client, RedisKeys keys, String group, String consumer) {
-        this.client = client;
-        this.keys = keys;
+    private EngineClient(RedisLink link, EngineStreams streams, String group, String consumer) {
+        this.link = link;
+        this.keys = streams.keys();
+        this.streams = streams;
         this.group = group;
         this.consumer = consumer;
-        this.reader = client.connect();
-        this.publisher = client.connect();
-        this.topics = new RedisTopics(publisher::async, keys, null, this::subscribeSharded);
+        this.publisher = link.connect();
+        this.topics = RedisTopics.ofEngine(publisher, keys, this::subscribeSharded);
         this.sessions = new RedisSessionReads(publisher::async, keys);
     }
 
     /**
+     * One server or a Sentinel set, one inbound stream.
+     *
      * @param group    the consumer group: engines of one kind share it, so each event is handled by one of them
      * @param consumer this engine instance's name within the group
      */
     public static EngineClient connect(String redisUrl, String prefix, String group, String consumer) {
-        RedisClient client = RedisClient.create(RedisURI.create(redisUrl));
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(BLOCK.plusSeconds(3)))
-                .build());
-        return new EngineClient(client, new RedisKeys(prefix), group, consumer);
+        return connect(RedisDeployment.of(redisUrl), prefix, EngineStreams.DEFAULT_COUNT, group, consumer);
     }
 
-    /** Starts reading events on a thread of its own; the handler runs there, one event at a time. */
-    @Override
-    public synchronized void onEvent(java.util.function.Consumer<EventEnvelope> handler) {
-        if (readerThread != null) {
-            throw new IllegalStateException("already reading");
+    /** Any deployment, reading {@code streams} inbound streams ({@code ENGINE_STREAMS} of the nodes). */
+    public static EngineClient connect(RedisDeployment deployment, String prefix, int streams, String group,
+                                       String consumer) {
+        RedisLink link = RedisLink.open(deployment, TIMEOUT);
+        try {
+            return new EngineClient(link, new EngineStreams(new RedisKeys(prefix), streams), group, consumer);
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
         }
-        readerThread = new Thread(() -> readLoop(handler), "engine-client-" + consumer);
-        readerThread.setDaemon(true);
-        readerThread.start();
     }
 
     /**
-     * Publishes a message to the nodes that hold its recipients: once on the sharded channel of each participant and
-     * topic it names. A malformed message fails the stage and goes nowhere.
+     * Starts reading events, one thread (and connection) per inbound stream; the handler runs on them, one event at a
+     * time; a participant's events come in their order.
      */
+    @Override
+    public synchronized void onEvent(java.util.function.Consumer<EventEnvelope> handler) {
+        if (!readers.isEmpty()) {
+            throw new IllegalStateException("already reading");
+        }
+        for (String stream : streams.all()) {
+            DataConnection connection = link.connect(); // XREADGROUP BLOCK holds its connection
+            readerConnections.add(connection);
+            Thread reader = new Thread(() -> readLoop(connection, stream, handler), "engine-client-" + consumer
+                    + "-" + stream);
+            reader.setDaemon(true);
+            readers.add(reader);
+        }
+        readers.forEach(Thread::start);
+    }
+
     @Override
     public CompletionStage<Void> publishMessage(String messageJson) {
         Message message;
@@ -108,22 +126,6 @@ public final class EngineClient implements EngineSide {
             return CompletableFuture.failedFuture(e);
         }
         return RedisEngineBus.publishRouted(message, keys, publisher.async()::spublish);
-    }
-
-    private synchronized CompletionStage<Void> subscribeSharded(String channel,
-                                                                java.util.function.Consumer<String> handler) {
-        if (acknowledgements == null) {
-            acknowledgements = client.connectPubSub();
-        }
-        acknowledgements.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void smessage(String from, String message) {
-                if (from.equals(channel)) {
-                    handler.accept(message);
-                }
-            }
-        });
-        return acknowledgements.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
     }
 
     /**
@@ -141,6 +143,22 @@ public final class EngineClient implements EngineSide {
     public CompletionStage<Void> reply(EventEnvelope event, String name, JsonNode data) {
         return publishMessage(Message.namedPushJson(name, event.requestId(), data,
                 List.of(new Address(event.participantId(), event.sessionId(), null))));
+    }
+
+    private synchronized CompletionStage<Void> subscribeSharded(String channel,
+                                                                java.util.function.Consumer<String> handler) {
+        if (acknowledgements == null) {
+            acknowledgements = link.connectPubSub();
+        }
+        acknowledgements.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void smessage(String from, String message) {
+                if (from.equals(channel)) {
+                    handler.accept(message);
+                }
+            }
+        });
+        return acknowledgements.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
     }
 
     /** Makes the participant a member of the topic; true when it was not one already. */
@@ -176,53 +194,54 @@ public final class EngineClient implements EngineSide {
     @Override
     public void close() {
         running = false;
-        if (readerThread != null) {
-            readerThread.interrupt();
+        for (Thread reader : readers) {
+            reader.interrupt();
             try {
-                readerThread.join(BLOCK.toMillis() * 3);
+                reader.join(BLOCK.toMillis() * 3);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        reader.close();
+        readerConnections.forEach(DataConnection::close);
         publisher.close();
         synchronized (this) {
             if (acknowledgements != null) {
                 acknowledgements.close();
             }
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        link.close();
     }
 
-    private void readLoop(java.util.function.Consumer<EventEnvelope> handler) {
+    private void readLoop(DataConnection connection, String stream,
+                          java.util.function.Consumer<EventEnvelope> handler) {
         boolean pendingFirst = true;
         boolean grouped = false;
         while (running) {
             try {
-                RedisCommands<String, String> redis = reader.sync();
+                RedisClusterAsyncCommands<String, String> redis = connection.async();
                 if (!grouped) {
-                    ensureGroup(redis);
+                    ensureGroup(redis, stream);
                     grouped = true;
                 }
                 // First what this consumer read but never acknowledged (a crash), then new entries.
                 XReadArgs.StreamOffset<String> offset = pendingFirst
-                        ? XReadArgs.StreamOffset.from(keys.engineIn(), "0")
-                        : XReadArgs.StreamOffset.lastConsumed(keys.engineIn());
-                List<StreamMessage<String, String>> entries = redis.xreadgroup(Consumer.from(group, consumer),
-                        XReadArgs.Builder.block(BLOCK).count(BATCH), offset);
+                        ? XReadArgs.StreamOffset.from(stream, "0")
+                        : XReadArgs.StreamOffset.lastConsumed(stream);
+                List<StreamMessage<String, String>> entries = await(redis.xreadgroup(Consumer.from(group, consumer),
+                        XReadArgs.Builder.block(BLOCK).count(BATCH), offset));
                 if (pendingFirst && entries.isEmpty()) {
                     pendingFirst = false;
                 }
                 for (StreamMessage<String, String> entry : entries) {
                     handle(handler, entry);
-                    redis.xack(keys.engineIn(), group, entry.getId());
+                    await(redis.xack(stream, group, entry.getId()));
                 }
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
                 if (grouped) {
-                    log.warn("reading {} failed, retrying every {} ms: {}", keys.engineIn(), RETRY_MS, e.toString());
+                    log.warn("reading {} failed, retrying every {} ms: {}", stream, RETRY_MS, e.toString());
                 }
                 pendingFirst = true;
                 grouped = false;
@@ -234,19 +253,36 @@ public final class EngineClient implements EngineSide {
     private void handle(java.util.function.Consumer<EventEnvelope> handler, StreamMessage<String, String> entry) {
         String json = entry.getBody().get("envelope");
         try {
-            handler.accept(EventEnvelope.fromJson(json));
+            synchronized (handling) {
+                handler.accept(EventEnvelope.fromJson(json));
+            }
         } catch (RuntimeException e) {
             // A poison entry must not stop the engine: it is acknowledged and logged.
             log.error("engine handler failed on entry {}", entry.getId(), e);
         }
     }
 
-    private void ensureGroup(RedisCommands<String, String> redis) {
+    private void ensureGroup(RedisClusterAsyncCommands<String, String> redis, String stream) {
         try {
-            redis.xgroupCreate(XReadArgs.StreamOffset.from(keys.engineIn(), "0"), group,
-                    new XGroupCreateArgs().mkstream(true));
+            await(redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), group,
+                    new XGroupCreateArgs().mkstream(true)));
         } catch (RedisBusyException exists) {
             // BUSYGROUP: created before, by us or a sibling.
+        }
+    }
+
+    /** The command's result; its Redis failure as it is (a RuntimeException), or a timeout. */
+    private static <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            throw new IllegalStateException("no answer within " + TIMEOUT, e);
         }
     }
 

@@ -1,16 +1,14 @@
 package org.sessionserver.bus.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -18,44 +16,54 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import reactor.core.Disposable;
 
 /**
- * One node's link to Redis: a command connection and a pub/sub connection, shared by the bus, the directory and the
- * cluster channel. Lettuce reconnects both by itself and resubscribes the channels, but replays nothing; while a
- * connection is down, commands fail at once (never queued), so callers can refuse instead of hanging.
+ * One node's link to Redis (one server, a Sentinel set or a Cluster: {@link RedisDeployment}): a command connection
+ * and a pub/sub connection, shared by the bus, the directory and the cluster channel. Lettuce reconnects both by
+ * itself (following a Sentinel or Cluster failover) and resubscribes the classic channels, but replays nothing;
+ * sharded channels are kept by {@link ShardedSubscriptions}. While a connection is down, commands fail at once (never
+ * queued), so callers can refuse instead of hanging.
  */
 public final class RedisConnections implements AutoCloseable {
     /** A command that takes longer than this fails; the caller treats Redis as unavailable. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> commands;
+    private final RedisLink link;
+    private final DataConnection commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final ScheduledExecutorService timer;
+    private final ShardedSubscriptions sharded;
+    private final Disposable events;
     private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
-    private final Map<String, Consumer<String>> shardedChannels = new ConcurrentHashMap<>();
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
-    private volatile boolean wasDown;
+    private final AtomicBoolean wasDown = new AtomicBoolean();
 
-    private RedisConnections(RedisClient client) {
-        this.client = client;
-        client.addListener(new RedisConnectionStateListener() {
+    private RedisConnections(RedisLink link) {
+        this.link = link;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "redis-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        link.client().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                wasDown = true;
+                wasDown.set(true);
             }
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (wasDown && isUp()) {
-                    wasDown = false;
-                    reconnectListeners.forEach(Runnable::run);
-                }
+                timer.execute(RedisConnections.this::checkBackUp);
             }
         });
-        this.commands = client.connect();
-        this.pubSub = client.connectPubSub();
+        this.commands = link.connect();
+        this.pubSub = link.connectPubSub();
+        this.sharded = new ShardedSubscriptions(pubSub, timer);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -67,36 +75,64 @@ public final class RedisConnections implements AutoCloseable {
 
             @Override
             public void smessage(String channel, String message) {
-                Consumer<String> handler = shardedChannels.get(channel);
-                if (handler != null) {
-                    handler.accept(message);
-                }
+                sharded.deliver(channel, message);
+            }
+
+            @Override
+            public void sunsubscribed(String channel, long count) {
+                sharded.dropped(channel);
+            }
+        });
+        this.events = link.onEvent(event -> {
+            if (event instanceof ConnectionDeactivatedEvent deactivated) {
+                sharded.lost(link.deployment().isCluster() ? hostPort(deactivated.remoteAddress()) : "");
+            } else if (event instanceof ConnectionActivatedEvent || event instanceof ClusterTopologyChangedEvent) {
+                sharded.reconcileSoon();
             }
         });
     }
 
     /**
-     * Connects to {@code url}; fails with {@link io.lettuce.core.RedisConnectionException} when Redis cannot be
-     * reached now.
+     * Connects to {@code deployment}; fails with {@link io.lettuce.core.RedisConnectionException} when Redis cannot
+     * be reached now.
      */
-    public static RedisConnections connect(String url) {
-        RedisClient client = RedisClient.create(RedisURI.create(url));
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                .build());
+    public static RedisConnections connect(RedisDeployment deployment) {
+        RedisLink link = RedisLink.open(deployment, COMMAND_TIMEOUT);
         try {
-            return new RedisConnections(client);
+            return new RedisConnections(link);
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            link.close();
             throw e;
         }
     }
 
-    public RedisAsyncCommands<String, String> async() {
+    /** One server or a Sentinel set ({@link RedisDeployment#of}). */
+    public static RedisConnections connect(String url) {
+        return connect(RedisDeployment.of(url));
+    }
+
+    public RedisDeployment deployment() {
+        return link.deployment();
+    }
+
+    /** The commands, routed by slot in a cluster. */
+    public RedisClusterAsyncCommands<String, String> async() {
         return commands.async();
+    }
+
+    /** PUBLISH through the server that serves {@code slotKey} ({@link DataConnection#publishBeside}). */
+    CompletableFuture<Long> publishBeside(String slotKey, String channel, String message) {
+        return commands.publishBeside(slotKey, channel, message);
+    }
+
+    /** A command connection of its own, from the same client (for WAIT, which blocks its connection). */
+    DataConnection connectDedicated() {
+        return link.connect();
+    }
+
+    /** The timer thread of this link; tasks on it must not block. */
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     /** Receives the messages of {@code channel} on a Lettuce thread; the handler must not block. */
@@ -106,17 +142,24 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * Receives the messages of a sharded channel (SSUBSCRIBE) on a Lettuce thread until {@link #unsubscribeSharded};
-     * completes once Redis has confirmed the subscription, so that whatever is published there from then on arrives.
+     * Receives the messages of a sharded channel (SSUBSCRIBE) on a Lettuce thread until {@link #unsubscribeSharded},
+     * across reconnects, failovers and slot moves; completes once Redis has confirmed the subscription, so that
+     * whatever is published there from then on arrives (fails if that first SSUBSCRIBE failed; it is retried anyway).
      */
     public CompletableFuture<Void> subscribeSharded(String channel, Consumer<String> handler) {
-        shardedChannels.put(channel, handler);
-        return pubSub.async().ssubscribe(channel).toCompletableFuture().thenApply(confirmed -> null);
+        return sharded.subscribe(channel, handler);
     }
 
     public CompletableFuture<Void> unsubscribeSharded(String channel) {
-        shardedChannels.remove(channel);
-        return pubSub.async().sunsubscribe(channel).toCompletableFuture().thenApply(confirmed -> null);
+        return sharded.unsubscribe(channel);
+    }
+
+    /**
+     * Called (on a Lettuce or timer thread) with a sharded channel subscribed again after a gap (a reconnect, a
+     * failover, a slot move): whatever was published there meanwhile was lost.
+     */
+    public void onResubscribed(Consumer<String> listener) {
+        sharded.onResubscribed(listener);
     }
 
     /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
@@ -124,7 +167,7 @@ public final class RedisConnections implements AutoCloseable {
         return commands.async().spublish(channel, message).toCompletableFuture();
     }
 
-    /** Called (on a Lettuce thread) each time both connections are back after an outage. */
+    /** Called (on a Lettuce or timer thread) each time both connections are back after an outage. */
     public void onReconnect(Runnable listener) {
         reconnectListeners.add(listener);
     }
@@ -133,10 +176,27 @@ public final class RedisConnections implements AutoCloseable {
         return commands.isOpen() && pubSub.isOpen();
     }
 
+    /** Tells the reconnect listeners once when both connections are open again after any went down. */
+    void checkBackUp() {
+        if (isUp() && wasDown.compareAndSet(true, false)) {
+            sharded.reconcileSoon();
+            reconnectListeners.forEach(Runnable::run);
+        }
+    }
+
     @Override
     public void close() {
+        timer.shutdownNow();
+        events.dispose();
         pubSub.close();
         commands.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        link.close();
+    }
+
+    private static String hostPort(SocketAddress address) {
+        return address instanceof InetSocketAddress inet
+                ? inet.getAddress() != null ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                        : inet.getHostString() + ":" + inet.getPort()
+                : String.valueOf(address);
     }
 }

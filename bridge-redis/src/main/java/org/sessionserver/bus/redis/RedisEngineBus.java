@@ -15,25 +15,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine bus over Redis. Events are XADDed to the stream {@code <prefix>engine:in} (field {@code envelope},
- * trimmed approximately to {@code maxLen}). Messages are routed: each is SPUBLISHed once on the sharded channel of each
- * audience it names ({@link RedisKeys#audienceOut}), and a node SSUBSCRIBEs to the audiences it holds, so only nodes
- * with a recipient receive it. Messages that engines PUBLISH on {@code <prefix>engine:out} reach every node (the
- * costly path, kept for engines that have not moved).
+ * The engine bus over Redis. Events are XADDed to the inbound stream of their participant ({@link EngineStreams},
+ * field {@code envelope}, trimmed approximately to {@code maxLen}), and with {@code waitReplicas} > 0 acknowledged
+ * only once {@code WAIT} says that many replicas have them (so a failover cannot lose them). Messages are routed: each
+ * is SPUBLISHed once on the sharded channel of each audience it names ({@link RedisKeys#audienceOut}), and a node
+ * SSUBSCRIBEs to the audiences it holds, so only nodes with a recipient receive it; messages that engines PUBLISH on
+ * {@code <prefix>engine:out} reach every node (the costly path, kept for engines that have not moved).
+ * {@link #status} is down while Redis refuses writes ({@link WriteHealth}).
  */
 public final class RedisEngineBus implements EngineBus {
     public static final long DEFAULT_STREAM_MAXLEN = 100_000;
+    /** How long an event waits for its replicas before it is refused. */
+    public static final long WAIT_TIMEOUT_MS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(RedisEngineBus.class);
 
     private final RedisConnections redis;
     private final RedisKeys keys;
+    private final EngineStreams streams;
     private final long maxLen;
+    private final int waitReplicas;
+    /** WAIT blocks its connection, and must follow the XADD on that very connection: one of its own. */
+    private final DataConnection durable;
+    private final WriteHealth health;
     private volatile BiConsumer<Message, Audience> receiver = (message, copyFor) -> { };
 
     public RedisEngineBus(RedisConnections redis, RedisKeys keys, long maxLen) {
+        this(redis, EngineStreams.one(keys), maxLen, 0);
+    }
+
+    public RedisEngineBus(RedisConnections redis, EngineStreams streams, long maxLen, int waitReplicas) {
         this.redis = redis;
-        this.keys = keys;
+        this.keys = streams.keys();
+        this.streams = streams;
         this.maxLen = maxLen;
+        this.waitReplicas = waitReplicas;
+        this.durable = waitReplicas > 0 ? redis.connectDedicated() : null;
+        this.health = new WriteHealth(redis, streams.all(), maxLen, redis.timer());
     }
 
     @Override
@@ -41,9 +58,31 @@ public final class RedisEngineBus implements EngineBus {
         if (!redis.isUp()) {
             return CompletableFuture.failedFuture(new IllegalStateException("redis is down"));
         }
-        return redis.async()
-                .xadd(keys.engineIn(), new XAddArgs().maxlen(maxLen).approximateTrimming(), "envelope", envelope.toJson())
-                .thenApply(id -> (Void) null);
+        String stream = streams.of(envelope.participantId());
+        XAddArgs trim = new XAddArgs().maxlen(maxLen).approximateTrimming();
+        CompletableFuture<Void> written;
+        if (durable == null) {
+            written = redis.async().xadd(stream, trim, "envelope", envelope.toJson()).toCompletableFuture()
+                    .thenApply(id -> null);
+        } else {
+            written = durable.masterOf(stream).thenCompose(master -> master
+                            .xadd(stream, trim, "envelope", envelope.toJson())
+                            .thenCompose(id -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
+                    .thenApply(replicas -> {
+                        if (replicas < waitReplicas) {
+                            throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
+                                    + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
+                        }
+                        return null;
+                    });
+        }
+        return written.whenComplete((done, failure) -> {
+            if (failure == null) {
+                health.succeeded();
+            } else {
+                health.failed(failure);
+            }
+        });
     }
 
     @Override
@@ -94,11 +133,20 @@ public final class RedisEngineBus implements EngineBus {
 
     @Override
     public BusStatus status() {
-        return new BusStatus("redis", redis.isUp());
+        String deployment = redis.deployment().kind().label();
+        if (!redis.isUp()) {
+            return new BusStatus("redis", false, deployment, "no connection to Redis");
+        }
+        String refusal = health.refusal();
+        return new BusStatus("redis", refusal == null, deployment, refusal);
     }
 
     @Override
     public void close() {
-        // The connections belong to whoever created them.
+        health.close();
+        if (durable != null) {
+            durable.close();
+        }
+        // The shared connections belong to whoever created them.
     }
 }

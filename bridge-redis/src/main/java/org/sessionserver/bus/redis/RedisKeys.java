@@ -2,7 +2,12 @@ package org.sessionserver.bus.redis;
 
 import org.sessionserver.bus.Audience;
 
-/** Every Redis key and channel of the bridge, under one prefix ({@code REDIS_PREFIX}, default {@code sio:}). */
+/**
+ * Every Redis key and channel of the bridge, under one prefix ({@code REDIS_PREFIX}, default {@code sio:}). Keys that
+ * one command touches together share a hash tag ({@code {...}}), so that no command crosses slots on a Redis Cluster:
+ * a node's keys are tagged by its id, a participant's and a topic's by theirs. Single keys without a tag are only ever
+ * used alone.
+ */
 public record RedisKeys(String prefix) {
     public static final String DEFAULT_PREFIX = "sio:";
 
@@ -26,19 +31,19 @@ public record RedisKeys(String prefix) {
         return prefix + "nodes";
     }
 
-    /** Present while the node is alive (expires after the node TTL). */
+    /** Present while the node is alive (expires after the node TTL); in the slot of {@link #nodeSessions}. */
     public String nodeAlive(String nodeId) {
-        return prefix + "node:" + nodeId + ":alive";
+        return prefix + "node:{" + nodeId + "}:alive";
     }
 
     /** Hash sessionId -> session JSON of the sessions on a node. */
     public String nodeSessions(String nodeId) {
-        return prefix + "node:" + nodeId + ":sessions";
+        return prefix + "node:{" + nodeId + "}:sessions";
     }
 
-    /** Hash sessionId -> session JSON of a participant's sessions, on any node. */
+    /** Hash sessionId -> session JSON of a participant's sessions, on any node; in the slot of its other keys. */
     public String participant(String participantId) {
-        return prefix + "participant:" + participantId;
+        return prefix + "participant:{" + participantId + "}";
     }
 
     /** Channel on which every membership change is announced to the nodes ({@code TopicChange} JSON). */

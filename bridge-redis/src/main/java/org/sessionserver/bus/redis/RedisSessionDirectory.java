@@ -2,7 +2,7 @@ package org.sessionserver.bus.redis;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -76,7 +76,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         if (!local.remove(session.sessionId(), session)) {
             return CompletableFuture.completedFuture(null);
         }
-        RedisAsyncCommands<String, String> redis = this.redis.async();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.async();
         return CompletableFuture.allOf(
                 redis.hdel(keys.nodeSessions(nodeId), session.sessionId()).toCompletableFuture(),
                 redis.hdel(keys.participant(session.participantId()), session.sessionId()).toCompletableFuture());
@@ -89,7 +89,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         if (!redis.isUp()) {
             return;
         }
-        RedisAsyncCommands<String, String> redis = this.redis.async();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.async();
         List<RedisFuture<?>> writes = new ArrayList<>();
         for (SessionRecord session : local.values()) {
             writes.add(redis.hdel(keys.participant(session.participantId()), session.sessionId()));
@@ -106,7 +106,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
     }
 
     private CompletableFuture<Void> write(SessionRecord session) {
-        RedisAsyncCommands<String, String> redis = this.redis.async();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.async();
         String json = session.toJson();
         return CompletableFuture.allOf(
                 redis.hset(keys.nodeSessions(nodeId), session.sessionId(), json).toCompletableFuture(),
@@ -118,7 +118,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
             return;
         }
         try {
-            RedisAsyncCommands<String, String> redis = this.redis.async();
+            RedisClusterAsyncCommands<String, String> redis = this.redis.async();
             long timeout = RedisConnections.COMMAND_TIMEOUT.toMillis();
             String previous = redis.setGet(keys.nodeAlive(nodeId), "1", SetArgs.Builder.px(ttlMs))
                     .get(timeout, TimeUnit.MILLISECONDS);

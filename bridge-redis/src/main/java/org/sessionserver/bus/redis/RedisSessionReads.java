@@ -1,6 +1,6 @@
 package org.sessionserver.bus.redis;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,17 +20,17 @@ import org.sessionserver.bus.SessionRecord;
  * TTL whoever reads first.
  */
 public final class RedisSessionReads implements SessionReads {
-    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
     private final RedisKeys keys;
 
-    public RedisSessionReads(Supplier<RedisAsyncCommands<String, String>> redis, RedisKeys keys) {
+    public RedisSessionReads(Supplier<RedisClusterAsyncCommands<String, String>> redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }
 
     @Override
     public CompletionStage<List<SessionRecord>> all() {
-        RedisAsyncCommands<String, String> redis = this.redis.get();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
         return redis.smembers(keys.nodes()).thenCompose(nodes -> alive(nodes).thenCompose(alive -> {
             List<CompletableFuture<List<String>>> reads = new ArrayList<>();
             for (String node : nodes) {
@@ -64,7 +64,7 @@ public final class RedisSessionReads implements SessionReads {
 
     /** The live sessions of each participant: one HVALS each (pipelined), then one MGET of the nodes' heartbeats. */
     private CompletableFuture<Map<String, List<SessionRecord>>> ofParticipants(Collection<String> participantIds) {
-        RedisAsyncCommands<String, String> redis = this.redis.get();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
         Map<String, CompletableFuture<List<String>>> reads = new HashMap<>();
         for (String participant : participantIds) {
             reads.put(participant, redis.hvals(keys.participant(participant)).toCompletableFuture());
@@ -95,25 +95,35 @@ public final class RedisSessionReads implements SessionReads {
         });
     }
 
+    /** One GET per node (pipelined), not one MGET: each node's heartbeat lives in its own slot. */
+    /** How many nodes that registered sessions are alive. */
+    public CompletionStage<Long> liveNodes() {
+        return redis.get().smembers(keys.nodes()).thenCompose(nodes -> alive(nodes))
+                .thenApply(alive -> (long) alive.size());
+    }
+
     private CompletableFuture<Set<String>> alive(Set<String> nodes) {
         if (nodes.isEmpty()) {
             return CompletableFuture.completedFuture(Set.of());
         }
-        List<String> ordered = new ArrayList<>(nodes);
-        String[] aliveKeys = ordered.stream().map(keys::nodeAlive).toArray(String[]::new);
-        return redis.get().mget(aliveKeys).toCompletableFuture().thenApply(values -> {
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
+        Map<String, CompletableFuture<String>> beats = new HashMap<>();
+        for (String node : nodes) {
+            beats.put(node, redis.get(keys.nodeAlive(node)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(beats.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
             Set<String> alive = new HashSet<>();
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i).hasValue()) {
-                    alive.add(ordered.get(i));
+            beats.forEach((node, beat) -> {
+                if (beat.join() != null) {
+                    alive.add(node);
                 }
-            }
+            });
             return alive;
         });
     }
 
     private void forget(String deadNode) {
-        RedisAsyncCommands<String, String> redis = this.redis.get();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
         redis.del(keys.nodeSessions(deadNode));
         redis.srem(keys.nodes(), deadNode);
     }

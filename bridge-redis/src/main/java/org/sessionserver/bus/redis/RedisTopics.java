@@ -2,7 +2,7 @@ package org.sessionserver.bus.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * participant ({@code <prefix>participant:{p}:topics}), each command on one key, so it works on Redis Cluster. A change
  * writes both sides, then PUBLISHes itself on {@code <prefix>topics}, with the sharded channel on which each node
  * that receives it acknowledges once it applied it ({@link ChangeAcks}); the change is answered after those
- * acknowledgements, so a message published once it returned reaches every member.
+ * acknowledgements, so a message published once it returned reaches every member. The nodes read the change on the
+ * same connection as {@code <prefix>engine:out}, so an engine's PUBLISH there after a change is seen after it too; in
+ * a cluster that holds only for PUBLISHes that enter it through one node, so the change goes to the master of
+ * {@code engine:out}'s slot, where an engine's PUBLISH of a message lands too.
  */
 public final class RedisTopics implements Topics {
     private static final Logger log = LoggerFactory.getLogger(RedisTopics.class);
@@ -32,34 +35,57 @@ public final class RedisTopics implements Topics {
     private static final String ACK_TO = "ackTo";
     private static final String CHANGE_ID = "changeId";
 
-    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
     private final RedisKeys keys;
     private final BiConsumer<String, Consumer<String>> subscriber;
+    private final Announcer announcer;
     private final ChangeAcks acks;
 
+    /** PUBLISHes a change on {@code <prefix>topics}. */
+    @FunctionalInterface
+    interface Announcer {
+        CompletionStage<Long> publish(String channel, String message);
+    }
+
     /**
-     * @param subscriber       subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where
-     *                         nobody listens to changes (an engine)
-     * @param subscribeSharded subscribes a handler to a sharded channel ({@link RedisConnections#subscribeSharded}),
-     *                         for the acknowledgements of this store's changes
+     * @param subscriber subscribes a handler to a channel ({@link RedisConnections#subscribe}); null where nobody
+     *                   listens to changes (an engine)
+     * @param announcer  PUBLISHes a change
+     * @param acks       where the nodes' acknowledgements of this store's changes come in
      */
-    public RedisTopics(Supplier<RedisAsyncCommands<String, String>> redis, RedisKeys keys,
-                       BiConsumer<String, Consumer<String>> subscriber,
-                       BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded) {
+    RedisTopics(Supplier<RedisClusterAsyncCommands<String, String>> redis, RedisKeys keys,
+                BiConsumer<String, Consumer<String>> subscriber, Announcer announcer, ChangeAcks acks) {
         this.redis = redis;
         this.keys = keys;
         this.subscriber = subscriber;
-        this.acks = new ChangeAcks(keys, subscribeSharded);
+        this.announcer = announcer;
+        this.acks = acks;
     }
 
     /** A node's membership store, listening to changes on its pub/sub connection. */
     public static RedisTopics of(RedisConnections connections, RedisKeys keys) {
-        return new RedisTopics(connections::async, keys, connections::subscribe, connections::subscribeSharded);
+        RedisSessionReads directory = new RedisSessionReads(connections::async, keys);
+        return new RedisTopics(connections::async, keys, connections::subscribe,
+                (channel, message) -> connections.publishBeside(keys.engineOut(), channel, message),
+                new ChangeAcks(keys, connections::subscribeSharded, directory::liveNodes));
+    }
+
+    /**
+     * An engine's membership store (it does not listen to changes), announcing them as a node does.
+     *
+     * @param subscribeSharded where it hears the nodes acknowledge its changes
+     */
+    static RedisTopics ofEngine(DataConnection connection, RedisKeys keys,
+                                BiFunction<String, Consumer<String>, CompletionStage<Void>> subscribeSharded) {
+        RedisSessionReads directory = new RedisSessionReads(connection::async, keys);
+        return new RedisTopics(connection::async, keys, null,
+                (channel, message) -> connection.publishBeside(keys.engineOut(), channel, message),
+                new ChangeAcks(keys, subscribeSharded, directory::liveNodes));
     }
 
     @Override
     public CompletionStage<TopicChange.Result> change(TopicChange change) {
-        RedisAsyncCommands<String, String> redis = this.redis.get();
+        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
         String members = keys.topicMembers(change.topic());
         CompletableFuture<Long> added = change.add().isEmpty() ? CompletableFuture.completedFuture(0L)
                 : redis.sadd(members, change.add().toArray(String[]::new)).toCompletableFuture();
@@ -79,8 +105,8 @@ public final class RedisTopics implements Topics {
                     String changeId = acks.expect();
                     String announced = change.toJsonNode().put(ACK_TO, acks.channel()).put(CHANGE_ID, changeId)
                             .toString();
-                    return redis.publish(keys.topicChanges(), announced)
-                            .thenCompose(nodes -> acks.await(changeId, nodes));
+                    return announcer.publish(keys.topicChanges(), announced)
+                            .thenCompose(receivers -> acks.await(changeId, receivers));
                 })
                 .thenApply(acknowledged -> new TopicChange.Result(added.join(), removed.join()));
     }

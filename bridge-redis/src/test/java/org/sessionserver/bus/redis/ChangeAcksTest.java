@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class ChangeAcksTest {
     private Consumer<String> acksChannel;
+    private long liveNodes;
     private final ChangeAcks acks = new ChangeAcks(new RedisKeys("t:"), (channel, handler) -> {
         acksChannel = handler;
         return CompletableFuture.completedFuture(null);
-    });
+    }, () -> CompletableFuture.completedFuture(liveNodes));
 
     @Test
     void aChangeIsAnsweredWhenAsManyNodesAcknowledgedAsPublishReached() {
@@ -35,6 +36,19 @@ class ChangeAcksTest {
         String change = acks.expect();
         acksChannel.accept(change);
         assertTrue(acks.await(change, 1).isDone());
+    }
+
+    /** On a Redis Cluster PUBLISH counts one server's subscribers: the directory's live nodes are waited for too. */
+    @Test
+    void theDirectorysLiveNodesAreWaitedForWhenPublishCountedFewer() {
+        acks.ready().join();
+        liveNodes = 2;
+        String change = acks.expect();
+        CompletableFuture<Void> answered = acks.await(change, 1);
+        acksChannel.accept(change);
+        assertFalse(answered.isDone());
+        acksChannel.accept(change);
+        assertTrue(answered.isDone());
     }
 
     @Test

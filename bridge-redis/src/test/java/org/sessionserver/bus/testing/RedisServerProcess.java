@@ -20,12 +20,14 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean persistent;
+    private List<String> extraArgs;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir, boolean persistent) {
+    private RedisServerProcess(int port, Path dir, boolean persistent, List<String> extraArgs) {
         this.port = port;
         this.dir = dir;
         this.persistent = persistent;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     public static RedisServerProcess start() {
@@ -38,14 +40,42 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private static RedisServerProcess start(boolean persistent) {
+        return start(persistent, List.of());
+    }
+
+    /**
+     * A server started with more arguments ({@code --replicaof 127.0.0.1 6380}, {@code --cluster-enabled yes}...),
+     * or, when the first is a config file's name, that file in the server's directory (written by {@code config}).
+     */
+    public static RedisServerProcess start(boolean persistent, List<String> extraArgs) {
+        return start(persistent, extraArgs, port -> null);
+    }
+
+    /** Like {@link #start(boolean, List)}, the port also written into a config file (Sentinel rewrites its own). */
+    public static RedisServerProcess start(boolean persistent, List<String> extraArgs,
+                                           java.util.function.IntFunction<String> configFile) {
         try {
-            RedisServerProcess redis = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test"),
-                    persistent);
+            int port = freePort();
+            Path dir = Files.createTempDirectory("redis-test");
+            String config = configFile.apply(port);
+            if (config != null) {
+                Files.writeString(dir.resolve("redis.conf"), config);
+            }
+            RedisServerProcess redis = new RedisServerProcess(port, dir, persistent, extraArgs);
             redis.startAgain();
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The server's own directory (its log, config, cluster and append-only files). */
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     public int port() {
@@ -73,9 +103,16 @@ public final class RedisServerProcess implements AutoCloseable {
     public void startAgain() {
         stop();
         try {
-            process = new ProcessBuilder(List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+            List<String> command = new java.util.ArrayList<>();
+            command.add(executable());
+            if (Files.exists(dir.resolve("redis.conf"))) {
+                command.add(dir.resolve("redis.conf").toString());
+            }
+            command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
-                    "--dir", dir.toString(), "--protected-mode", "no"))
+                    "--dir", dir.toString(), "--protected-mode", "no"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
@@ -83,6 +120,12 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot run redis-server (apt-get install redis-server)", e);
         }
         awaitListening();
+    }
+
+    /** Starts the server again with other extra arguments (a former master now {@code --replicaof} another). */
+    public void startAgain(List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
+        startAgain();
     }
 
     @Override
@@ -123,10 +166,23 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalStateException("redis-server is not installed: apt-get install redis-server (.ci/run does)");
     }
 
+    /** A free port whose cluster bus port (+10000) is free too. */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                port = socket.getLocalPort();
+            }
+            if (port + 10_000 > 65_535) {
+                continue;
+            }
+            try (ServerSocket bus = new ServerSocket(port + 10_000)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port pair found");
     }
 }

@@ -2,10 +2,7 @@ package org.sessionserver.compat.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,14 +14,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sessionserver.SessionServer;
+import org.sessionserver.bus.redis.EngineClient;
+import org.sessionserver.bus.redis.EngineStreams;
+import org.sessionserver.bus.redis.RedisDeployment;
 import org.sessionserver.bus.testing.RedisServerProcess;
+import org.sessionserver.bus.testing.StandaloneRedis;
+import org.sessionserver.bus.testing.TestRedis;
 import org.sessionserver.config.ServerConfig;
 
 /**
- * One redis-server and some session server nodes in this JVM, sharing it as a cluster: node {@code n1} runs the echo
- * engine over Redis, the others none. Plus what a test needs around them: HTTP to each node, and a plain Lettuce
- * connection to look at Redis directly.
+ * One Redis deployment (a redis-server of its own, or the JVM's shared Sentinel set or Redis Cluster) and some session
+ * server nodes in this JVM, sharing it as a cluster: node {@code n1} runs the echo engine over Redis, the others none.
+ * Plus what a test needs around them: HTTP to each node, and a plain Lettuce connection to look at Redis directly. On a
+ * shared deployment the nodes use a key prefix of their own.
  */
 final class Cluster implements AutoCloseable {
     static final String ENGINE_KEY = "engine-key-0123456789";
@@ -33,30 +37,54 @@ final class Cluster implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    final RedisServerProcess redis;
-    final List<SessionServer> nodes = new ArrayList<>();
-    private RedisClient rawClient;
-    private StatefulRedisConnection<String, String> raw;
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    private Cluster(RedisServerProcess redis) {
-        this.redis = redis;
+    /** The one redis-server of a deployment of the cluster's own (it can be stopped and started); else null. */
+    final RedisServerProcess redis;
+    final TestRedis backend;
+    /** REDIS_PREFIX of the nodes. */
+    final String prefix;
+    private final boolean owned;
+    private final Map<String, String> extraEnv = new HashMap<>();
+    final List<SessionServer> nodes = new ArrayList<>();
+
+    private Cluster(TestRedis backend, boolean owned) {
+        this.backend = backend;
+        this.owned = owned;
+        this.redis = backend instanceof StandaloneRedis standalone ? standalone.server() : null;
+        this.prefix = owned ? "sio:" : "c" + PREFIXES.incrementAndGet() + ":";
     }
 
     /** Redis and {@code count} nodes {@code n1..n<count>}, n1 with the echo engine. */
     static Cluster start(int count) {
-        return start(count, RedisServerProcess.start());
+        return start(count, StandaloneRedis.start(), true);
     }
 
     /** Like {@link #start(int)}, over a Redis that persists every write (it can be killed and come back whole). */
     static Cluster startPersistent(int count) {
-        return start(count, RedisServerProcess.startPersistent());
+        return start(count, StandaloneRedis.of(RedisServerProcess.startPersistent()), true);
     }
 
-    private static Cluster start(int count, RedisServerProcess redis) {
-        Cluster cluster = new Cluster(redis);
+    /** {@code count} nodes over the JVM's shared deployment of that kind (left running at close). */
+    static Cluster startShared(int count, TestRedis.Kind kind) {
+        return kind == TestRedis.Kind.STANDALONE ? start(count) : start(count, TestRedis.shared(kind), false);
+    }
+
+    /** {@code count} nodes over a deployment of the test's own (closed with the cluster), with more settings. */
+    static Cluster startOver(int count, TestRedis backend, Map<String, String> extraEnv) {
+        return start(count, backend, true, extraEnv);
+    }
+
+    private static Cluster start(int count, TestRedis backend, boolean owned) {
+        return start(count, backend, owned, Map.of());
+    }
+
+    private static Cluster start(int count, TestRedis backend, boolean owned, Map<String, String> extraEnv) {
+        Cluster cluster = new Cluster(backend, owned);
+        cluster.extraEnv.putAll(extraEnv);
         try {
             for (int i = 1; i <= count; i++) {
-                cluster.nodes.add(SessionServer.start(ServerConfig.fromEnv(env(cluster.redis.url(), "n" + i,
+                cluster.nodes.add(SessionServer.start(ServerConfig.fromEnv(cluster.env("n" + i,
                         i == 1 ? "echo" : "none", 0))));
             }
         } catch (RuntimeException e) {
@@ -75,12 +103,21 @@ final class Cluster implements AutoCloseable {
     /** Stops node {@code n<number>} and starts it again (on a new port), as a redeploy would. */
     void restart(int number) {
         nodes.get(number - 1).close();
-        nodes.set(number - 1, SessionServer.start(ServerConfig.fromEnv(env(redis.url(), "n" + number,
+        nodes.set(number - 1, SessionServer.start(ServerConfig.fromEnv(env("n" + number,
                 number == 1 ? "echo" : "none", 0))));
     }
 
     /** The client events besides {@code message} that the nodes forward to the engine. */
     static final String CLIENT_EVENTS = "agent_invoke,tool_result,register";
+
+    /** The environment of a node of this cluster: its deployment's REDIS_URL (and REDIS_CLUSTER), its prefix. */
+    Map<String, String> env(String nodeId, String engine, int port) {
+        Map<String, String> env = env(backend.url(), nodeId, engine, port);
+        env.putAll(backend.env());
+        env.put("REDIS_PREFIX", prefix);
+        env.putAll(extraEnv);
+        return env;
+    }
 
     /** The environment of a cluster node. */
     static Map<String, String> env(String redisUrl, String nodeId, String engine, int port) {
@@ -96,9 +133,11 @@ final class Cluster implements AutoCloseable {
         return env;
     }
 
-    /** The Redis of the cluster, for an engine of the test's own. */
-    String redisUrl() {
-        return redis.url();
+    /** An engine of the test's own on the cluster's Redis and prefix ({@code close} it). */
+    EngineClient engine(String group, String consumer) {
+        RedisDeployment deployment = RedisDeployment.parse(backend.url(),
+                Boolean.parseBoolean(backend.env().getOrDefault("REDIS_CLUSTER", "false")));
+        return EngineClient.connect(deployment, prefix, EngineStreams.DEFAULT_COUNT, group, consumer);
     }
 
     /** Node {@code n<number>} (1-based). */
@@ -111,12 +150,8 @@ final class Cluster implements AutoCloseable {
     }
 
     /** A plain connection to the cluster's Redis, apart from the nodes' own (reconnects after a restart). */
-    synchronized RedisCommands<String, String> redisCommands() {
-        if (raw == null) {
-            rawClient = RedisClient.create(RedisURI.create(redis.url()));
-            raw = rawClient.connect();
-        }
-        return raw.sync();
+    RedisClusterCommands<String, String> redisCommands() {
+        return backend.commands();
     }
 
     static HttpResponse<String> get(int port, String path, String bearer) {
@@ -218,10 +253,8 @@ final class Cluster implements AutoCloseable {
             }
         }
         nodes.clear();
-        if (raw != null) {
-            raw.close();
-            rawClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        if (owned) {
+            backend.close();
         }
-        redis.close();
     }
 }

@@ -36,17 +36,13 @@ import org.sessionserver.bus.testing.Wait;
  * The engine bus contract over a real redis-server, with an {@link EngineClient} as the engine; then what only the
  * Redis twin has: the stream's wire form, trimming, and riding out a Redis restart.
  */
-class RedisEngineBusIT extends EngineBusContract {
+abstract class RedisEngineBusSuite extends EngineBusContract {
     /** For the trimming test only; the contract runs with the default, so the engine reads everything. */
     private static final long MAX_LEN = 100;
-    private static RawRedis redis;
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
     private RedisConnections connections;
-    private RedisKeys keys;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RawRedis.start();
-    }
+    RedisKeys keys;
 
     @AfterAll
     static void stopRedis() {
@@ -56,13 +52,13 @@ class RedisEngineBusIT extends EngineBusContract {
     @Override
     protected EngineBus newBus() {
         keys = new RedisKeys(RawRedis.newPrefix());
-        connections = RedisConnections.connect(redis.url());
+        connections = redis.connect();
         return new RedisEngineBus(connections, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN);
     }
 
     @Override
     protected EngineSide engineSideOf(EngineBus bus) {
-        return EngineClient.connect(redis.url(), keys.prefix(), "engine", "worker-1");
+        return redis.engine(keys.prefix(), "engine", "worker-1");
     }
 
     @Override
@@ -132,7 +128,7 @@ class RedisEngineBusIT extends EngineBusContract {
 
     @Test
     void twoNodesBothReceiveEachMessageOfAnAudienceBothListenTo() throws Exception {
-        try (RedisConnections other = RedisConnections.connect(redis.url())) {
+        try (RedisConnections other = redis.connect()) {
             BlockingQueue<Message> otherMessages = new LinkedBlockingQueue<>();
             RedisEngineBus otherBus = new RedisEngineBus(other, keys, RedisEngineBus.DEFAULT_STREAM_MAXLEN);
             otherBus.onMessage((message, copyFor) -> otherMessages.add(message));
@@ -150,8 +146,8 @@ class RedisEngineBusIT extends EngineBusContract {
      */
     @Test
     void aNodeReceivesOnlyTheCopiesOfTheAudiencesItListensTo() throws Exception {
-        try (RedisConnections connectionsA = RedisConnections.connect(redis.url());
-             RedisConnections connectionsB = RedisConnections.connect(redis.url())) {
+        try (RedisConnections connectionsA = redis.connect();
+             RedisConnections connectionsB = redis.connect()) {
             BlockingQueue<String> a = copiesOf(connectionsA, Audience.participant("p"), Audience.topic("t"));
             BlockingQueue<String> b = copiesOf(connectionsB, Audience.participant("r"));
             engine.publishMessage("{\"to\":[{\"participantId\":\"p\"},{\"participantId\":\"r\"},{\"topic\":\"t\"},"

@@ -18,25 +18,21 @@ import java.util.Set;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.redis.EngineClient;
 import org.sessionserver.bus.testing.Wait;
 
 /**
- * Three nodes over one Redis, n1 running the echo engine: what reaches which connection, wherever it landed.
+ * Three nodes over one Redis deployment (each subclass's), n1 running the echo engine: what reaches which connection,
+ * wherever it landed.
  * "Exactly once" is checked after a short settle, so that a duplicate would have had time to arrive.
  */
-class ClusterDeliveryIT {
+abstract class ClusterDeliverySuite {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofMillis(500);
-    private static Cluster cluster;
+    /** Set by each deployment's subclass. */
+    static Cluster cluster;
     private final List<ClusterClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = Cluster.start(3);
-    }
 
     @AfterAll
     static void stopCluster() {
@@ -122,7 +118,7 @@ class ClusterDeliveryIT {
                     + "\"}}" : Cluster.messageTo(alone, "m" + i));
         }
         Wait.until(WAIT, () -> client.messages.size() >= count, () -> "got " + client.received("data", "tag"));
-        cluster.redisCommands().publish("sio:engine:out", Cluster.messageTo(alone, "legacy"));
+        cluster.redisCommands().publish(cluster.prefix + "engine:out", Cluster.messageTo(alone, "legacy"));
         Wait.until(WAIT, () -> client.messages.size() > count, "the message published on engine:out");
         Wait.settle(SETTLE);
         long[] after = routedOnEachNode();
@@ -175,7 +171,7 @@ class ClusterDeliveryIT {
             assertEquals("r-10", raw.frames.get(1).path("request_id").asText());
 
             Map<String, JsonNode> byName = new HashMap<>();
-            for (StreamMessage<String, String> entry : cluster.redisCommands().xrange("sio:engine:in",
+            for (StreamMessage<String, String> entry : cluster.redisCommands().xrange(cluster.prefix + "engine:in",
                     Range.create("-", "+"))) {
                 JsonNode envelope = Cluster.JSON.readTree(entry.getBody().get("envelope"));
                 if (participant.equals(envelope.path("participantId").asText())) {
@@ -204,7 +200,7 @@ class ClusterDeliveryIT {
     @Test
     void aRawAgentRegistersAndTheEnginesReplyReturnsWithItsRequestId() throws Exception {
         String agent = "registrar-" + System.nanoTime();
-        try (EngineClient engine = EngineClient.connect(cluster.redisUrl(), "sio:", "registrar-engine", "w1");
+        try (EngineClient engine = cluster.engine("registrar-engine", "w1");
              RawAgent raw = RawAgent.connect(cluster.port(3), agent)) {
             engine.onEvent(envelope -> {
                 if (envelope.isNamed() && "register".equals(envelope.name())
@@ -308,7 +304,7 @@ class ClusterDeliveryIT {
             }
         }
 
-        List<StreamMessage<String, String>> entries = cluster.redisCommands().xrange("sio:engine:in",
+        List<StreamMessage<String, String>> entries = cluster.redisCommands().xrange(cluster.prefix + "engine:in",
                 Range.create("-", "+"));
         List<String> inStream = new ArrayList<>();
         for (StreamMessage<String, String> entry : entries) {

@@ -17,12 +17,13 @@ import org.sessionserver.bus.ClusterPacket;
 import org.sessionserver.bus.testing.Wait;
 
 /** The node-to-node channel over Redis: addressing, no echo to the sender, and gaps reported from sequences. */
-class RedisClusterBusIT {
+abstract class RedisClusterBusSuite {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration SETTLE = Duration.ofMillis(300);
     /** Long enough that only the first heartbeat of each bus (sent at start) is on the channel during a test. */
     private static final long HEARTBEAT_MS = 60_000;
-    private static RawRedis redis;
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
     private RedisKeys keys;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -35,7 +36,7 @@ class RedisClusterBusIT {
 
         Node(String id) {
             this.id = id;
-            RedisConnections connections = RedisConnections.connect(redis.url());
+            RedisConnections connections = redis.connect();
             this.bus = new RedisClusterBus(connections, keys, id, HEARTBEAT_MS);
             opened.add(connections);
             opened.add(0, bus);
@@ -46,11 +47,6 @@ class RedisClusterBusIT {
             }
             bus.onMissed(missed::add);
         }
-    }
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RawRedis.start();
     }
 
     @AfterAll

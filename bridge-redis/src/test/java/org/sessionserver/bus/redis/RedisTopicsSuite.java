@@ -22,15 +22,11 @@ import org.sessionserver.bus.testing.Wait;
  * participant per key, hash-tagged), changes that reach a node before the messages published after them, and an
  * engine's changes (EngineClient) told to the nodes like the server's own.
  */
-class RedisTopicsIT extends TopicsContract {
-    private static RawRedis redis;
+abstract class RedisTopicsSuite extends TopicsContract {
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
     private RedisKeys keys;
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RawRedis.start();
-    }
 
     @AfterAll
     static void stopRedis() {
@@ -40,7 +36,7 @@ class RedisTopicsIT extends TopicsContract {
     @Override
     protected Topics newTopics() {
         keys = new RedisKeys(RawRedis.newPrefix());
-        RedisConnections connections = RedisConnections.connect(redis.url());
+        RedisConnections connections = redis.connect();
         opened.add(connections);
         return RedisTopics.of(connections, keys);
     }
@@ -61,7 +57,7 @@ class RedisTopicsIT extends TopicsContract {
 
     @Test
     void aNodeSeesAChangeBeforeAMessagePublishedAfterIt() throws Exception {
-        RedisConnections node = RedisConnections.connect(redis.url());
+        RedisConnections node = redis.connect();
         opened.add(node);
         List<String> seen = new CopyOnWriteArrayList<>();
         RedisTopics.of(node, keys).onChange(change -> {
@@ -83,7 +79,7 @@ class RedisTopicsIT extends TopicsContract {
 
     @Test
     void anEnginesChangesReachTheNodes() throws Exception {
-        try (EngineClient engine = EngineClient.connect(redis.url(), keys.prefix(), "g", "c")) {
+        try (EngineClient engine = redis.engine(keys.prefix(), "g", "c")) {
             assertTrue(get(engine.join("t", "alice")));
             assertEquals(new TopicChange.Result(2, 1),
                     get(engine.changeMembers("t", List.of("bob", "carol"), List.of("alice"))));

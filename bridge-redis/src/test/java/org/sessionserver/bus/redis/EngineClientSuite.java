@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,17 +27,13 @@ import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.testing.Wait;
 
 /** The engine's side over Redis: consumer groups, at-least-once after a crash, and poison entries. */
-class EngineClientIT {
+abstract class EngineClientSuite {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofMillis(500);
-    private static RawRedis redis;
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
     private RedisKeys keys;
     private final List<EngineClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RawRedis.start();
-    }
 
     @AfterAll
     static void stopRedis() {
@@ -54,7 +51,7 @@ class EngineClientIT {
     }
 
     private EngineClient client(String group, String consumer, java.util.function.Consumer<EventEnvelope> handler) {
-        EngineClient client = EngineClient.connect(redis.url(), keys.prefix(), group, consumer);
+        EngineClient client = redis.engine(keys.prefix(), group, consumer);
         clients.add(client);
         client.onEvent(handler);
         return client;
@@ -184,12 +181,38 @@ class EngineClientIT {
     }
 
     @Test
+    void withSeveralStreamsEveryEventArrivesOnceAndEachParticipantsInOrder() throws Exception {
+        newPrefix();
+        EngineStreams streams = new EngineStreams(keys, 3);
+        Map<String, List<String>> seen = new ConcurrentHashMap<>();
+        try (RedisConnections node = redis.connect();
+             EngineClient engine = EngineClient.connect(RawRedis.of(redis.deployment), keys.prefix(), 3, "g", "w1")) {
+            RedisEngineBus bus = new RedisEngineBus(node, streams, 1_000, 0);
+            engine.onEvent(envelope -> seen.computeIfAbsent(envelope.participantId(),
+                    p -> Collections.synchronizedList(new ArrayList<>())).add(envelope.event().path("id").asText()));
+            for (int i = 0; i < 60; i++) {
+                EventEnvelope envelope = EventLoad.envelope("e" + i);
+                bus.publishEvent(envelope).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            Wait.until(WAIT, () -> seen.values().stream().mapToInt(List::size).sum() >= 60, () -> "seen " + seen);
+            Wait.settle(SETTLE);
+            assertEquals(60, seen.values().stream().mapToInt(List::size).sum(), "each event once: " + seen);
+            seen.forEach((participant, ids) -> assertEquals(ids.stream()
+                    .sorted(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring(1)))).toList(), ids,
+                    participant + "'s events in order"));
+            assertTrue(streams.all().stream().filter(stream -> redis.sync().xlen(stream) > 0).count() > 1,
+                    "events spread over the streams");
+            bus.close();
+        }
+    }
+
+    @Test
     void publishedMessagesGoOutOnceOnTheChannelOfEachAudience() throws Exception {
         newPrefix();
-        EngineClient client = EngineClient.connect(redis.url(), keys.prefix(), "g", "w1");
+        EngineClient client = redis.engine(keys.prefix(), "g", "w1");
         clients.add(client);
         List<String> received = new CopyOnWriteArrayList<>();
-        try (RedisConnections node = RedisConnections.connect(redis.url())) {
+        try (RedisConnections node = redis.connect()) {
             node.subscribeSharded(keys.participantOut("p"), json -> received.add("p " + json)).get();
             node.subscribeSharded(keys.topicOut("t"), json -> received.add("t " + json)).get();
             String json = "{\"to\":[{\"participantId\":\"p\"},{\"participantId\":\"p\",\"sessionId\":\"s\"},"
@@ -198,8 +221,8 @@ class EngineClientIT {
             Wait.until(WAIT, () -> received.size() == 2, "message received");
             Wait.settle(SETTLE);
             assertEquals(Set.of("p " + json, "t " + json), Set.copyOf(received));
-            assertThrows(ExecutionException.class, () -> client.publishMessage("{\"to\":[]}").toCompletableFuture().get(),
-                    "a malformed message goes nowhere");
+            assertThrows(ExecutionException.class,
+                    () -> client.publishMessage("{\"to\":[]}").toCompletableFuture().get(), "a malformed message");
         }
     }
 

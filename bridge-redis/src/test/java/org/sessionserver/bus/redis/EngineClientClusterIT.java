@@ -1,0 +1,12 @@
+package org.sessionserver.bus.redis;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.sessionserver.bus.testing.TestRedis;
+
+/** {@link EngineClientSuite} on a Redis Cluster (3 masters, 3 replicas), shared by the JVM. */
+class EngineClientClusterIT extends EngineClientSuite {
+    @BeforeAll
+    static void startRedis() {
+        redis = RawRedis.shared(TestRedis.Kind.CLUSTER);
+    }
+}

@@ -1,0 +1,12 @@
+package org.sessionserver.bus.redis;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.sessionserver.bus.testing.TestRedis;
+
+/** {@link RedisSessionDirectorySuite} on a Sentinel set (1 master, 1 replica, 3 sentinels), shared by the JVM. */
+class RedisSessionDirectorySentinelIT extends RedisSessionDirectorySuite {
+    @BeforeAll
+    static void startRedis() {
+        redis = RawRedis.shared(TestRedis.Kind.SENTINEL);
+    }
+}

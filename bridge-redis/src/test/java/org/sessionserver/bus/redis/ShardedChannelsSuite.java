@@ -1,0 +1,113 @@
+package org.sessionserver.bus.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.testing.Wait;
+
+/**
+ * Sharded channels (SSUBSCRIBE, SPUBLISH) of {@link RedisConnections}, run once per deployment: a subscription is
+ * confirmed before what is published next, channels of many slots at once (one SSUBSCRIBE each: CROSSSLOT
+ * otherwise), unsubscribe, and subscriptions dropped by the server made again by themselves and told.
+ */
+abstract class ShardedChannelsSuite {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    /** The deployment under test, set by each subclass before its tests. */
+    static RawRedis redis;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private RedisKeys keys;
+    private RedisConnections node;
+    private RedisConnections publisher;
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        keys = new RedisKeys(RawRedis.newPrefix());
+        node = open(redis.connect());
+        publisher = open(redis.connect());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T open(T closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    private List<String> channels(int count) {
+        List<String> channels = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            channels.add(i % 2 == 0 ? keys.participantOut("p" + i) : keys.topicOut("t" + i));
+        }
+        return channels;
+    }
+
+    @Test
+    void whatIsPublishedAfterTheSubscriptionIsConfirmedArrivesOnEveryChannel() throws Exception {
+        List<String> channels = channels(30);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        for (String channel : channels) {
+            node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        for (String channel : channels) {
+            assertEquals(1L, publisher.publishSharded(channel, "m").get(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "subscribers of " + channel);
+        }
+        Wait.until(WAIT, () -> received.size() == channels.size(), () -> "received " + received);
+    }
+
+    @Test
+    void afterUnsubscribingNothingMoreArrives() throws Exception {
+        String channel = keys.participantOut("alice");
+        List<String> received = new CopyOnWriteArrayList<>();
+        node.subscribeSharded(channel, received::add).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        publisher.publishSharded(channel, "before").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Wait.until(WAIT, () -> received.contains("before"), "first message");
+        node.unsubscribeSharded(channel).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(0L, publisher.publishSharded(channel, "after").get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        Wait.settle(Duration.ofMillis(200));
+        assertEquals(List.of("before"), received);
+    }
+
+    @Test
+    void subscriptionsDroppedByTheServerAreMadeAgainAndTold() throws Exception {
+        List<String> channels = channels(12);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        Set<String> resubscribed = ConcurrentHashMap.newKeySet();
+        node.onResubscribed(resubscribed::add);
+        for (String channel : channels) {
+            node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        redis.deployment.killPubSubClients();
+        Wait.until(WAIT, () -> resubscribed.containsAll(channels), () -> "told of " + resubscribed);
+        // Told once subscribed again: from now on every channel delivers.
+        for (String channel : channels) {
+            publisher.publishSharded(channel, "after").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Wait.until(WAIT, () -> received.size() == channels.size(), () -> "received " + received);
+        assertTrue(channels.stream().allMatch(channel -> redis.deployment.shardSubscribers(channel) == 1),
+                "one subscription per channel, not duplicated");
+    }
+}
