@@ -145,20 +145,29 @@ public final class EngineClient implements EngineSide {
                 List.of(new Address(event.participantId(), event.sessionId(), null))));
     }
 
-    private synchronized CompletionStage<Void> subscribeSharded(String channel,
-                                                                java.util.function.Consumer<String> handler) {
+    /**
+     * Where the nodes' acknowledgements of this client's topic changes come in. Connecting blocks, and the first
+     * change may ask from a Lettuce thread, whose event loop the connection needs: so it connects on a pool thread.
+     */
+    private CompletionStage<Void> subscribeSharded(String channel, java.util.function.Consumer<String> handler) {
+        return CompletableFuture.supplyAsync(this::acknowledgements).thenCompose(connection -> {
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void smessage(String from, String message) {
+                    if (from.equals(channel)) {
+                        handler.accept(message);
+                    }
+                }
+            });
+            return connection.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
+        });
+    }
+
+    private synchronized StatefulRedisPubSubConnection<String, String> acknowledgements() {
         if (acknowledgements == null) {
             acknowledgements = link.connectPubSub();
         }
-        acknowledgements.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void smessage(String from, String message) {
-                if (from.equals(channel)) {
-                    handler.accept(message);
-                }
-            }
-        });
-        return acknowledgements.async().ssubscribe(channel).thenApply(confirmed -> (Void) null);
+        return acknowledgements;
     }
 
     /** Makes the participant a member of the topic; true when it was not one already. */
