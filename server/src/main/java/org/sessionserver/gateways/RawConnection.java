@@ -30,8 +30,8 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
     }
 
     @Override
-    public void disconnect() {
-        socket.close(RawSocket.DISCONNECTED);
+    public boolean disconnect() {
+        return socket.close(RawSocket.DISCONNECTED);
     }
 
     @Override

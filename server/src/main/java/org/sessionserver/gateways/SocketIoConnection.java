@@ -26,8 +26,8 @@ record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter r
 
     /** A DISCONNECT packet: socket.io-client reports "io server disconnect" and does not reconnect by itself. */
     @Override
-    public void disconnect() {
-        socket.disconnect(true);
+    public boolean disconnect() {
+        return socket.disconnect(true);
     }
 
     /** Recoverable sessions get each message with its offset; the others the packet shared by all. */

@@ -69,7 +69,7 @@ final class EventWait {
         private String eventId;
         private EventStream stream;
         /** The answer is given (or will never be): nothing more is sent. */
-        private boolean finished;
+        private volatile boolean finished;
         private boolean closed;
 
         Waiting(SessionRecord session, RateLimiter rateLimiter, EventExecutor loop, HttpExchange exchange,
@@ -177,8 +177,10 @@ final class EventWait {
         }
 
         @Override
-        public void disconnect() {
+        public boolean disconnect() {
+            boolean open = !finished;
             finish();
+            return open;
         }
 
         @Override

@@ -61,8 +61,7 @@ public final class ClusterDisconnects {
         int closed = 0;
         for (String sessionId : sessionIds) {
             Connection connection = sessions.get(sessionId);
-            if (connection != null) {
-                connection.disconnect();
+            if (connection != null && connection.disconnect()) {
                 closed++;
             }
         }

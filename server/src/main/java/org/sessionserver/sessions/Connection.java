@@ -19,8 +19,10 @@ public interface Connection {
     /**
      * Closes the connection from the server side for good (the engine's disconnect routes): the client is told not to
      * reconnect by itself. Never blocks, may be called from any thread.
+     *
+     * @return false when it was closed or closing already (so it is not counted twice)
      */
-    void disconnect();
+    boolean disconnect();
 
     /** Sends an engine message; never blocks, may be called from any thread. */
     void deliver(OutboundMessage message);

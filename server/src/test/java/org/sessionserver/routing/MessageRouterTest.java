@@ -69,7 +69,7 @@ class MessageRouterTest {
         }
 
         @Override
-        public void disconnect() {
+        public boolean disconnect() {
             throw new UnsupportedOperationException();
         }
 

@@ -97,12 +97,15 @@ public final class RawSocket {
      * frame (RFC 6455 7.1.1), or after {@link #CLOSE_GRACE_MS} at the latest: closing at once, with the client's data
      * still unread, would reset the connection before the client could read why.
      */
-    public void close(WebSocketCloseStatus status) {
+    /** Sends the close frame, then closes; false when the socket was closed or closing already. */
+    public boolean close(WebSocketCloseStatus status) {
         if (closing.compareAndSet(false, true) && channel.isActive()) {
             closeStatus = status;
             channel.writeAndFlush(new CloseWebSocketFrame(status), channel.voidPromise());
             channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+            return true;
         }
+        return false;
     }
 
     boolean markClosing() {

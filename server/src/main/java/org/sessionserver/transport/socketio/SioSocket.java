@@ -27,6 +27,8 @@ public final class SioSocket {
     private final Object principal;
     private volatile Object attachment;
     private volatile boolean connected = true;
+    /** A server-side disconnect is under way (it completes on the session's loop). */
+    private final AtomicBoolean leaving = new AtomicBoolean();
 
     // Touched on the connection's loop only.
     private long nextAckId;
@@ -142,9 +144,12 @@ public final class SioSocket {
 
     /**
      * Makes the socket leave its namespace: the client gets a DISCONNECT ({@code io server disconnect}); with
-     * {@code closeConnection} the whole connection is closed too.
+     * {@code closeConnection} the whole connection is closed too. False when it was gone or leaving already.
      */
-    public void disconnect(boolean closeConnection) {
+    public boolean disconnect(boolean closeConnection) {
+        if (!connected || !leaving.compareAndSet(false, true)) {
+            return false;
+        }
         connection.eio().loop().execute(() -> {
             if (connected) {
                 connection.send(new SioPacket(SioPacketType.DISCONNECT, namespace.name(), SioPacket.NO_ACK, null));
@@ -154,6 +159,7 @@ public final class SioSocket {
                 connection.eio().close("forced server close");
             }
         });
+        return true;
     }
 
     SioAck ackFor(long ackId) {
