@@ -1,11 +1,14 @@
 package org.sessionserver.bus.redis;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.BusStatus;
 import org.sessionserver.bus.EngineBus;
@@ -36,6 +39,8 @@ public final class RedisEngineBus implements EngineBus {
     private final int waitReplicas;
     /** WAIT blocks its connection, and must follow the XADD on that very connection: one of its own. */
     private final DataConnection durable;
+    /** The same for the health probe's WAITs, which must not hold up events'. */
+    private final DataConnection probing;
     private final WriteHealth health;
     private volatile BiConsumer<Message, Audience> receiver = (message, copyFor) -> { };
 
@@ -50,7 +55,8 @@ public final class RedisEngineBus implements EngineBus {
         this.maxLen = maxLen;
         this.waitReplicas = waitReplicas;
         this.durable = waitReplicas > 0 ? redis.connectDedicated() : null;
-        this.health = new WriteHealth(redis, streams.all(), maxLen, redis.timer());
+        this.probing = waitReplicas > 0 ? redis.connectDedicated() : null;
+        this.health = new WriteHealth(redis, streams.all(), this::probe, redis.timer());
     }
 
     @Override
@@ -60,22 +66,8 @@ public final class RedisEngineBus implements EngineBus {
         }
         String stream = streams.of(envelope.participantId());
         XAddArgs trim = new XAddArgs().maxlen(maxLen).approximateTrimming();
-        CompletableFuture<Void> written;
-        if (durable == null) {
-            written = redis.async().xadd(stream, trim, "envelope", envelope.toJson()).toCompletableFuture()
-                    .thenApply(id -> null);
-        } else {
-            written = durable.masterOf(stream).thenCompose(master -> master
-                            .xadd(stream, trim, "envelope", envelope.toJson())
-                            .thenCompose(id -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
-                    .thenApply(replicas -> {
-                        if (replicas < waitReplicas) {
-                            throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
-                                    + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
-                        }
-                        return null;
-                    });
-        }
+        CompletableFuture<Void> written = durably(durable, stream, connection -> connection.xadd(stream, trim,
+                "envelope", envelope.toJson()));
         return written.whenComplete((done, failure) -> {
             if (failure == null) {
                 health.succeeded();
@@ -83,6 +75,34 @@ public final class RedisEngineBus implements EngineBus {
                 health.failed(failure);
             }
         });
+    }
+
+    /**
+     * A write to {@code stream}, and with {@code waitReplicas} > 0 its WAIT on the same connection to the stream's
+     * master ({@code dedicated}): fails when fewer replicas confirm it in time.
+     */
+    private CompletableFuture<Void> durably(DataConnection dedicated, String stream,
+                                           Function<RedisClusterAsyncCommands<String, String>, RedisFuture<?>> write) {
+        if (dedicated == null) {
+            return write.apply(redis.async()).toCompletableFuture().thenApply(written -> null);
+        }
+        return dedicated.masterOf(stream).thenCompose(master -> write.apply(master).toCompletableFuture()
+                        .thenCompose(written -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
+                .thenApply(replicas -> {
+                    if (replicas < waitReplicas) {
+                        throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
+                                + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * {@link WriteHealth}'s probe: a write that changes nothing, made as an event's is (with its WAIT), so that a
+     * shortfall of replicas is not cleared by a probe that could not see it.
+     */
+    private CompletableFuture<Void> probe(String stream) {
+        return durably(probing, stream, connection -> connection.xtrim(stream, true, maxLen));
     }
 
     @Override
@@ -146,6 +166,7 @@ public final class RedisEngineBus implements EngineBus {
         health.close();
         if (durable != null) {
             durable.close();
+            probing.close();
         }
         // The shared connections belong to whoever created them.
     }

@@ -6,28 +6,33 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Whether Redis takes the bus's writes right now, so that {@code /health} tells the truth: an open connection is
  * not enough (a cluster node answers MOVED to every event when {@code REDIS_CLUSTER} is missing; a replica answers
- * READONLY; a cluster without a master for a slot answers CLUSTERDOWN). Every {@link #PROBE_MS} it sends each inbound
- * stream a write that changes nothing ({@code XTRIM <stream> MAXLEN ~ <maxLen>}, routed like the XADD), and every
- * real write reports its outcome too; the last outcome wins.
+ * READONLY; a cluster without a master for a slot answers CLUSTERDOWN; too few replicas confirm a WAIT). Every
+ * {@link #PROBE_MS} it sends each inbound stream a write that changes nothing, made as an event's is (the bus's
+ * {@code probe}: {@code XTRIM <stream> MAXLEN ~ <maxLen>}, routed like the XADD, with its WAIT), and every real write
+ * reports its outcome too; the last outcome wins.
  */
 final class WriteHealth implements AutoCloseable {
     static final long PROBE_MS = 1_000;
 
     private final RedisConnections redis;
     private final List<String> streams;
-    private final long maxLen;
-    private final ScheduledFuture<?> probe;
+    private final Function<String, CompletableFuture<Void>> probe;
     private volatile String refusal;
 
-    WriteHealth(RedisConnections redis, List<String> streams, long maxLen, ScheduledExecutorService timer) {
+    private final ScheduledFuture<?> probing;
+
+    /** @param probe a write to one stream that changes nothing */
+    WriteHealth(RedisConnections redis, List<String> streams, Function<String, CompletableFuture<Void>> probe,
+                ScheduledExecutorService timer) {
         this.redis = redis;
         this.streams = streams;
-        this.maxLen = maxLen;
-        this.probe = timer.scheduleWithFixedDelay(this::probe, 0, PROBE_MS, TimeUnit.MILLISECONDS);
+        this.probe = probe;
+        this.probing = timer.scheduleWithFixedDelay(this::probe, 0, PROBE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Null while writes are taken; else why not, in one line. */
@@ -47,9 +52,7 @@ final class WriteHealth implements AutoCloseable {
         if (!redis.isUp()) {
             return;
         }
-        CompletableFuture<?>[] trims = streams.stream()
-                .map(stream -> redis.async().xtrim(stream, true, maxLen).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] trims = streams.stream().map(probe).toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(trims).whenComplete((done, failure) -> {
             if (failure == null) {
                 succeeded();
@@ -70,6 +73,6 @@ final class WriteHealth implements AutoCloseable {
 
     @Override
     public void close() {
-        probe.cancel(false);
+        probing.cancel(false);
     }
 }
