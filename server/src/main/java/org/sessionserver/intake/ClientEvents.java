@@ -1,5 +1,6 @@
 package org.sessionserver.intake;
 
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class ClientEvents {
                 names.add(name);
             }
         }
-        return new ClientEvents(Set.copyOf(names), any);
+        return new ClientEvents(Collections.unmodifiableSet(names), any); // in the order listed, for refusals
     }
 
     /** Whether a client event of this name (not {@code message}, handled on its own) goes to the engine. */
