@@ -49,7 +49,12 @@ public final class RedisClusterBus implements ClusterBus {
             handlers.put(type, new CopyOnWriteArrayList<>());
         }
         redis.subscribe(keys.cluster(), json -> receive(json, broadcasts));
-        redis.subscribeSharded(keys.nodeIn(nodeId), json -> receive(json, direct)).join();
+        // Waited for, so that questions to this node reach it from its start; a failure (Redis refusing, as a cluster
+        // node does without REDIS_CLUSTER) leaves the node up and degraded, as /health says, not unable to start.
+        redis.subscribeSharded(keys.nodeIn(nodeId), json -> receive(json, direct)).exceptionally(failure -> {
+            log.warn("not subscribed to {}: {}", keys.nodeIn(nodeId), failure.toString());
+            return null;
+        }).join();
         heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cluster-heartbeat");
             thread.setDaemon(true);

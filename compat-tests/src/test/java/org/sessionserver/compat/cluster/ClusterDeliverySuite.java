@@ -164,11 +164,12 @@ abstract class ClusterDeliverySuite {
             raw.send("{\"type\":\"tool_result\",\"request_id\":\"r-9\",\"payload\":\"42\"}");
             raw.send("{\"type\":\"approval_decision\",\"request_id\":\"r-10\",\"payload\":{}}");
             Wait.until(WAIT, () -> raw.frames.size() >= 2, () -> "raw frames: " + raw.frames);
-            assertEquals("{\"ok\":true}", raw.frames.get(0).path("payload").toString(), raw.frames.toString());
-            assertEquals("r-9", raw.frames.get(0).path("request_id").asText());
-            assertEquals("unknown_event", raw.frames.get(1).path("payload").path("code").asText(),
-                    raw.frames.toString());
-            assertEquals("r-10", raw.frames.get(1).path("request_id").asText());
+            // the refusal is at once, the ack once the bus took the event: by request_id, not by order
+            JsonNode acked = frameOf(raw, "r-9");
+            assertEquals("ack", acked.path("type").asText(), raw.frames.toString());
+            assertEquals("{\"ok\":true}", acked.path("payload").toString(), raw.frames.toString());
+            JsonNode refusedRaw = frameOf(raw, "r-10");
+            assertEquals("unknown_event", refusedRaw.path("payload").path("code").asText(), raw.frames.toString());
 
             Map<String, JsonNode> byName = new HashMap<>();
             for (StreamMessage<String, String> entry : cluster.redisCommands().xrange(cluster.prefix + "engine:in",
@@ -217,6 +218,11 @@ abstract class ClusterDeliverySuite {
             assertEquals("reg-1", success.path("request_id").asText(), success.toString());
             assertEquals("a-1", success.path("payload").path("agentId").asText(), success.toString());
         }
+    }
+
+    private static JsonNode frameOf(RawAgent raw, String requestId) {
+        return raw.frames.stream().filter(frame -> requestId.equals(frame.path("request_id").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no frame answers " + requestId + ": " + raw.frames));
     }
 
     /** {@code sessions_messages_routed_total} of each node: the engine messages it received. */
