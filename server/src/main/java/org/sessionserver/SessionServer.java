@@ -62,6 +62,7 @@ public final class SessionServer implements AutoCloseable {
     private final TransportServer transport;
     private final ServerTls tls;
     private final Authenticator authenticator;
+    private final SessionLifecycle lifecycle;
     private volatile boolean draining;
 
     private SessionServer(ServerConfig config) {
@@ -85,7 +86,7 @@ public final class SessionServer implements AutoCloseable {
         metrics.topicGauges(topics::topics, topics::memberships);
         SessionSettings settings = new SessionSettings(config.nodeId(),
                 config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
-                config.limits().rateLimitBurst());
+                config.limits().rateLimitBurst(), config.engineLifecycle());
         this.authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
@@ -96,7 +97,8 @@ public final class SessionServer implements AutoCloseable {
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
-        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, metrics);
+        SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, bus, metrics);
+        this.lifecycle = lifecycle;
         RecoveryHandover handover = new RecoveryHandover(calls, !config.redis().isEmbedded(), recovery);
         ClientEvents clientEvents = clientEvents(config);
         new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake, clientEvents).bind(socketIo.of("/"));
@@ -205,6 +207,10 @@ public final class SessionServer implements AutoCloseable {
             }
         }
         transport.close();
+        if (!lifecycle.awaitTold(Duration.ofNanos(Math.max(deadline - System.nanoTime(),
+                TimeUnit.SECONDS.toNanos(1))))) {
+            log.warn("drain: the engines were not told every session closed");
+        }
         recovery.close();
         if (authenticator instanceof AutoCloseable closeable) {
             try {

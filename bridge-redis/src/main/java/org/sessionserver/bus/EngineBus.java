@@ -17,6 +17,21 @@ public interface EngineBus extends Audiences, AutoCloseable {
     /** Hands an accepted event to the engines. */
     CompletionStage<Void> publishEvent(EventEnvelope envelope);
 
+    /**
+     * Tells the engines that a session opened ({@code ENGINE_LIFECYCLE}): {@code session.opened}, preceded by
+     * {@code participant.online} when it is the participant's only session in the cluster. Exactly once per session,
+     * whichever node calls: a second call for a session already told changes nothing. The stage completes when the
+     * bus holds the envelopes (as {@link #publishEvent}'s).
+     */
+    CompletionStage<Void> tellOpened(SessionRecord session);
+
+    /**
+     * Tells the engines that a session closed: {@code session.closed}, followed by {@code participant.offline} when it
+     * was the participant's last session in the cluster. Exactly once per session told opened; nothing for one that
+     * was not (or was told closed already, say by another node that found its node dead).
+     */
+    CompletionStage<Void> tellClosed(SessionRecord session, String reason);
+
     /** Publishes a message as if an engine had; a malformed one fails the stage and reaches no node. */
     default CompletionStage<Void> publishMessage(String messageJson) {
         Message message;

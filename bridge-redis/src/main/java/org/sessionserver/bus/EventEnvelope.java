@@ -57,15 +57,18 @@ public record EventEnvelope(JsonNode event, String name, JsonNode payload, JsonN
 
     public static EventEnvelope fromJson(String json) {
         try {
-            JsonNode node = BusJson.MAPPER.readTree(json);
-            String name = node.path("name").asText(null);
-            return new EventEnvelope(name == null ? node.get("event") : null, name,
-                    name == null ? null : node.path("payload"), name == null ? null : node.get("requestId"),
-                    node.path("participantId").asText(null), node.path("sessionId").asText(null),
-                    node.path("channelId").asText(null), node.path("nodeId").asText(null),
-                    node.path("receivedAt").asText(null));
+            return fromJson(BusJson.MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not an event envelope: " + e.getOriginalMessage(), e);
         }
+    }
+
+    public static EventEnvelope fromJson(JsonNode node) {
+        String name = node.path("name").asText(null);
+        return new EventEnvelope(name == null ? node.get("event") : null, name,
+                name == null ? null : node.path("payload"), name == null ? null : node.get("requestId"),
+                node.path("participantId").asText(null), node.path("sessionId").asText(null),
+                node.path("channelId").asText(null), node.path("nodeId").asText(null),
+                node.path("receivedAt").asText(null));
     }
 }

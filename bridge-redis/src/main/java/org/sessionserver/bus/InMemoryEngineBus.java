@@ -1,5 +1,10 @@
 package org.sessionserver.bus;
 
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -19,12 +24,47 @@ import java.util.function.Consumer;
 public final class InMemoryEngineBus implements EngineBus {
     private final ExecutorService toEngine = Executors.newSingleThreadExecutor(daemon("memory-bus-events"));
     private volatile Consumer<EventEnvelope> engine = envelope -> { };
+    private volatile Consumer<LifecycleEnvelope> lifecycle = envelope -> { };
+    /** The sessions told opened, by participant; used on the engine thread only, which orders every telling. */
+    private final Map<String, Set<String>> told = new HashMap<>();
     private volatile BiConsumer<Message, Audience> node = (message, copyFor) -> { };
     private volatile boolean closed;
 
     @Override
     public CompletionStage<Void> publishEvent(EventEnvelope envelope) {
         return submit(toEngine, () -> engine.accept(envelope));
+    }
+
+    @Override
+    public CompletionStage<Void> tellOpened(SessionRecord session) {
+        String at = Instant.now().toString();
+        return submit(toEngine, () -> {
+            Set<String> sessions = told.computeIfAbsent(session.participantId(), participant -> new HashSet<>());
+            if (!sessions.add(session.sessionId())) {
+                return;
+            }
+            if (sessions.size() == 1) {
+                lifecycle.accept(LifecycleEnvelope.of(LifecycleEnvelope.Kind.PARTICIPANT_ONLINE, session, null, at));
+            }
+            lifecycle.accept(LifecycleEnvelope.of(LifecycleEnvelope.Kind.SESSION_OPENED, session, null, at));
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> tellClosed(SessionRecord session, String reason) {
+        String at = Instant.now().toString();
+        return submit(toEngine, () -> {
+            Set<String> sessions = told.get(session.participantId());
+            if (sessions == null || !sessions.remove(session.sessionId())) {
+                return;
+            }
+            lifecycle.accept(LifecycleEnvelope.of(LifecycleEnvelope.Kind.SESSION_CLOSED, session, reason, at));
+            if (sessions.isEmpty()) {
+                told.remove(session.participantId());
+                lifecycle.accept(LifecycleEnvelope.of(LifecycleEnvelope.Kind.PARTICIPANT_OFFLINE, session, reason,
+                        at));
+            }
+        });
     }
 
     @Override
@@ -70,6 +110,11 @@ public final class InMemoryEngineBus implements EngineBus {
             }
 
             @Override
+            public void onLifecycle(Consumer<LifecycleEnvelope> handler) {
+                lifecycle = handler;
+            }
+
+            @Override
             public CompletionStage<Void> publishMessage(String messageJson) {
                 return InMemoryEngineBus.this.publishMessage(messageJson);
             }
@@ -77,6 +122,7 @@ public final class InMemoryEngineBus implements EngineBus {
             @Override
             public void close() {
                 engine = envelope -> { };
+                lifecycle = envelope -> { };
             }
         };
     }

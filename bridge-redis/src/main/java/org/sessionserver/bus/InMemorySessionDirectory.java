@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** The session directory of a single node, in memory: the twin of {@code RedisSessionDirectory}. */
 public final class InMemorySessionDirectory implements SessionDirectory {
@@ -42,6 +43,11 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         participantIds.forEach(id -> counts.put(id, 0));
         sessions.values().forEach(session -> counts.computeIfPresent(session.participantId(), (id, n) -> n + 1));
         return CompletableFuture.completedFuture(counts);
+    }
+
+    /** One node: no other node can die. */
+    @Override
+    public void onSessionsLost(Function<SessionRecord, CompletionStage<Void>> listener) {
     }
 
     @Override

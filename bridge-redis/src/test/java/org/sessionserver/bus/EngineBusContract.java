@@ -21,7 +21,8 @@ import org.sessionserver.bus.testing.Wait;
 /**
  * What every {@link EngineBus} promises, run against each twin (in memory and over Redis): an event handed to the bus
  * reaches the engine once, unchanged; a message reaches the node verbatim; one publisher's order holds; a malformed
- * message never reaches a receiver.
+ * message never reaches a receiver; lifecycle tellings reach the engine exactly once per session, in order, with
+ * online and offline around a participant's first and last session.
  */
 public abstract class EngineBusContract {
     protected static final Duration WAIT = Duration.ofSeconds(5);
@@ -32,6 +33,7 @@ public abstract class EngineBusContract {
     protected EngineSide engine;
     protected final BlockingQueue<EventEnvelope> events = new LinkedBlockingQueue<>();
     protected final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    protected final BlockingQueue<LifecycleEnvelope> lifecycle = new LinkedBlockingQueue<>();
 
     /** A fresh bus, with nothing in it from earlier tests. */
     protected abstract EngineBus newBus();
@@ -51,6 +53,7 @@ public abstract class EngineBusContract {
     void openBus() {
         bus = newBus();
         engine = engineSideOf(bus);
+        engine.onLifecycle(lifecycle::add);
         engine.onEvent(events::add);
         bus.onMessage((message, copyFor) -> messages.add(message));
         // the audiences of the tests' messages (one per message: a node gets one copy per audience it listens to)
@@ -176,5 +179,46 @@ public abstract class EngineBusContract {
         // Messages keep their order, so anything malformed that got through would come before the marker.
         assertEquals(marker, poll(messages, "marker message").json());
         assertTrue(messages.isEmpty());
+    }
+
+    @Test
+    void lifecycleIsToldOncePerSessionWithOnlineAndOfflineAroundTheParticipantsSessions() throws Exception {
+        String participant = "life-" + System.nanoTime();
+        SessionRecord first = session(participant, "s1", "node-a");
+        SessionRecord second = session(participant, "s2", "node-b");
+        await(bus.tellOpened(first));
+        await(bus.tellOpened(first)); // told already: nothing
+        await(bus.tellOpened(second));
+        await(bus.tellClosed(first, "transport close"));
+        await(bus.tellClosed(first, LifecycleEnvelope.NODE_LOST)); // told already, say by a survivor: nothing
+        await(bus.tellClosed(second, "client namespace disconnect"));
+        await(bus.tellClosed(session(participant, "never-opened", "node-a"), "x")); // never told opened: nothing
+
+        List<String> told = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            LifecycleEnvelope envelope = poll(lifecycle, "lifecycle envelope " + i);
+            assertEquals(participant, envelope.participantId());
+            told.add(envelope.kind().wire() + " " + envelope.sessionId() + " " + envelope.reason());
+        }
+        assertEquals(List.of("participant.online s1 null", "session.opened s1 null", "session.opened s2 null",
+                "session.closed s1 transport close", "session.closed s2 client namespace disconnect",
+                "participant.offline s2 client namespace disconnect"), told);
+        assertNull(lifecycle.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS), "nothing told twice");
+        assertTrue(events.isEmpty(), "lifecycle envelopes never reach the event handler");
+
+        await(bus.tellOpened(first)); // a participant that comes back is online again
+        assertEquals(LifecycleEnvelope.Kind.PARTICIPANT_ONLINE, poll(lifecycle, "online again").kind());
+        LifecycleEnvelope opened = poll(lifecycle, "opened again");
+        assertEquals(new LifecycleEnvelope(LifecycleEnvelope.Kind.SESSION_OPENED, participant, "s1", "ch-s1",
+                "node-a", "websocket", null, opened.at()), opened);
+    }
+
+    private static SessionRecord session(String participant, String sessionId, String node) {
+        return new SessionRecord(participant, sessionId, "ch-" + sessionId, node, false, "websocket",
+                "2026-12-03T00:00:00Z");
+    }
+
+    private static void await(CompletionStage<Void> stage) throws Exception {
+        stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

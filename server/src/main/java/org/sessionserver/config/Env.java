@@ -76,6 +76,15 @@ final class Env {
         return number.doubleValue();
     }
 
+    /** {@code true} or {@code false}, case-insensitively; unset is false. */
+    boolean flag(String name) {
+        String value = string(name, "false").trim().toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(name, quote(value) + " is not a boolean (expected true or false)");
+        }
+        return value.equals("true");
+    }
+
     /** One of the constants of {@code type}, named case-insensitively. */
     <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
         String value = get(name);

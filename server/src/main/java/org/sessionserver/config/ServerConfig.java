@@ -33,11 +33,15 @@ import java.util.regex.Pattern;
  * @param limits      {@code MAX_MESSAGE_SIZE}, {@code RATE_LIMIT_*}, {@code MAX_CONNECTIONS_PER_PARTICIPANT}
  * @param timing      {@code PING_*_MS}, {@code NODE_TTL_MS}, {@code RECOVERY_WINDOW_MS}, {@code DRAIN_TIMEOUT_MS}
  * @param log         {@code LOG_FORMAT}, {@code LOG_LEVEL}
+ * @param clientEvents {@code CLIENT_EVENTS}: the client event names besides {@code message} that reach the engine
+ * @param engineLifecycle {@code ENGINE_LIFECYCLE}: the inbound stream also tells sessions opening and closing and
+ *                    participants coming online and going offline (default false)
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
                            LimitsConfig limits,
-                           TimingConfig timing, LogConfig log, List<String> clientEvents) {
+                           TimingConfig timing, LogConfig log, List<String> clientEvents,
+                           boolean engineLifecycle) {
     public enum EngineMode {
         /** The built-in echo engine. */
         ECHO,
@@ -94,7 +98,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 LimitsConfig.fromEnv(env),
                 TimingConfig.fromEnv(env),
                 LogConfig.fromEnv(env),
-                clientEvents(env));
+                clientEvents(env),
+                env.flag("ENGINE_LIFECYCLE"));
     }
 
     /** The settings of an empty environment: every default, a random node id. */
@@ -112,7 +117,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
-                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents + "]";
+                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents
+                + ", engineLifecycle=" + engineLifecycle + "]";
     }
 
     private static String nodeId(Env env) {

@@ -3,11 +3,20 @@ package org.sessionserver.sessions;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import org.sessionserver.bus.EngineBus;
+import org.sessionserver.bus.LifecycleEnvelope;
 import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
@@ -19,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens and closes sessions the same way whatever the transport: the participant's connection limit, the local
- * registry, the directory, the rate limiter, the disconnect metric.
+ * registry, the directory, the rate limiter, the disconnect metric, and with {@code ENGINE_LIFECYCLE} what the
+ * engines are told ({@link EngineBus#tellOpened}), including the sessions of dead nodes that the directory sweeps.
  */
 public final class SessionLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SessionLifecycle.class);
@@ -27,14 +37,21 @@ public final class SessionLifecycle {
     private final SessionSettings settings;
     private final LocalSessions sessions;
     private final SessionDirectory directory;
+    private final EngineBus bus;
     private final ServerMetrics metrics;
+    /** Lifecycle tellings on their way to the bus, awaited when the node stops. */
+    private final Set<CompletableFuture<Void>> telling = ConcurrentHashMap.newKeySet();
 
     public SessionLifecycle(SessionSettings settings, LocalSessions sessions, SessionDirectory directory,
-                            ServerMetrics metrics) {
+                            EngineBus bus, ServerMetrics metrics) {
         this.settings = settings;
         this.sessions = sessions;
         this.directory = directory;
+        this.bus = bus;
         this.metrics = metrics;
+        if (settings.engineLifecycle()) {
+            directory.onSessionsLost(session -> tracked(bus.tellClosed(session, LifecycleEnvelope.NODE_LOST)));
+        }
     }
 
     /** Whether the participant may open one more connection here. */
@@ -48,7 +65,8 @@ public final class SessionLifecycle {
      * caller tells its client (CONNECT reply, {@code hello_ack}) only after that. A message published once the client
      * has seen its connect therefore finds the session, on this node and from any other, by participant or by topic.
      * A failed directory write does not refuse the session: the directory's heartbeat writes it again once Redis is
-     * back.
+     * back. With {@code ENGINE_LIFECYCLE} the engines are told the session opened in the same wait, so that
+     * {@code session.opened} comes before the session's first event.
      *
      * @param loop      the connection's event loop: the result completes there, in the task that added the session to
      *                  the local index, so that the caller's reply follows before any message can be written
@@ -65,10 +83,14 @@ public final class SessionLifecycle {
                 transport, Instant.now().toString());
         CompletableFuture<C> opened = new CompletableFuture<>();
         CompletableFuture<Void> ready = sessions.readyFor(participantId); // its topics, read meanwhile
-        directory.register(session).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
-            }
+        CompletableFuture<Void> registered = directory.register(session).toCompletableFuture()
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
+                    }
+                });
+        CompletableFuture<Void> told = tell(session, null);
+        CompletableFuture.allOf(registered, told).whenComplete((ok, failure) -> {
             ready.thenRun(() -> {
                 if (loop.inEventLoop()) {
                     addLocally(session, stillOpen, connect, opened);
@@ -84,13 +106,13 @@ public final class SessionLifecycle {
                                                    BiFunction<SessionRecord, RateLimiter, C> connect,
                                                    CompletableFuture<C> opened) {
         if (!stillOpen.getAsBoolean()) {
-            directory.unregister(session);
+            forget(session, "closed while opening");
             opened.completeExceptionally(new CancellationException("the connection closed while it opened"));
             return;
         }
         C connection = connect.apply(session, new RateLimiter(settings.rateLimitPerSec(), settings.rateLimitBurst()));
         if (!sessions.tryAdd(connection, settings.maxConnectionsPerParticipant())) {
-            directory.unregister(session);
+            forget(session, "too many connections");
             opened.completeExceptionally(new Refusal(ErrorCode.FORBIDDEN, "too many connections for this participant"));
             return;
         }
@@ -99,8 +121,49 @@ public final class SessionLifecycle {
 
     public void close(Connection connection, String reason) {
         sessions.remove(connection);
-        directory.unregister(connection.session());
+        forget(connection.session(), reason);
         metrics.disconnected(reason);
+    }
+
+    /** Waits until the engines were told every session closed so far (the node is stopping); false on timeout. */
+    public boolean awaitTold(Duration timeout) {
+        try {
+            CompletableFuture.allOf(telling.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // logged where it failed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void forget(SessionRecord session, String reason) {
+        directory.unregister(session);
+        tell(session, reason);
+    }
+
+    /** Tells the engines (with {@code ENGINE_LIFECYCLE}) that the session opened, or closed for {@code reason}. */
+    private CompletableFuture<Void> tell(SessionRecord session, String closedFor) {
+        if (!settings.engineLifecycle()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return tracked(closedFor == null ? bus.tellOpened(session) : bus.tellClosed(session, closedFor))
+                .exceptionally(failure -> {
+                    log.warn("the engines were not told that session {} {}: {}", session.sessionId(),
+                            closedFor == null ? "opened" : "closed", failure.toString());
+                    return null;
+                });
+    }
+
+    private CompletableFuture<Void> tracked(CompletionStage<Void> stage) {
+        CompletableFuture<Void> future = stage.toCompletableFuture();
+        telling.add(future);
+        future.whenComplete((ok, failure) -> telling.remove(future));
+        return future;
     }
 
     /** What a client is told of its session: the Socket.IO {@code session} event, the raw {@code hello_ack}. */

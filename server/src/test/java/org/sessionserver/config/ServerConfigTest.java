@@ -150,6 +150,14 @@ class ServerConfigTest {
     }
 
     @Test
+    void engineLifecycleIsOffUnlessAskedFor() {
+        assertFalse(config().engineLifecycle());
+        assertTrue(config("ENGINE_LIFECYCLE", "true").engineLifecycle());
+        assertTrue(config("ENGINE_LIFECYCLE", "TRUE").engineLifecycle());
+        assertTrue(refused("ENGINE_LIFECYCLE", "ENGINE_LIFECYCLE", "on").contains("not a boolean"));
+    }
+
+    @Test
     void engineStreamsAndWaitReplicas() {
         RedisConfig redis = config("REDIS_URL", "redis://r", "ENGINE_STREAMS", "4", "REDIS_WAIT_REPLICAS", "1").redis();
         assertEquals(4, redis.engineStreams());

@@ -1,5 +1,6 @@
 package org.sessionserver.bus.redis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
@@ -20,8 +21,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.bus.Address;
+import org.sessionserver.bus.BusJson;
 import org.sessionserver.bus.EngineSide;
 import org.sessionserver.bus.EventEnvelope;
+import org.sessionserver.bus.LifecycleEnvelope;
 import org.sessionserver.bus.Message;
 import org.sessionserver.bus.Presence;
 import org.sessionserver.bus.TopicChange;
@@ -62,6 +65,7 @@ public final class EngineClient implements EngineSide {
     private final Object handling = new Object();
     private final List<Thread> readers = new ArrayList<>();
     private final List<DataConnection> readerConnections = new ArrayList<>();
+    private volatile java.util.function.Consumer<LifecycleEnvelope> lifecycle;
     private volatile boolean running = true;
 
     private EngineClient(RedisLink link, EngineStreams streams, String group, String consumer) {
@@ -115,6 +119,12 @@ public final class EngineClient implements EngineSide {
             readers.add(reader);
         }
         readers.forEach(Thread::start);
+    }
+
+    /** Lifecycle envelopes ({@code ENGINE_LIFECYCLE}) go to {@code handler}; set it before {@link #onEvent}. */
+    @Override
+    public void onLifecycle(java.util.function.Consumer<LifecycleEnvelope> handler) {
+        this.lifecycle = handler;
     }
 
     @Override
@@ -263,9 +273,14 @@ public final class EngineClient implements EngineSide {
         String json = entry.getBody().get("envelope");
         try {
             synchronized (handling) {
-                handler.accept(EventEnvelope.fromJson(json));
+                JsonNode envelope = BusJson.MAPPER.readTree(json);
+                if (!LifecycleEnvelope.isLifecycle(envelope)) {
+                    handler.accept(EventEnvelope.fromJson(envelope));
+                } else if (lifecycle != null) {
+                    lifecycle.accept(LifecycleEnvelope.fromJson(envelope));
+                }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             // A poison entry must not stop the engine: it is acknowledged and logged.
             log.error("engine handler failed on entry {}", entry.getId(), e);
         }

@@ -32,6 +32,17 @@ public record EngineStreams(RedisKeys keys, int count) {
         return name(CRC16.crc16(participantId.getBytes(StandardCharsets.UTF_8)) % 16384 % count);
     }
 
+    /**
+     * The set of a participant's sessions told opened to the engines ({@code ENGINE_LIFECYCLE}), in the slot of its
+     * stream so that one script can decide and append ({@code LifecycleScript}): streams of N > 1 carry a hash tag
+     * of their own; the single stream has none, so its whole name is the tag.
+     */
+    public String toldSessions(String participantId) {
+        String stream = of(participantId);
+        String inSlot = count == 1 ? keys.prefix() + "{" + stream + "}" : stream;
+        return inSlot + ":told:" + participantId;
+    }
+
     public List<String> all() {
         return IntStream.range(0, count).mapToObj(i -> count == 1 ? keys.engineIn() : name(i)).toList();
     }

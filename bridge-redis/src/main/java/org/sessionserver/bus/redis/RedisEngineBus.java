@@ -14,6 +14,7 @@ import org.sessionserver.bus.BusStatus;
 import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.Message;
+import org.sessionserver.bus.SessionRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +67,33 @@ public final class RedisEngineBus implements EngineBus {
         }
         String stream = streams.of(envelope.participantId());
         XAddArgs trim = new XAddArgs().maxlen(maxLen).approximateTrimming();
-        CompletableFuture<Void> written = durably(durable, stream, connection -> connection.xadd(stream, trim,
-                "envelope", envelope.toJson()));
-        return written.whenComplete((done, failure) -> {
+        return watched(durably(durable, stream, connection -> connection.xadd(stream, trim,
+                "envelope", envelope.toJson())));
+    }
+
+    @Override
+    public CompletionStage<Void> tellOpened(SessionRecord session) {
+        return tell(session, true, null);
+    }
+
+    @Override
+    public CompletionStage<Void> tellClosed(SessionRecord session, String reason) {
+        return tell(session, false, reason);
+    }
+
+    /** {@link LifecycleScript}, with the same durability as an event's. */
+    private CompletionStage<Void> tell(SessionRecord session, boolean opening, String reason) {
+        if (!redis.isUp()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis is down"));
+        }
+        String stream = streams.of(session.participantId());
+        return watched(durably(durable, stream,
+                connection -> LifecycleScript.tell(connection, streams, maxLen, session, opening, reason)));
+    }
+
+    /** A write's outcome also tells {@link WriteHealth} whether Redis takes writes. */
+    private CompletableFuture<Void> watched(CompletableFuture<Void> write) {
+        return write.whenComplete((done, failure) -> {
             if (failure == null) {
                 health.succeeded();
             } else {

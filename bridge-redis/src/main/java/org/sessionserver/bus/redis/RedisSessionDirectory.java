@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.bus.SessionRecord;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The session directory in Redis. Each node keeps a hash of its sessions ({@code <prefix>node:<id>:sessions}), an
  * index per participant ({@code <prefix>participant:<id>}) and a heartbeat key ({@code <prefix>node:<id>:alive})
  * refreshed every third of the TTL; reads are {@link RedisSessionReads}. When the heartbeat finds its key gone (Redis
- * restarted, or a blip longer than the TTL) the node writes all its sessions again.
+ * restarted, or a blip longer than the TTL) the node writes all its sessions again. Each heartbeat also sweeps the
+ * nodes whose key expired: their sessions go to the {@link #onSessionsLost} listener, then out of the directory.
  */
 public final class RedisSessionDirectory implements SessionDirectory {
     private static final Logger log = LoggerFactory.getLogger(RedisSessionDirectory.class);
@@ -34,6 +36,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final Map<String, SessionRecord> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat;
     private final RedisSessionReads reads;
+    private volatile Function<SessionRecord, CompletionStage<Void>> lost =
+            session -> CompletableFuture.completedFuture(null);
 
     public RedisSessionDirectory(RedisConnections redis, RedisKeys keys, String nodeId, long ttlMs) {
         this.redis = redis;
@@ -82,6 +86,11 @@ public final class RedisSessionDirectory implements SessionDirectory {
                 redis.hdel(keys.participant(session.participantId()), session.sessionId()).toCompletableFuture());
     }
 
+    @Override
+    public void onSessionsLost(Function<SessionRecord, CompletionStage<Void>> listener) {
+        this.lost = listener;
+    }
+
     /** Removes this node's entries (a clean shutdown: peers need not wait for the TTL). */
     @Override
     public void close() {
@@ -128,8 +137,37 @@ public final class RedisSessionDirectory implements SessionDirectory {
                 log.info("directory entries of node {} were lost; writing its {} sessions again", nodeId, local.size());
                 local.values().forEach(this::write);
             }
+            sweepDeadNodes(redis, timeout);
         } catch (Exception e) {
             log.debug("heartbeat of node {} failed: {}", nodeId, e.toString());
         }
+    }
+
+    private void sweepDeadNodes(RedisClusterAsyncCommands<String, String> redis, long timeout) throws Exception {
+        for (String node : redis.smembers(keys.nodes()).get(timeout, TimeUnit.MILLISECONDS)) {
+            if (!node.equals(nodeId) && redis.exists(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS) == 0) {
+                sweep(redis, node, timeout);
+            }
+        }
+    }
+
+    /**
+     * Clears a dead node's sessions: each is reported lost, then removed from its participant's index; the node's
+     * own entries go last, so that a sweep cut short (by this node's death or a Redis error) is done again by the
+     * next one, on whichever node.
+     */
+    private void sweep(RedisClusterAsyncCommands<String, String> redis, String dead, long timeout) throws Exception {
+        Collection<String> sessions = redis.hvals(keys.nodeSessions(dead)).get(timeout, TimeUnit.MILLISECONDS);
+        List<CompletableFuture<?>> cleared = new ArrayList<>(sessions.size());
+        for (String json : sessions) {
+            SessionRecord session = SessionRecord.fromJson(json);
+            cleared.add(lost.apply(session).toCompletableFuture().thenCompose(told -> redis
+                    .hdel(keys.participant(session.participantId()), session.sessionId()).toCompletableFuture()));
+        }
+        CompletableFuture.allOf(cleared.toArray(CompletableFuture[]::new))
+                .get(timeout + sessions.size(), TimeUnit.MILLISECONDS);
+        redis.del(keys.nodeSessions(dead)).get(timeout, TimeUnit.MILLISECONDS);
+        redis.srem(keys.nodes(), dead).get(timeout, TimeUnit.MILLISECONDS);
+        log.info("node {} stopped heartbeating: its {} sessions left the directory", dead, sessions.size());
     }
 }

@@ -16,8 +16,8 @@ import org.sessionserver.bus.SessionRecord;
 
 /**
  * Reads of the session directory in Redis (its keys: {@link RedisSessionDirectory}), for nodes and engines alike.
- * Sessions of nodes whose heartbeat expired are skipped and cleared out, so a dead node's sessions vanish within the
- * TTL whoever reads first.
+ * Sessions of nodes whose heartbeat expired are skipped, so a dead node's sessions vanish within the TTL whoever
+ * reads first; the nodes' heartbeats sweep them out (reporting each as lost first, which a reader cannot).
  */
 public final class RedisSessionReads implements SessionReads {
     private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
@@ -36,8 +36,6 @@ public final class RedisSessionReads implements SessionReads {
             for (String node : nodes) {
                 if (alive.contains(node)) {
                     reads.add(redis.hvals(keys.nodeSessions(node)).toCompletableFuture());
-                } else {
-                    forget(node);
                 }
             }
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -95,13 +93,13 @@ public final class RedisSessionReads implements SessionReads {
         });
     }
 
-    /** One GET per node (pipelined), not one MGET: each node's heartbeat lives in its own slot. */
     /** How many nodes that registered sessions are alive. */
     public CompletionStage<Long> liveNodes() {
         return redis.get().smembers(keys.nodes()).thenCompose(nodes -> alive(nodes))
                 .thenApply(alive -> (long) alive.size());
     }
 
+    /** One GET per node (pipelined), not one MGET: each node's heartbeat lives in its own slot. */
     private CompletableFuture<Set<String>> alive(Set<String> nodes) {
         if (nodes.isEmpty()) {
             return CompletableFuture.completedFuture(Set.of());
@@ -120,11 +118,5 @@ public final class RedisSessionReads implements SessionReads {
             });
             return alive;
         });
-    }
-
-    private void forget(String deadNode) {
-        RedisClusterAsyncCommands<String, String> redis = this.redis.get();
-        redis.del(keys.nodeSessions(deadNode));
-        redis.srem(keys.nodes(), deadNode);
     }
 }

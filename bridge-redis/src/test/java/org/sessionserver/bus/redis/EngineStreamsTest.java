@@ -36,6 +36,18 @@ class EngineStreamsTest {
     }
 
     @Test
+    void theSessionsToldOfAParticipantShareTheSlotOfItsStream() {
+        for (EngineStreams streams : List.of(EngineStreams.one(keys), new EngineStreams(keys, 3))) {
+            for (String participant : List.of("alice", "bob", "{x}y", "p7")) {
+                String told = streams.toldSessions(participant);
+                assertEquals(SlotHash.getSlot(streams.of(participant)), SlotHash.getSlot(told), told);
+                assertEquals(true, told.startsWith("sio:"), "under the prefix: " + told);
+            }
+        }
+        assertEquals("sio:{sio:engine:in}:told:alice", EngineStreams.one(keys).toldSessions("alice"));
+    }
+
+    @Test
     void atLeastOneStream() {
         assertThrows(IllegalArgumentException.class, () -> new EngineStreams(keys, 0));
     }

@@ -93,6 +93,11 @@ abstract class RedisSessionDirectorySuite extends SessionDirectoryContract {
     @Test
     void sessionsOfANodeThatStopsHeartbeatingDisappearWithinItsTtl() throws Exception {
         long deadTtl = 1_000;
+        List<SessionRecord> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        directory.onSessionsLost(session -> {
+            lost.add(session);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        });
         RedisConnections deadLink = redis.connect();
         RedisSessionDirectory dead = node("dead", deadTtl, deadLink);
         get(directory.register(on(NODE, "alice", "live-1")));
@@ -111,7 +116,11 @@ abstract class RedisSessionDirectorySuite extends SessionDirectoryContract {
         long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(elapsedMs <= deadTtl + 250, "gone after " + elapsedMs + " ms (" + gone.toMillis()
                 + " ms of polling), TTL " + deadTtl + " ms");
-        assertFalse(redis.sync().sismember(keys.nodes(), "dead"), "a reader clears the dead node out");
+        // A surviving node's heartbeat (every third of its TTL) sweeps the dead node out, reporting its sessions.
+        Wait.until(Duration.ofMillis(TTL_MS), () -> !redis.sync().sismember(keys.nodes(), "dead"),
+                "the dead node swept out of the node set");
+        assertEquals(0, redis.sync().exists(keys.nodeSessions("dead")));
+        assertEquals(List.of("dead-1", "dead-2"), ids(List.copyOf(lost)), "each session of the dead node reported");
     }
 
     @Test

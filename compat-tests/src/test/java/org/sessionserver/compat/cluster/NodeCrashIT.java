@@ -14,13 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.LifecycleEnvelope;
+import org.sessionserver.bus.redis.EngineClient;
+import org.sessionserver.bus.testing.StandaloneRedis;
 import org.sessionserver.bus.testing.Wait;
 
 /**
- * A node killed with SIGKILL (no goodbye to Redis): its sessions leave the cluster directory within NODE_TTL_MS. The
+ * A node killed with SIGKILL (no goodbye to Redis): its sessions leave the cluster directory within NODE_TTL_MS, and
+ * with {@code ENGINE_LIFECYCLE} the surviving node tells the engine, once, that each of them closed
+ * ({@code node_lost}) and that a participant left with no session elsewhere went offline. The
  * node runs as its own process from the runnable jar ({@code server/target/session-server.jar}, built by the package
  * phase before the integration tests; override with {@code -Dcompat.serverJar=...}).
  */
@@ -28,15 +34,24 @@ class NodeCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How late past the TTL the sessions may still show: one reader round trip and the poll interval. */
     private static final long MARGIN_MS = 500;
+    private static final long SETTLE_MS = 1_000;
     private static Cluster cluster;
+    private static EngineClient engine;
+    private static final List<LifecycleEnvelope> told = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startCluster() {
-        cluster = Cluster.start(1);
+        cluster = Cluster.startOver(1, StandaloneRedis.start(), Map.of("ENGINE_LIFECYCLE", "true"));
+        engine = cluster.engine("crash-test", "reader");
+        engine.onLifecycle(told::add);
+        engine.onEvent(event -> { });
     }
 
     @AfterAll
     static void stopCluster() {
+        if (engine != null) {
+            engine.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -72,7 +87,7 @@ class NodeCrashIT {
                 "-Xmx256m", "-jar", serverJar().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().putAll(Cluster.env(cluster.redis.url(), "crash", "none", port));
+        builder.environment().putAll(cluster.env("crash", "none", port));
         Process process = builder.start();
         List<ClusterClient> clients = new ArrayList<>();
         try {
@@ -117,10 +132,44 @@ class NodeCrashIT {
                     "the live node's session stays");
             HttpResponse<String> health = Cluster.get(cluster.port(1), "/health", null);
             assertEquals(200, health.statusCode(), health.body());
+
+            // The survivor's sweep (every third of its TTL) tells the engine: each lost session once, grace offline.
+            Wait.until(WAIT, () -> closed(onCrashNode.get(0)) + closed(onCrashNode.get(1)) + closed(onCrashNode.get(2))
+                    == 3 && offline("grace") == 1, () -> "lifecycle told: " + told);
+            System.out.printf("the engine was told of the lost sessions after %d ms%n",
+                    Duration.ofNanos(System.nanoTime() - killed).toMillis());
+            Thread.sleep(SETTLE_MS); // a duplicate, from a second sweep say, would show meanwhile
+            for (String session : onCrashNode) {
+                assertEquals(1, closed(session), "closed once: " + session + " in " + told);
+                assertEquals(1, count(LifecycleEnvelope.Kind.SESSION_OPENED, session), "opened once: " + session);
+            }
+            told.stream().filter(envelope -> envelope.kind() == LifecycleEnvelope.Kind.SESSION_CLOSED)
+                    .forEach(envelope -> {
+                        assertEquals(LifecycleEnvelope.NODE_LOST, envelope.reason());
+                        assertEquals("crash", envelope.nodeId());
+                    });
+            assertEquals(1, offline("grace"));
+            assertEquals(0, offline("frank"), "frank is still online on n1");
+            assertEquals(1, told.stream().filter(envelope -> envelope.kind()
+                    == LifecycleEnvelope.Kind.PARTICIPANT_ONLINE && envelope.participantId().equals("frank")).count());
         } finally {
             clients.forEach(ClusterClient::close);
             process.destroyForcibly();
         }
+    }
+
+    private static long closed(String sessionId) {
+        return count(LifecycleEnvelope.Kind.SESSION_CLOSED, sessionId);
+    }
+
+    private static long count(LifecycleEnvelope.Kind kind, String sessionId) {
+        return told.stream().filter(envelope -> envelope.kind() == kind && envelope.sessionId().equals(sessionId))
+                .count();
+    }
+
+    private static long offline(String participantId) {
+        return told.stream().filter(envelope -> envelope.kind() == LifecycleEnvelope.Kind.PARTICIPANT_OFFLINE
+                && envelope.participantId().equals(participantId)).count();
     }
 
     private static String read(Path log) {
