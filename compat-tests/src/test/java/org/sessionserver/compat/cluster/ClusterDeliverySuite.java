@@ -361,4 +361,76 @@ abstract class ClusterDeliverySuite {
         assertEquals("timeout", Cluster.json(silent).path("error").path("code").asText(), silent.body());
         assertTrue(elapsedMs >= 300 && elapsedMs < 3_000, "504 after " + elapsedMs + " ms");
     }
+
+    /**
+     * {@code POST /event?wait} on n2: the echo engine (n1) answers through Redis and the wait returns it; the stream
+     * form ends at the first Message with {@code "final":true}, here from an engine of the test's own.
+     */
+    @Test
+    void aWaitOnOneNodeIsAnsweredFromAnotherAndItsStreamEndsAtTheFinalMessage() throws Exception {
+        String participant = "waiter-" + System.nanoTime();
+        HttpResponse<String> waited = Cluster.post(cluster.port(2), "/event?wait=5000",
+                Cluster.event("wait-1", participant).toString(), participant);
+        assertEquals(200, waited.statusCode(), waited.body());
+        assertEquals("wait-1", Cluster.json(waited).path("message").path("event").path("id").asText(), waited.body());
+
+        try (EngineClient engine = cluster.engine("streaming-engine", "w1")) {
+            engine.onEvent(envelope -> {
+                if (!envelope.isNamed() && participant.equals(envelope.participantId())) {
+                    for (String part : List.of("first", "last")) {
+                        String message = "{\"to\":[{\"participantId\":\"" + participant + "\",\"sessionId\":\""
+                                + envelope.sessionId() + "\"}],\"data\":{\"part\":\"" + part + "\"}"
+                                + (part.equals("last") ? ",\"final\":true}" : "}");
+                        postMessage(1, message);
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + cluster.port(2) + "/event?wait=8000"))
+                    .header("Authorization", "Bearer " + participant).header("Accept", "text/event-stream")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            Cluster.event("wait-2", participant).toString())).build();
+            HttpResponse<String> streamed = java.net.http.HttpClient.newHttpClient().send(request,
+                    HttpResponse.BodyHandlers.ofString());
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals(200, streamed.statusCode(), streamed.body());
+            List<String> parts = streamed.body().lines().filter(line -> line.startsWith("data: "))
+                    .map(line -> Cluster.jsonObject(line.substring(6)).optJSONObject("data"))
+                    .map(data -> data == null ? "" : data.optString("part"))
+                    .filter(part -> !part.isEmpty()).toList();
+            assertEquals(List.of("first", "last"), parts, streamed.body());
+            assertFalse(streamed.body().contains("event: timeout"), streamed.body());
+            assertTrue(elapsedMs < 8_000, "ended at the final message, after " + elapsedMs + " ms");
+        }
+    }
+
+    /** {@code POST /participants/{id}/request} on n1 reaches a raw agent on n3 and returns its response. */
+    @Test
+    void aRequestOnOneNodeReachesARawAgentOnAnotherAndReturnsItsResponse() throws Exception {
+        String agent = "asked-" + System.nanoTime();
+        try (RawAgent raw = RawAgent.connect(cluster.port(3), agent)) {
+            Thread answerer = new Thread(() -> {
+                Wait.until(WAIT, () -> raw.frames.stream().anyMatch(f -> f.path("type").asText().equals("request")),
+                        "a request frame");
+                JsonNode asked = raw.frames.stream().filter(f -> f.path("type").asText().equals("request"))
+                        .findFirst().orElseThrow();
+                raw.send("{\"type\":\"response\",\"request_id\":" + asked.path("request_id")
+                        + ",\"payload\":{\"status\":\"idle\",\"asked\":" + asked.path("payload") + "}}");
+            });
+            answerer.start();
+            HttpResponse<String> answered = Cluster.post(cluster.port(1), "/participants/" + agent + "/request",
+                    "{\"event\":\"status\",\"data\":{\"verbose\":true}}", Cluster.ENGINE_KEY);
+            answerer.join(WAIT.toMillis());
+            assertEquals(200, answered.statusCode(), answered.body());
+            JsonNode body = Cluster.json(answered);
+            assertEquals("idle", body.path("data").path("status").asText(), answered.body());
+            assertEquals("status", body.path("data").path("asked").path("event").asText(), answered.body());
+            assertEquals(raw.sessionId(), body.path("sessionId").asText(), answered.body());
+
+            HttpResponse<String> silent = Cluster.post(cluster.port(1), "/participants/" + agent + "/request",
+                    "{\"event\":\"status\",\"data\":{},\"timeoutMs\":300}", Cluster.ENGINE_KEY);
+            assertEquals(504, silent.statusCode(), silent.body());
+        }
+    }
 }

@@ -25,6 +25,8 @@ import org.sessionserver.samples.AgentEngineSample;
  * <ul>
  *   <li>{@code samples/node-raw/agent.mjs}: a raw agent that registers, invokes a run that streams, approves its
  *       tool and gets {@code done};</li>
+ *   <li>{@code samples/browser/agent.html} in headless Chromium: a page that invokes a run, renders its streamed
+ *       words as they come, asks the user to approve the tool and shows the end;</li>
  *   <li>{@code curl} for a synchronous chat ({@code POST /event?wait}) and its streamed form ({@code curl -N} with
  *       {@code Accept: text/event-stream});</li>
  *   <li>the same raw agent against the Python engine ({@code samples/python-engine/engine.py}, Debian's
@@ -79,6 +81,25 @@ class AgentSamplesIT {
         assertEquals("inv-1", received.get(types.indexOf("run_started")).path("request_id").asText());
         assertTrue(run.output().contains("done: streamed \"" + AgentEngineSample.ANSWER + "\", final \""
                 + AgentEngineSample.ANSWER + "\""), run.output());
+    }
+
+    @Test
+    void aBrowserPageRendersTheStreamedRunAndAsksForApproval() {
+        Path browser = samples.resolve("browser");
+        SampleKit.npmInstallIfMissing(browser, "socket.io-client");
+        SampleKit.npmInstallIfMissing(browser, "playwright-core");
+        ClientScript.Result run = ClientScript.run(browser, RUN_TIMEOUT, "node", "e2e/agent.mjs", "--server",
+                SampleKit.url(server), "--out", SampleKit.screenshotsDir().toString(), "--chromium",
+                SampleKit.chromium(), "--token", "browser-user");
+        run.assertPassed("node e2e/agent.mjs");
+        JsonNode report = SampleKit.jsonLines(run.output(), "REPORT").get(0);
+        List<String> words = Arrays.asList(AgentEngineSample.ANSWER.split(" "));
+        List<String> streamed = new java.util.ArrayList<>();
+        report.path("streamed").forEach(word -> streamed.add(word.asText()));
+        assertEquals(words, streamed, "every delta rendered, in order, before the approval: " + run.output());
+        assertEquals(AgentEngineSample.ANSWER, report.path("answer").asText(), run.output());
+        assertEquals("approved: " + AgentEngineSample.ANSWER, report.path("done").asText(), run.output());
+        assertTrue(report.path("runId").asText().startsWith("run-"), run.output());
     }
 
     @Test
