@@ -145,4 +145,39 @@ class EngineProtocolIT {
             raw.awaitType("request");
         }
     }
+
+    /**
+     * Client events beyond {@code message} obey the same limits as events: an oversized payload is {@code too_large}
+     * and a burst past the rate limit {@code rate_limited}, on raw and Socket.IO connections alike, and the
+     * connection stays.
+     */
+    @Test
+    void namedClientEventsObeyTheSizeAndRateLimits() throws Exception {
+        try (TestServer limited = TestServer.start("NODE_ID", "limits-it", "CLIENT_EVENTS", "tool_result",
+                "MAX_MESSAGE_SIZE", "1024", "RATE_LIMIT_PER_SEC", "0.5", "RATE_LIMIT_BURST", "3");
+             RawWsClient raw = connected(limited, "limited-raw");
+             SioClient sio = SioClient.to(limited).token("limited-sio").connect()) {
+            String big = "\"" + "x".repeat(1100) + "\"";
+            raw.send("tool_result", "big", big);
+            assertEquals("too_large", raw.await(frame -> "big".equals(frame.path("request_id").asText()))
+                    .path("payload").path("error").path("code").asText());
+            JsonNode sioBig = sio.emitWithAck("tool_result", new org.json.JSONObject("{\"v\":" + big + "}"));
+            assertEquals("too_large", sioBig.path("error").path("code").asText(), sioBig.toString());
+
+            for (int i = 1; i <= 3; i++) {
+                raw.send("tool_result", "r" + i, "{\"n\":" + i + "}");
+            }
+            for (int i = 1; i <= 2; i++) {
+                String id = "r" + i;
+                assertTrue(raw.await(frame -> id.equals(frame.path("request_id").asText())).path("payload")
+                        .path("ok").asBoolean(), "within the burst: " + id);
+            }
+            assertEquals("rate_limited", raw.await(frame -> "r3".equals(frame.path("request_id").asText()))
+                    .path("payload").path("error").path("code").asText(), "the too_large one counted too");
+            assertTrue(sio.emitWithAck("tool_result", 1).path("ok").asBoolean(), "sio: 2 of its burst left");
+            assertTrue(sio.emitWithAck("tool_result", 2).path("ok").asBoolean());
+            assertEquals("rate_limited", sio.emitWithAck("tool_result", 3).path("error").path("code").asText());
+            assertTrue(sio.connected(), "the connection stays");
+        }
+    }
 }
