@@ -28,6 +28,12 @@ public record SessionRecord(String participantId, String sessionId, String chann
         this(participantId, sessionId, channelId, nodeId, proxy, transport, connectedAt, null, null);
     }
 
+    /** This record with what the client said of itself (either may be null). */
+    public SessionRecord withClient(String clientSessionId, JsonNode clientMeta) {
+        return new SessionRecord(participantId, sessionId, channelId, nodeId, proxy, transport, connectedAt,
+                clientSessionId, clientMeta);
+    }
+
     public String toJson() {
         try {
             return BusJson.MAPPER.writeValueAsString(this);
