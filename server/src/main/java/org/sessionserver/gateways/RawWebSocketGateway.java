@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +42,20 @@ import org.sessionserver.transport.rawws.RawSocketListener;
  */
 public final class RawWebSocketGateway implements RawSocketListener {
     static final long HELLO_TIMEOUT_MS = 10_000;
-    /** The attachment of a socket whose credentials are being decided, or whose session is being opened. */
-    private record Opening(FrameTime time) {
+    /**
+     * The attachment of a socket whose credentials are being decided, or whose session is being opened. What the
+     * client sends meanwhile waits for the {@code hello_ack}: agents authenticated by query or header write their
+     * first frame ({@code register}) at once, without waiting for anything.
+     */
+    private static final class Opening {
+        static final int MAX_HELD_FRAMES = 16;
+        final FrameTime time;
+        /** Touched on the socket's loop only. */
+        final List<String> held = new ArrayList<>(2);
+
+        Opening(FrameTime time) {
+            this.time = time;
+        }
     }
 
     private final Authenticator authenticator;
@@ -89,6 +103,15 @@ public final class RawWebSocketGateway implements RawSocketListener {
 
     @Override
     public void onText(RawSocket socket, String text) {
+        if (socket.attachment() instanceof Opening opening) {
+            if (opening.held.size() < Opening.MAX_HELD_FRAMES) {
+                opening.held.add(text);
+            } else {
+                error(socket, null, ErrorCode.RATE_LIMITED, "frame dropped: at most " + Opening.MAX_HELD_FRAMES
+                        + " frames wait for the session to open (hello_ack)");
+            }
+            return;
+        }
         JsonNode frame;
         try {
             frame = ServerJson.MAPPER.readTree(text);
@@ -156,18 +179,19 @@ public final class RawWebSocketGateway implements RawSocketListener {
      * @param hello the hello that carried the token, or null when it came with the upgrade request
      */
     private void authenticate(RawSocket socket, String token, boolean proxy, JsonNode requestId, RawHello hello) {
-        socket.attach(new Opening(hello == null ? FrameTime.ISO_8601 : hello.time()));
+        Opening opening = new Opening(hello == null ? FrameTime.ISO_8601 : hello.time());
+        socket.attach(opening);
         CompletableFuture<String> decided = authenticator.authenticateAsync(token).toCompletableFuture();
         if (decided.isDone()) {
-            authenticated(socket, decided, proxy, requestId, hello);
+            authenticated(socket, decided, proxy, requestId, hello, opening);
         } else {
             decided.whenComplete((participantId, failure) -> socket.channel().eventLoop()
-                    .execute(() -> authenticated(socket, decided, proxy, requestId, hello)));
+                    .execute(() -> authenticated(socket, decided, proxy, requestId, hello, opening)));
         }
     }
 
     private void authenticated(RawSocket socket, CompletableFuture<String> decided, boolean proxy,
-                               JsonNode requestId, RawHello hello) {
+                               JsonNode requestId, RawHello hello, Opening opening) {
         String participantId;
         try {
             participantId = decided.join();
@@ -205,6 +229,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
                     SessionRecord opened = connection.session();
                     send(socket, RawFrames.HELLO_ACK, requestId, opened.clientSessionId() != null
                             ? opened.clientSessionId() : opened.sessionId(), SessionLifecycle.describe(opened));
+                    opening.held.forEach(text -> onText(socket, text));
                 });
     }
 
@@ -273,7 +298,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
     private static void send(RawSocket socket, String type, JsonNode requestId, String sessionId, JsonNode payload) {
         Object attachment = socket.attachment();
         FrameTime time = attachment instanceof RawConnection connection ? connection.time()
-                : attachment instanceof Opening opening ? opening.time() : FrameTime.ISO_8601;
+                : attachment instanceof Opening opening ? opening.time : FrameTime.ISO_8601;
         socket.sendText(RawFrames.frame(type, requestId, sessionId, payload, time));
     }
 }
