@@ -164,4 +164,28 @@ class JwksIT {
             assertEquals("bob", client.session().optString("participantId"), "keys known stay after a failed fetch");
         }
     }
+
+    /** A raw agent authenticated by query writes at once; what it wrote waits for its session, in order. */
+    @Test
+    void rawFramesSentWhileTheKeyIsFetchedWaitForTheHelloAck() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        start(interval, K1);
+        endpoint.serve(List.of(K1, K2));
+        endpoint.awaitQuietFor(interval);
+        endpoint.hold();
+        try (HandWebSocket socket = HandWebSocket.open(server.port(), "/ws?token=" + token(K2, "agent-7"))) {
+            socket.sendText("{\"type\":\"ping\",\"request_id\":\"p1\"}");
+            socket.sendText("{\"type\":\"ping\",\"request_id\":\"p2\"}");
+            endpoint.awaitFetches(2); // authentication now waits for the key
+            endpoint.release();
+            List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                HandWebSocket.Frame frame = socket.read(TestServer.WAIT);
+                assertTrue(frame != null && frame.opcode() == HandWebSocket.TEXT, "frame " + i + ": " + frame);
+                com.fasterxml.jackson.databind.JsonNode answer = TestServer.json(frame.text());
+                answers.add(answer.path("type").asText() + " " + answer.path("request_id").asText());
+            }
+            assertEquals(List.of("hello_ack ", "pong p1", "pong p2"), answers);
+        }
+    }
 }
