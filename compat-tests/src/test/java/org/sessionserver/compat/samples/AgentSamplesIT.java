@@ -49,16 +49,8 @@ class AgentSamplesIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void tearDown() throws Exception {
+        SampleKit.closeAll(engine, server, redis);
     }
 
     @Test

@@ -69,16 +69,8 @@ class GatewaySamplesIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void tearDown() throws Exception {
+        SampleKit.closeAll(engine, server, redis);
     }
 
     private static List<String> types(List<JsonNode> frames) {

@@ -57,6 +57,14 @@ class GatewayClientsIT {
         Instant.parse(frame.get("ts").asText());
     }
 
+    /** The answer to the frame of this {@code request_id}, asserted to be an {@code ack} that accepted it. */
+    private static JsonNode acked(RawWsClient client, String requestId) {
+        JsonNode ack = client.await(f -> requestId.equals(f.path("request_id").asText()));
+        assertEquals("ack", ack.path("type").asText(), ack.toString());
+        assertTrue(ack.path("payload").path("ok").asBoolean(), ack.toString());
+        return ack;
+    }
+
     /** The sessions of {@code /connections} and of {@code GET /participants/{id}} that have this session id. */
     private static JsonNode[] listed(String participantId, String sessionId) {
         HttpResponse<String> all = server.get("/connections", ENGINE_KEY);
@@ -89,10 +97,7 @@ class GatewayClientsIT {
             // every later frame of the server keeps the client's form: ack of a named event, pong, error
             client.send("{\"type\":\"agent_invoke\",\"request_id\":\"r1\",\"ts\":1704067200001,"
                     + "\"payload\":{\"agent_id\":\"agentA\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}}");
-            JsonNode invoked = client.await(f -> "r1".equals(f.path("request_id").asText()));
-            assertEquals("ack", invoked.path("type").asText(), invoked.toString());
-            assertTrue(invoked.path("payload").path("ok").asBoolean(), invoked.toString());
-            assertEpochMillisNow(invoked);
+            assertEpochMillisNow(acked(client, "r1"));
             client.send("ping", "p1", null);
             assertEpochMillisNow(client.await(f -> "p1".equals(f.path("request_id").asText())));
             client.send("tool_result", "t1", "{}");
@@ -146,9 +151,7 @@ class GatewayClientsIT {
             assertIsoNow(ack);
             agent.send("{\"type\":\"register\",\"request_id\":\"req_1\",\"timestamp\":\"2025-10-16T12:00:00Z\","
                     + "\"payload\":{\"agent_id\":\"my-agent-123\",\"name\":\"my-cluster\"}}");
-            JsonNode registered = agent.await(f -> "req_1".equals(f.path("request_id").asText()));
-            assertEquals("ack", registered.path("type").asText(), registered.toString());
-            assertTrue(registered.path("payload").path("ok").asBoolean(), registered.toString());
+            assertIsoNow(acked(agent, "req_1"));
         }
         try (RawWsClient byQuery = RawWsClient.openPath(server, AGENT_PATH + "?token=sk-cluster")) {
             assertEquals("cluster-42", byQuery.awaitType("hello_ack").path("payload").path("participantId").asText());
