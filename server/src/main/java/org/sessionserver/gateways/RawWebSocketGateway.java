@@ -51,7 +51,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
         static final int MAX_HELD_FRAMES = 16;
         final FrameTime time;
         /** Touched on the socket's loop only. */
-        final List<String> held = new ArrayList<>(2);
+        final List<JsonNode> held = new ArrayList<>(2);
 
         Opening(FrameTime time) {
             this.time = time;
@@ -103,15 +103,6 @@ public final class RawWebSocketGateway implements RawSocketListener {
 
     @Override
     public void onText(RawSocket socket, String text) {
-        if (socket.attachment() instanceof Opening opening) {
-            if (opening.held.size() < Opening.MAX_HELD_FRAMES) {
-                opening.held.add(text);
-            } else {
-                error(socket, null, ErrorCode.RATE_LIMITED, "frame dropped: at most " + Opening.MAX_HELD_FRAMES
-                        + " frames wait for the session to open (hello_ack)");
-            }
-            return;
-        }
         JsonNode frame;
         try {
             frame = ServerJson.MAPPER.readTree(text);
@@ -124,6 +115,19 @@ public final class RawWebSocketGateway implements RawSocketListener {
             return;
         }
         JsonNode requestId = frame.get("request_id"); // answered with whatever else is wrong in the frame
+        if (socket.attachment() instanceof Opening opening) {
+            if (opening.held.size() < Opening.MAX_HELD_FRAMES) {
+                opening.held.add(frame);
+            } else {
+                error(socket, requestId, ErrorCode.RATE_LIMITED, "frame dropped: at most " + Opening.MAX_HELD_FRAMES
+                        + " frames wait for the session to open (hello_ack)");
+            }
+            return;
+        }
+        onFrame(socket, frame, requestId);
+    }
+
+    private void onFrame(RawSocket socket, JsonNode frame, JsonNode requestId) {
         if (!frame.path("type").isTextual()) {
             error(socket, requestId, ErrorCode.BAD_REQUEST, "type must be a string");
             return;
@@ -229,7 +233,7 @@ public final class RawWebSocketGateway implements RawSocketListener {
                     SessionRecord opened = connection.session();
                     send(socket, RawFrames.HELLO_ACK, requestId, opened.clientSessionId() != null
                             ? opened.clientSessionId() : opened.sessionId(), SessionLifecycle.describe(opened));
-                    opening.held.forEach(text -> onText(socket, text));
+                    opening.held.forEach(frame -> onFrame(socket, frame, frame.get("request_id")));
                 });
     }
 

@@ -165,7 +165,10 @@ class JwksIT {
         }
     }
 
-    /** A raw agent authenticated by query writes at once; what it wrote waits for its session, in order. */
+    /**
+     * A raw agent authenticated by query writes at once; what it wrote waits for its session, in order (a ping
+     * before the session would be answered at once). Of more than 16 frames the others are refused.
+     */
     @Test
     void rawFramesSentWhileTheKeyIsFetchedWaitForTheHelloAck() throws Exception {
         Duration interval = Duration.ofSeconds(1);
@@ -174,18 +177,29 @@ class JwksIT {
         endpoint.awaitQuietFor(interval);
         endpoint.hold();
         try (HandWebSocket socket = HandWebSocket.open(server.port(), "/ws?token=" + token(K2, "agent-7"))) {
-            socket.sendText("{\"type\":\"ping\",\"request_id\":\"p1\"}");
-            socket.sendText("{\"type\":\"ping\",\"request_id\":\"p2\"}");
-            endpoint.awaitFetches(2); // authentication now waits for the key
-            endpoint.release();
-            List<String> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                HandWebSocket.Frame frame = socket.read(TestServer.WAIT);
-                assertTrue(frame != null && frame.opcode() == HandWebSocket.TEXT, "frame " + i + ": " + frame);
-                com.fasterxml.jackson.databind.JsonNode answer = TestServer.json(frame.text());
-                answers.add(answer.path("type").asText() + " " + answer.path("request_id").asText());
+            List<String> expected = new java.util.ArrayList<>(List.of("error p17", "hello_ack "));
+            for (int i = 1; i <= 17; i++) {
+                socket.sendText("{\"type\":\"ping\",\"request_id\":\"p" + i + "\"}");
+                if (i <= 16) {
+                    expected.add("pong p" + i);
+                }
             }
-            assertEquals(List.of("hello_ack ", "pong p1", "pong p2"), answers);
+            endpoint.awaitFetches(2); // authentication now waits for the key
+            List<String> answers = new java.util.ArrayList<>();
+            answers.add(readAnswer(socket)); // the 17th, refused while the others wait
+            endpoint.release();
+            for (int i = 1; i < expected.size(); i++) {
+                answers.add(readAnswer(socket));
+            }
+            assertEquals(expected, answers);
         }
+    }
+
+    /** {@code "<type> <request_id>"} of the next frame, which must be text. */
+    private static String readAnswer(HandWebSocket socket) throws Exception {
+        HandWebSocket.Frame frame = socket.read(TestServer.WAIT);
+        assertTrue(frame != null && frame.opcode() == HandWebSocket.TEXT, "frame: " + frame);
+        com.fasterxml.jackson.databind.JsonNode answer = TestServer.json(frame.text());
+        return answer.path("type").asText() + " " + answer.path("request_id").asText();
     }
 }
