@@ -77,7 +77,8 @@ public final class RawWebSocketGateway implements RawSocketListener {
         this.lifecycle = lifecycle;
         this.intake = intake;
         clientTypes.put(RawFrames.HELLO, (socket, frame, requestId, payload) -> onHello(socket, frame, requestId));
-        clientTypes.put(RawFrames.MESSAGE, (socket, frame, requestId, payload) -> onMessage(socket, requestId, payload));
+        clientTypes.put(RawFrames.MESSAGE, (socket, frame, requestId, payload) ->
+                onMessage(socket, requestId, payload));
         clientTypes.put(RawFrames.PING, (socket, frame, requestId, payload) ->
                 send(socket, RawFrames.PONG, requestId, payload.isMissingNode() ? null : payload));
         clientTypes.put(RawFrames.RESPONSE, (socket, frame, requestId, payload) ->
@@ -211,14 +212,11 @@ public final class RawWebSocketGateway implements RawSocketListener {
         }
         SessionRecord session = lifecycle.newSession(participantId, "ws_" + RandomIds.next(), "ch_" + RandomIds.next(),
                 proxy, RawConnection.TRANSPORT);
-        FrameTime time = FrameTime.ISO_8601;
         if (hello != null) {
             session = session.withClient(hello.clientSessionId(), hello.clientMeta());
-            time = hello.time();
         }
-        FrameTime clientTime = time;
         lifecycle.open(session, socket.channel().eventLoop(), socket::isOpen,
-                (opened, limiter) -> new RawConnection(socket, opened, limiter, new RawRequests(), clientTime))
+                (opened, limiter) -> new RawConnection(socket, opened, limiter, new RawRequests(), opening.time))
                 .whenComplete((connection, failure) -> {
                     if (failure != null) {
                         if (failure instanceof Refusal refusal) {

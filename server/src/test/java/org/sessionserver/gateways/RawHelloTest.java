@@ -75,7 +75,7 @@ class RawHelloTest {
         "{\"token\":\"a\",\"client_meta\":\"web\"}            | client_meta must be a JSON object",
         "{\"token\":\"a\",\"client_meta\":[1]}                | client_meta must be a JSON object",
         "{\"token\":\"a\",\"ts\":\"yesterday\"}               | ts must be epoch milliseconds or an ISO-8601 instant",
-        "{\"token\":\"a\",\"timestamp\":-3}                   | timestamp must be epoch milliseconds or an ISO-8601 instant",
+        "{\"token\":\"a\",\"timestamp\":-3}                   | timestamp must be epoch milliseconds or an ISO-8601",
     })
     void malformedFieldsAreNamed(String frame, String message) {
         Refusal refusal = refused(frame);

@@ -32,7 +32,8 @@ class FrameTimeTest {
     @ValueSource(strings = {"-1", "1.5", "253402300800000", "99999999999999999999", "\"1704067200000\"",
             "\"2025-10-16T12:00:00\"", "\"2025-10-16\"", "\"yesterday\"", "true", "{}", "[]"})
     void anythingElseIsRefused(String ts) throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameTime.of(JSON.readTree(ts)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FrameTime.of(JSON.readTree(ts)));
         assertEquals("must be " + FrameTime.RULE, e.getMessage());
     }
 

@@ -26,8 +26,9 @@ import org.sessionserver.it.support.TestServer;
 class GatewayClientsIT {
     private static final String ENGINE_KEY = "gateway-clients-it-engine-key";
     private static final String AGENT_PATH = "/api/v1/clusters/agent/ws";
-    private static final String INGRESS_HELLO = "{\"type\":\"hello\",\"ts\":1704067200000,\"api_key\":\"sk-ingress\","
-            + "\"session_id\":\"sess_001\",\"client_meta\":{\"app\":\"web\",\"sdk\":{\"name\":\"ingress-js\",\"v\":2}}}";
+    private static final String INGRESS_HELLO = "{\"type\":\"hello\",\"ts\":1704067200000,"
+            + "\"api_key\":\"sk-ingress\",\"session_id\":\"sess_001\","
+            + "\"client_meta\":{\"app\":\"web\",\"sdk\":{\"name\":\"ingress-js\",\"v\":2}}}";
 
     private static TestServer server;
 
