@@ -6,6 +6,7 @@ It reads the session server's inbound stream with a consumer group (at least onc
 handled) and answers on the routed channels of the Redis contract: a Message is SPUBLISHed once on the sharded
 channel of each participant (and topic) it names. With a server started with CLIENT_EVENTS='*':
   register           -> register_success, with the frame's request_id
+  heartbeat, status  -> heartbeat_ack (a cluster agent's)
   agent_invoke       -> run_started, a delta per word, approval_required
   approval_decision  -> done
   a `message` Event  -> a Message per word to the session it came from, the last one "final" (POST /event?wait)
@@ -15,6 +16,7 @@ channel of each participant (and topic) it names. With a server started with CLI
 Environment: REDIS_URL (redis://localhost:6379), REDIS_PREFIX (sio:), ENGINE_GROUP (py-engine), ENGINE_CONSUMER
 (py-1). Stops on SIGTERM or Ctrl-C.
 """
+import datetime
 import json
 import os
 import signal
@@ -72,6 +74,9 @@ def handle(envelope):
             publish(message)
     elif name == "register":
         push(envelope, "register_success", {"agentId": payload.get("name", envelope["participantId"])}, True)
+    elif name in ("heartbeat", "status"):
+        push(envelope, "heartbeat_ack", {"received_at": datetime.datetime.now(datetime.timezone.utc).isoformat()},
+             True)
     elif name == "agent_invoke":
         run_id = f"py-run-{len(runs) + 1}"
         push(envelope, "run_started", {"runId": run_id}, True)

@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionServer.class);
     static final String SOCKET_IO_PATH = "/socket.io/";
-    static final String RAW_WEBSOCKET_PATH = "/ws";
 
     private final ServerConfig config;
     private final BusWiring wiring;
@@ -111,11 +110,23 @@ public final class SessionServer implements AutoCloseable {
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, wiring.topics(), sessions, requests,
                 new ClusterDisconnects(calls, sessions, config.nodeId()), lifecycle, metrics, () -> draining));
-        routes.put(RAW_WEBSOCKET_PATH, rawWebSocket);
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
+        config.rawWsPaths().forEach(path -> routes.put(freePath(routes, path), rawWebSocket));
         HttpRouter router = new HttpRouter(routes, cors);
         this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
                 router, maxPayload, tls);
+    }
+
+    /** A path of {@code RAW_WS_PATHS} that no other route serves; one that another route serves stops the start. */
+    private static String freePath(Map<String, HttpRoute> routes, String path) {
+        for (String taken : routes.keySet()) {
+            boolean prefix = taken.endsWith("/*") && path.startsWith(taken.substring(0, taken.length() - 1));
+            if (taken.equals(path) || prefix) {
+                throw new ConfigException("RAW_WS_PATHS", path + " is served by another route (" + taken
+                        + "); pick a path of its own");
+            }
+        }
+        return path;
     }
 
     /** The certificate and key, read and checked; a bad file is a {@link ConfigException} naming its variable. */

@@ -210,7 +210,7 @@ public abstract class EngineBusContract {
         assertEquals(LifecycleEnvelope.Kind.PARTICIPANT_ONLINE, poll(lifecycle, "online again").kind());
         LifecycleEnvelope opened = poll(lifecycle, "opened again");
         assertEquals(new LifecycleEnvelope(LifecycleEnvelope.Kind.SESSION_OPENED, participant, "s1", "ch-s1",
-                "node-a", "websocket", null, opened.at()), opened);
+                "node-a", "websocket", null, opened.at(), null, null), opened);
     }
 
     private static SessionRecord session(String participant, String sessionId, String node) {

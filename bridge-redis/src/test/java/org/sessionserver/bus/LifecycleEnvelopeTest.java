@@ -28,6 +28,18 @@ class LifecycleEnvelopeTest {
     }
 
     @Test
+    void anOpeningCarriesWhatTheClientSaidOfItselfAndNothingElseDoes() throws Exception {
+        SessionRecord described = session.withClient("sess_001", BusJson.MAPPER.readTree("{\"app\":\"cli\"}"));
+        LifecycleEnvelope opened = LifecycleEnvelope.of(LifecycleEnvelope.Kind.SESSION_OPENED, described, null, "t");
+        assertTrue(opened.toJson().endsWith(",\"at\":\"t\",\"clientSessionId\":\"sess_001\","
+                + "\"clientMeta\":{\"app\":\"cli\"}}"), opened.toJson());
+        assertEquals(opened, LifecycleEnvelope.fromJson(BusJson.MAPPER.readTree(opened.toJson())));
+        LifecycleEnvelope online = LifecycleEnvelope.of(LifecycleEnvelope.Kind.PARTICIPANT_ONLINE, described, null,
+                "t");
+        assertFalse(online.toJson().contains("client"), online.toJson());
+    }
+
+    @Test
     void eventEnvelopesAreNotLifecycleOnesAndUnknownKindsAreRefused() throws Exception {
         EventEnvelope event = new EventEnvelope(BusJson.MAPPER.readTree("{\"id\":\"e\"}"), "p", "s", "c", "n", "t");
         assertFalse(LifecycleEnvelope.isLifecycle(BusJson.MAPPER.readTree(event.toJson())));

@@ -69,6 +69,18 @@ public abstract class SessionDirectoryContract {
     }
 
     @Test
+    void whatAClientSaidOfItselfIsListedUnchanged() throws Exception {
+        SessionRecord agent = new SessionRecord("agent-7", "s1", "ch-1", NODE, false, "raw",
+                "2025-10-28T22:45:00.000Z", "sess_001", BusJson.MAPPER.readTree(
+                        "{\"sdk\":\"ingress-py\",\"version\":\"1.2.0\",\"tags\":[\"a\",1,null],\"n\":{\"x\":1.5}}"));
+        get(directory.register(agent));
+        assertEquals(List.of(agent), get(directory.all()));
+        assertEquals(List.of(agent), get(directory.ofParticipant("agent-7")));
+        get(directory.unregister(agent));
+        assertEquals(List.of(), get(directory.ofParticipant("agent-7")));
+    }
+
+    @Test
     void registeringTwiceListsOnce() throws Exception {
         SessionRecord a1 = session("alice", "s1", false);
         get(directory.register(a1));

@@ -3,6 +3,7 @@ package org.sessionserver.samples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,8 @@ import org.sessionserver.bus.redis.EngineClient;
  * {@code java -jar samples.jar agent-engine}: the engine of an agent gateway, over Redis with {@link EngineClient}
  * only, for a server started with {@code CLIENT_EVENTS=*}. It plays the seeds' scenarios:
  * <ul>
- *   <li>{@code register} is answered {@code register_success} with the frame's {@code request_id};</li>
+ *   <li>{@code register} is answered {@code register_success} with the frame's {@code request_id}, {@code heartbeat}
+ *       and {@code status} (a cluster agent's) {@code heartbeat_ack};</li>
  *   <li>{@code agent_invoke} starts a run: {@code run_started}, a {@code delta} per word of the answer, then
  *       {@code approval_required} for a tool; {@code approval_decision} ends it with {@code done} (approved or not);
  *       {@code cancel_run} ends it at once;</li>
@@ -69,6 +71,8 @@ public final class AgentEngineSample implements AutoCloseable {
         switch (event.name()) {
             case "register" -> engine.reply(event, "register_success",
                     object().put("agentId", payload.path("name").asText(event.participantId())));
+            case "heartbeat", "status" -> engine.reply(event, "heartbeat_ack",
+                    object().put("received_at", Instant.now().toString()));
             case "agent_invoke" -> invoke(event);
             case "approval_decision" -> decide(payload.path("runId").asText(), payload.path("approved").asBoolean());
             case "cancel_run" -> {

@@ -36,12 +36,15 @@ import java.util.regex.Pattern;
  * @param clientEvents {@code CLIENT_EVENTS}: the client event names besides {@code message} that reach the engine
  * @param engineLifecycle {@code ENGINE_LIFECYCLE}: the inbound stream also tells sessions opening and closing and
  *                    participants coming online and going offline (default false)
+ * @param rawWsPaths  {@code RAW_WS_PATHS}: the paths that serve the raw WebSocket endpoint, comma-separated, each
+ *                    {@code /} and segments of {@code [A-Za-z0-9._~-]} (default {@code /ws}); for clients written
+ *                    for other gateways, such as {@code /ws,/api/v1/clusters/agent/ws}
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
                            LimitsConfig limits,
                            TimingConfig timing, LogConfig log, List<String> clientEvents,
-                           boolean engineLifecycle) {
+                           boolean engineLifecycle, List<String> rawWsPaths) {
     public enum EngineMode {
         /** The built-in echo engine. */
         ECHO,
@@ -58,8 +61,10 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
     public static final EngineMode DEFAULT_ENGINE_EMBEDDED = EngineMode.ECHO;
     public static final EngineMode DEFAULT_ENGINE_WITH_REDIS = EngineMode.NONE;
     public static final int MIN_ENGINE_KEY_CHARS = 16;
+    public static final List<String> DEFAULT_RAW_WS_PATHS = List.of("/ws");
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern RAW_WS_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
     private static final Pattern ORIGIN =
             Pattern.compile("[a-z][a-z0-9+.-]*://([a-z0-9-]+(\\.[a-z0-9-]+)*|\\[[0-9a-f:.]+\\])(:\\d{1,5})?");
     private static final String RANDOM_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -76,6 +81,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(log, "log");
+        rawWsPaths = List.copyOf(rawWsPaths);
     }
 
     /**
@@ -99,7 +105,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 TimingConfig.fromEnv(env),
                 LogConfig.fromEnv(env),
                 clientEvents(env),
-                env.flag("ENGINE_LIFECYCLE"));
+                env.flag("ENGINE_LIFECYCLE"),
+                rawWsPaths(env));
     }
 
     /** The settings of an empty environment: every default, a random node id. */
@@ -118,7 +125,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
                 + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents
-                + ", engineLifecycle=" + engineLifecycle + "]";
+                + ", engineLifecycle=" + engineLifecycle + ", rawWsPaths=" + rawWsPaths + "]";
     }
 
     private static String nodeId(Env env) {
@@ -153,6 +160,33 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
             }
         }
         return List.copyOf(names);
+    }
+
+    /** {@code RAW_WS_PATHS}: paths of the raw endpoint; whether they collide with another route is checked at start. */
+    private static List<String> rawWsPaths(Env env) {
+        String value = env.get("RAW_WS_PATHS");
+        if (value == null) {
+            return DEFAULT_RAW_WS_PATHS;
+        }
+        String expected = " (expected comma-separated paths like /ws,/api/v1/clusters/agent/ws: each a / and "
+                + "segments of [A-Za-z0-9._~-], no trailing /)";
+        List<String> paths = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String path = part.strip();
+            if (path.isEmpty()) {
+                continue;
+            }
+            if (!RAW_WS_PATH.matcher(path).matches()) {
+                throw new ConfigException("RAW_WS_PATHS", Env.quote(path) + " is not a path" + expected);
+            }
+            if (!paths.contains(path)) {
+                paths.add(path);
+            }
+        }
+        if (paths.isEmpty()) {
+            throw new ConfigException("RAW_WS_PATHS", Env.quote(value) + " names no path" + expected);
+        }
+        return paths;
     }
 
     private static List<String> corsOrigins(Env env) {

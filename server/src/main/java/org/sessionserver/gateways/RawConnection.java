@@ -10,17 +10,20 @@ import java.util.concurrent.CompletionStage;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.FrameTime;
 import org.sessionserver.sessions.OutboundMessage;
 import org.sessionserver.sessions.RawFrames;
 import org.sessionserver.transport.rawws.RawSocket;
 
 /**
- * A session held over the raw WebSocket endpoint.
+ * A session held over the raw WebSocket endpoint. What the client said of itself in its {@code hello} is in
+ * {@link #session()}: {@link SessionRecord#clientSessionId()} and {@link SessionRecord#clientMeta()}.
  *
  * @param requests the server's requests that await this client's {@code response}
+ * @param time     the form of the {@code ts} the server stamps on its frames: the client's, from its hello
  */
-record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter, RawRequests requests)
-        implements Connection {
+record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLimiter, RawRequests requests,
+                     FrameTime time) implements Connection {
     /** The transport name in the session record. */
     static final String TRANSPORT = "raw";
 
@@ -48,7 +51,7 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
         RawRequests.Waiting waiting = requests.start(timeout);
         ObjectNode payload = JsonNodeFactory.instance.objectNode().put("event", event);
         payload.set("data", data);
-        socket.sendText(RawFrames.frame(RawFrames.REQUEST, TextNode.valueOf(waiting.requestId()), payload));
+        socket.sendText(RawFrames.frame(RawFrames.REQUEST, TextNode.valueOf(waiting.requestId()), payload, time));
         return waiting.answer();
     }
 }

@@ -37,7 +37,10 @@ public final class ConnectionsRoute implements HttpRoute {
         });
     }
 
-    /** A session as the engine routes list it. */
+    /**
+     * A session as the engine routes list it; with {@code clientSessionId} and {@code clientMeta} when its client
+     * gave them in its raw {@code hello}.
+     */
     static void describe(ObjectNode node, SessionRecord session) {
         node.put("participantId", session.participantId())
                 .put("sessionId", session.sessionId())
@@ -46,5 +49,11 @@ public final class ConnectionsRoute implements HttpRoute {
                 .put("proxy", session.proxy())
                 .put("transport", session.transport())
                 .put("connectedAt", session.connectedAt());
+        if (session.clientSessionId() != null) {
+            node.put("clientSessionId", session.clientSessionId());
+        }
+        if (session.clientMeta() != null) {
+            node.set("clientMeta", session.clientMeta());
+        }
     }
 }

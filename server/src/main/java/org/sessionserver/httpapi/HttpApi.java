@@ -31,7 +31,9 @@ public final class HttpApi {
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
-        routes.put("/health", new HealthRoute(settings.nodeId(), engine, sessions, bus, draining));
+        HealthRoute health = new HealthRoute(settings.nodeId(), engine, sessions, bus, draining);
+        routes.put("/health", health);
+        routes.put("/", health); // what gateways' and load balancers' probes ask by default
         routes.put("/metrics", new MetricsRoute(metrics));
         routes.put("/event", new EventRoute(authenticator, intake, settings, new EventWait(lifecycle, intake)));
         routes.put("/messages", new MessagesRoute(guard, bus));

@@ -30,16 +30,27 @@ public final class RawFrames {
     private RawFrames() {
     }
 
-    /** A frame as the server writes it, stamped with the time; no {@code request_id} when it answers none. */
-    public static String frame(String type, JsonNode requestId, JsonNode payload) {
+    /**
+     * A frame as the server writes it, stamped with the time in the client's form; no {@code request_id} when it
+     * answers none.
+     */
+    public static String frame(String type, JsonNode requestId, JsonNode payload, FrameTime time) {
+        return frame(type, requestId, null, payload, time);
+    }
+
+    /** The same, with a top-level {@code session_id} (the {@code hello_ack}) when not null. */
+    public static String frame(String type, JsonNode requestId, String sessionId, JsonNode payload, FrameTime time) {
         ObjectNode frame = JsonNodeFactory.instance.objectNode().put("type", type);
         if (requestId != null && !requestId.isNull()) {
             frame.set("request_id", requestId);
         }
+        if (sessionId != null) {
+            frame.put("session_id", sessionId);
+        }
         if (payload != null) {
             frame.set("payload", payload);
         }
-        frame.put("ts", Instant.now().toString());
+        frame.set("ts", time.format(Instant.now()));
         return frame.toString();
     }
 

@@ -79,8 +79,22 @@ public final class SessionLifecycle {
                                                            boolean proxy, String transport, EventExecutor loop,
                                                            BooleanSupplier stillOpen,
                                                            BiFunction<SessionRecord, RateLimiter, C> connect) {
-        SessionRecord session = new SessionRecord(participantId, sessionId, channelId, settings.nodeId(), proxy,
-                transport, Instant.now().toString());
+        return open(newSession(participantId, sessionId, channelId, proxy, transport), loop, stillOpen, connect);
+    }
+
+    /** The record of a session about to open on this node, connected now. */
+    public SessionRecord newSession(String participantId, String sessionId, String channelId, boolean proxy,
+                                    String transport) {
+        return new SessionRecord(participantId, sessionId, channelId, settings.nodeId(), proxy, transport,
+                Instant.now().toString());
+    }
+
+    /** {@link #open(String, String, String, boolean, String, EventExecutor, BooleanSupplier, BiFunction)} for a
+     * record made by {@link #newSession} (and completed with what the client said of itself). */
+    public <C extends Connection> CompletableFuture<C> open(SessionRecord session, EventExecutor loop,
+                                                           BooleanSupplier stillOpen,
+                                                           BiFunction<SessionRecord, RateLimiter, C> connect) {
+        String participantId = session.participantId();
         CompletableFuture<C> opened = new CompletableFuture<>();
         CompletableFuture<Void> ready = sessions.readyFor(participantId); // its topics, read meanwhile
         CompletableFuture<Void> registered = directory.register(session).toCompletableFuture()

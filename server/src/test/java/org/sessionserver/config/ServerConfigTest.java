@@ -53,6 +53,7 @@ class ServerConfigTest {
         assertEquals(LimitsConfig.defaults(), c.limits());
         assertEquals(TimingConfig.defaults(), c.timing());
         assertEquals(LogConfig.defaults(), c.log());
+        assertEquals(List.of("/ws"), c.rawWsPaths());
         assertEquals(65_536, c.limits().maxMessageSize());
         assertEquals(50.0, c.limits().rateLimitPerSec());
         assertEquals(100, c.limits().rateLimitBurst());
@@ -326,5 +327,21 @@ class ServerConfigTest {
         assertEquals(LogConfig.Level.WARN, config("LOG_LEVEL", "Warn").log().level());
         assertEquals("LOG_FORMAT: \"xml\" is not one of text|json", refused("LOG_FORMAT", "LOG_FORMAT", "xml"));
         refused("LOG_LEVEL", "LOG_LEVEL", "verbose");
+    }
+
+    @Test
+    void rawWebSocketPaths() {
+        assertEquals(List.of("/ws", "/api/v1/clusters/agent/ws"),
+                config("RAW_WS_PATHS", " /ws, /api/v1/clusters/agent/ws ,/ws,").rawWsPaths());
+        assertEquals(List.of("/agent.v2/~x_y-z"), config("RAW_WS_PATHS", "/agent.v2/~x_y-z").rawWsPaths());
+        assertEquals(List.of("/ws"), config("RAW_WS_PATHS", "  ").rawWsPaths()); // blank counts as unset
+        String message = refused("RAW_WS_PATHS", "RAW_WS_PATHS", "ws");
+        assertTrue(message.contains("\"ws\" is not a path"), message);
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/");
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/ws/");
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/a//b");
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/ws?token=x");
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/ws/*");
+        refused("RAW_WS_PATHS", "RAW_WS_PATHS", ",,");
     }
 }

@@ -29,8 +29,8 @@ import org.sessionserver.samples.AgentEngineSample;
  *       words as they come, asks the user to approve the tool and shows the end;</li>
  *   <li>{@code curl} for a synchronous chat ({@code POST /event?wait}) and its streamed form ({@code curl -N} with
  *       {@code Accept: text/event-stream});</li>
- *   <li>the same raw agent against the Python engine ({@code samples/python-engine/engine.py}, Debian's
- *       python3-redis), on a server of its own prefix.</li>
+ *   <li>the same raw agent, and the controller-style agent of {@link GatewaySamplesIT}, against the Python engine
+ *       ({@code samples/python-engine/engine.py}, Debian's python3-redis), on a server of its own prefix.</li>
  * </ul>
  */
 class AgentSamplesIT {
@@ -51,16 +51,8 @@ class AgentSamplesIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void tearDown() throws Exception {
+        SampleKit.closeAll(engine, server, redis);
     }
 
     @Test
@@ -107,7 +99,7 @@ class AgentSamplesIT {
         String python = System.getProperty("compat.python", "/usr/bin/python3");
         try (SessionServer pyServer = SessionServer.start(ServerConfig.fromEnv(Map.of("PORT", "0", "NODE_ID",
                 "py-agents", "REDIS_URL", redis.url(), "REDIS_PREFIX", "py:", "ENGINE", "none", "CLIENT_EVENTS", "*",
-                "LOG_LEVEL", "warn")));
+                "RAW_WS_PATHS", "/ws,/api/v1/clusters/agent/ws", "LOG_LEVEL", "warn")));
              SampleProcess pyEngine = SampleProcess.start(samples.resolve("python-engine"),
                      Map.of("REDIS_URL", redis.url(), "REDIS_PREFIX", "py:"), python, "-u", "engine.py")) {
             pyEngine.awaitLine(0, line -> line.startsWith("python engine reading py:engine:in"), RUN_TIMEOUT,
@@ -121,6 +113,13 @@ class AgentSamplesIT {
             assertEquals("reg-1", registered.path("request_id").asText(), registered.toString());
             assertTrue(run.output().contains("run py-run-1 done: streamed \"" + AgentEngineSample.ANSWER + "\""),
                     run.output());
+            // the controller-style agent of GatewaySamplesIT: register_success, then heartbeat_ack
+            try (SampleProcess agent = SampleProcess.start(samples.resolve("controller-agent"),
+                    Map.of("HEARTBEATS", "1", "HEARTBEAT_INTERVAL_S", "0.2"), python, "-u", "agent.py",
+                    "ws://127.0.0.1:" + pyServer.port())) {
+                agent.assertExitsZero(RUN_TIMEOUT);
+                assertTrue(agent.output().contains("registration successful"), agent.output());
+            }
         }
     }
 

@@ -31,11 +31,16 @@ final class RawWsClient implements AutoCloseable {
 
     /** Opens {@code ws://127.0.0.1:<port>/ws<query>} with the given headers (name/value pairs). */
     static RawWsClient open(TestServer server, String query, String... headers) {
+        return openPath(server, "/ws" + query, headers);
+    }
+
+    /** Opens {@code ws://127.0.0.1:<port><pathAndQuery>} with the given headers (name/value pairs). */
+    static RawWsClient openPath(TestServer server, String pathAndQuery, String... headers) {
         String[] lines = new String[headers.length / 2];
         for (int i = 0; i < lines.length; i++) {
             lines[i] = headers[2 * i] + ": " + headers[2 * i + 1];
         }
-        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws" + query);
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery);
         return new RawWsClient(WsRecorder.open(uri, false, lines));
     }
 

@@ -164,4 +164,42 @@ class JwksIT {
             assertEquals("bob", client.session().optString("participantId"), "keys known stay after a failed fetch");
         }
     }
+
+    /**
+     * A raw agent authenticated by query writes at once; what it wrote waits for its session, in order (a ping
+     * before the session would be answered at once). Of more than 16 frames the others are refused.
+     */
+    @Test
+    void rawFramesSentWhileTheKeyIsFetchedWaitForTheHelloAck() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        start(interval, K1);
+        endpoint.serve(List.of(K1, K2));
+        endpoint.awaitQuietFor(interval);
+        endpoint.hold();
+        try (HandWebSocket socket = HandWebSocket.open(server.port(), "/ws?token=" + token(K2, "agent-7"))) {
+            List<String> expected = new java.util.ArrayList<>(List.of("error p17", "hello_ack "));
+            for (int i = 1; i <= 17; i++) {
+                socket.sendText("{\"type\":\"ping\",\"request_id\":\"p" + i + "\"}");
+                if (i <= 16) {
+                    expected.add("pong p" + i);
+                }
+            }
+            endpoint.awaitFetches(2); // authentication now waits for the key
+            List<String> answers = new java.util.ArrayList<>();
+            answers.add(readAnswer(socket)); // the 17th, refused while the others wait
+            endpoint.release();
+            for (int i = 1; i < expected.size(); i++) {
+                answers.add(readAnswer(socket));
+            }
+            assertEquals(expected, answers);
+        }
+    }
+
+    /** {@code "<type> <request_id>"} of the next frame, which must be text. */
+    private static String readAnswer(HandWebSocket socket) throws Exception {
+        HandWebSocket.Frame frame = socket.read(TestServer.WAIT);
+        assertTrue(frame != null && frame.opcode() == HandWebSocket.TEXT, "frame: " + frame);
+        com.fasterxml.jackson.databind.JsonNode answer = TestServer.json(frame.text());
+        return answer.path("type").asText() + " " + answer.path("request_id").asText();
+    }
 }
