@@ -31,8 +31,8 @@ public final class HttpApi {
                                                 ServerMetrics metrics, BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
-        routes.put("/health", new HealthRoute(settings.nodeId(), engine, sessions, bus, draining));
-        routes.put("/metrics", new MetricsRoute(metrics));
+        routes.put(HealthRoute.PATH, new HealthRoute(settings.nodeId(), engine, sessions, bus, draining));
+        routes.put(MetricsRoute.PATH, new MetricsRoute(metrics));
         routes.put("/event", new EventRoute(authenticator, intake, settings, new EventWait(lifecycle, intake)));
         routes.put("/messages", new MessagesRoute(guard, bus));
         routes.put("/connections", new ConnectionsRoute(guard, directory));

@@ -319,4 +319,13 @@ class ServerConfigTest {
         assertEquals("LOG_FORMAT: \"xml\" is not one of text|json", refused("LOG_FORMAT", "LOG_FORMAT", "xml"));
         refused("LOG_LEVEL", "LOG_LEVEL", "verbose");
     }
+
+    @Test
+    void variablesReadNamesWhatTheSettingsAskFor() {
+        var jwt = ServerConfig.variablesRead(Map.of("AUTH_MODE", "jwt", "JWT_SECRET", SECRET));
+        assertTrue(jwt.containsAll(List.of("PORT", "AUTH_MODE", "JWT_SECRET", "JWT_ISSUER", "DRAIN_TIMEOUT_MS")), "" + jwt);
+        assertFalse(jwt.contains("API_KEYS"), "API_KEYS is read only with AUTH_MODE=keys: " + jwt);
+        assertFalse(jwt.contains("PORTS"), "" + jwt);
+        assertThrows(ConfigException.class, () -> ServerConfig.variablesRead(Map.of("PORT", "x")));
+    }
 }
