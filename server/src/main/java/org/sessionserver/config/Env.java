@@ -2,7 +2,7 @@ package org.sessionserver.config;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +20,7 @@ final class Env {
     private static final int MAX_ECHOED_CHARS = 80;
 
     private final Map<String, String> vars;
-    private final Set<String> namesRead = new LinkedHashSet<>();
+    private final Set<String> namesRead = new HashSet<>();
 
     Env(Map<String, String> vars) {
         this.vars = Map.copyOf(vars);
@@ -40,7 +40,7 @@ final class Env {
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** Every name asked for so far, in order. */
+    /** Every name asked for so far. */
     Set<String> namesRead() {
         return Set.copyOf(namesRead);
     }
