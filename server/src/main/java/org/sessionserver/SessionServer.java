@@ -83,6 +83,7 @@ public final class SessionServer implements AutoCloseable {
         this.sessions = new LocalSessions(config.nodeId(), topics);
         metrics.gauges(sessions::connections, sessions::participants);
         metrics.topicGauges(topics::topics, topics::memberships);
+        metrics.busGauge(() -> bus.status().up());
         SessionSettings settings = new SessionSettings(config.nodeId(),
                 config.limits().maxConnectionsPerParticipant(), config.limits().rateLimitPerSec(),
                 config.limits().rateLimitBurst(), config.engineLifecycle());

@@ -2,14 +2,17 @@ package org.sessionserver.config;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads environment variables for {@link ServerConfig}, turning every bad value into a one-line
  * {@link ConfigException}. A variable that is unset or blank counts as unset (compose files often write
- * {@code REDIS_URL=}). Values other than secrets are trimmed.
+ * {@code REDIS_URL=}). Values other than secrets are trimmed. It remembers which names were asked for
+ * ({@link ServerConfig#variablesRead}).
  */
 final class Env {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
@@ -17,6 +20,7 @@ final class Env {
     private static final int MAX_ECHOED_CHARS = 80;
 
     private final Map<String, String> vars;
+    private final Set<String> namesRead = new HashSet<>();
 
     Env(Map<String, String> vars) {
         this.vars = Map.copyOf(vars);
@@ -24,14 +28,21 @@ final class Env {
 
     /** The trimmed value, or null when unset or blank. */
     String get(String name) {
+        namesRead.add(name);
         String value = vars.get(name);
         return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** The value exactly as given (a secret may start or end with a space), or null when unset or blank. */
     String secret(String name) {
+        namesRead.add(name);
         String value = vars.get(name);
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Every name asked for so far. */
+    Set<String> namesRead() {
+        return Set.copyOf(namesRead);
     }
 
     String string(String name, String defaultValue) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -90,7 +91,21 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
      * @throws ConfigException naming the first bad variable, in one line that never shows a secret
      */
     public static ServerConfig fromEnv(Map<String, String> vars) {
+        return fromEnv(new Env(vars));
+    }
+
+    /**
+     * The names {@link #fromEnv} reads given {@code vars} (some only when another asks for them, as
+     * {@code JWT_SECRET} with {@code AUTH_MODE=jwt}): a deployment file that sets a name outside this set sets
+     * nothing. Validates {@code vars} as {@link #fromEnv} does.
+     */
+    public static Set<String> variablesRead(Map<String, String> vars) {
         Env env = new Env(vars);
+        fromEnv(env);
+        return env.namesRead();
+    }
+
+    private static ServerConfig fromEnv(Env env) {
         RedisConfig redis = RedisConfig.fromEnv(env);
         return new ServerConfig(
                 (int) env.integer("PORT", DEFAULT_PORT, 0, 65_535, "a port number 0-65535, 0 = any free port"),

@@ -18,6 +18,8 @@ import org.sessionserver.transport.http.HttpRoute;
  * {@code engine} says what reads the events; with {@code discard} nothing does, and a {@code warning} says so.
  */
 public final class HealthRoute implements HttpRoute {
+    /** Where it is served (deployment files point readiness probes here). */
+    public static final String PATH = "/health";
     static final String DISCARD_WARNING = "ENGINE=discard: events are acknowledged and dropped, no engine reads them";
 
     private final String nodeId;

@@ -32,9 +32,9 @@ public final class HttpApi {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
         HealthRoute health = new HealthRoute(settings.nodeId(), engine, sessions, bus, draining);
-        routes.put("/health", health);
+        routes.put(HealthRoute.PATH, health);
         routes.put("/", health); // what gateways' and load balancers' probes ask by default
-        routes.put("/metrics", new MetricsRoute(metrics));
+        routes.put(MetricsRoute.PATH, new MetricsRoute(metrics));
         routes.put("/event", new EventRoute(authenticator, intake, settings, new EventWait(lifecycle, intake)));
         routes.put("/messages", new MessagesRoute(guard, bus));
         routes.put("/connections", new ConnectionsRoute(guard, directory));

@@ -9,6 +9,8 @@ import org.sessionserver.transport.http.HttpRoute;
 
 /** {@code GET /metrics}: the Prometheus text format. */
 public final class MetricsRoute implements HttpRoute {
+    /** Where it is served (scrape configs and liveness probes point here). */
+    public static final String PATH = "/metrics";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ServerMetrics metrics;

@@ -9,11 +9,15 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.sessionserver.errors.ErrorCode;
 
 /** The server's meters, by name, on a Prometheus registry ({@code GET /metrics}). */
 public final class ServerMetrics {
+    /** The disconnect reason of a connection dropped for the data it let pile up (the transports close with it). */
+    public static final String SLOW_CONSUMER = "slow consumer";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter accepted;
     private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
@@ -53,6 +57,8 @@ public final class ServerMetrics {
                 .description("From a message's arrival on this node to its hand-off to the connections")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        // At 0 from the start, so that increase() sees the first drop (a series that appears at 1 shows none).
+        disconnects(SLOW_CONSUMER);
     }
 
     /** Gauges read on scrape. */
@@ -61,6 +67,15 @@ public final class ServerMetrics {
                 .register(registry);
         Gauge.builder("sessions_participants", participants)
                 .description("Participants with at least one connection on this node").register(registry);
+    }
+
+    /**
+     * 1 while the bus takes events, 0 while it does not and {@code /health} says {@code degraded}: what an alert on a
+     * degraded node reads (the node still answers scrapes then).
+     */
+    public void busGauge(BooleanSupplier up) {
+        Gauge.builder("sessions_bus_up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while the bus takes events, 0 while the node is degraded").register(registry);
     }
 
     /** Gauges of the topics known here, read on scrape. */
@@ -92,8 +107,12 @@ public final class ServerMetrics {
 
     /** A client connection ended; {@code reason} is one of a small set ("transport close", "slow consumer"...). */
     public void disconnected(String reason) {
-        Counter.builder("sessions_disconnects").description("Client connections ended, by reason")
-                .tag("reason", reason).register(registry).increment();
+        disconnects(reason).increment();
+    }
+
+    private Counter disconnects(String reason) {
+        return Counter.builder("sessions_disconnects").description("Client connections ended, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     public void busMissed(long packets) {

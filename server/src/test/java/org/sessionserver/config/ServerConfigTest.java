@@ -344,4 +344,13 @@ class ServerConfigTest {
         refused("RAW_WS_PATHS", "RAW_WS_PATHS", "/ws/*");
         refused("RAW_WS_PATHS", "RAW_WS_PATHS", ",,");
     }
+
+    @Test
+    void variablesReadNamesWhatTheSettingsAskFor() {
+        var jwt = ServerConfig.variablesRead(Map.of("AUTH_MODE", "jwt", "JWT_SECRET", SECRET));
+        assertTrue(jwt.containsAll(List.of("PORT", "AUTH_MODE", "JWT_SECRET", "JWT_ISSUER", "DRAIN_TIMEOUT_MS")), "" + jwt);
+        assertFalse(jwt.contains("API_KEYS"), "API_KEYS is read only with AUTH_MODE=keys: " + jwt);
+        assertFalse(jwt.contains("PORTS"), "" + jwt);
+        assertThrows(ConfigException.class, () -> ServerConfig.variablesRead(Map.of("PORT", "x")));
+    }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.testing.Wait;
+import org.sessionserver.it.support.TestServer;
 
 /**
  * Redis stops and comes back, empty, while three nodes keep running with connected clients: during the outage
@@ -43,6 +44,10 @@ class RedisOutageIT {
 
     private static JSONObject event(String id) {
         return Cluster.event(id, PARTICIPANT);
+    }
+
+    private static double busUp(int node) {
+        return TestServer.metric(Cluster.get(cluster.port(node), "/metrics", null).body(), "sessions_bus_up", null);
     }
 
     private static JsonNode health(int node) {
@@ -77,6 +82,7 @@ class RedisOutageIT {
                 JsonNode body = Cluster.json(health);
                 assertEquals("down", body.path("redis").asText(), health.body());
                 assertEquals("redis", body.path("bus").asText(), health.body());
+                assertEquals(0, busUp(node), "sessions_bus_up while degraded (the SessionNodeDegraded alert)");
             }
             for (ClusterClient client : clients) {
                 JSONObject ack = client.send(event("during-" + client.nodeId()));
@@ -99,6 +105,7 @@ class RedisOutageIT {
                 Wait.until(RECOVERY, () -> Cluster.get(cluster.port(n), "/health", null).statusCode() == 200,
                         () -> "n" + n + " healthy again: " + health(n));
                 assertEquals("up", health(node).path("redis").asText());
+                assertEquals(1, busUp(node), "sessions_bus_up once healthy");
             }
             long healthyMs = Duration.ofNanos(System.nanoTime() - restarted).toMillis();
             // Health says the links are open; the SUBSCRIBE that Lettuce replays goes out just after. Wait for it
