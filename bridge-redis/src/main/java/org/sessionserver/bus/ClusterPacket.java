@@ -26,7 +26,9 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** "Close these sessions of yours for good" (the engine's DELETE routes). */
         DISCONNECT,
         /** The answer to a DISCONNECT: how many were closed. */
-        DISCONNECTED;
+        DISCONNECTED,
+        /** One event of the admin UI's feed ({@code {"event","args"}}), for the admin sockets on every node. */
+        ADMIN;
 
         /** The type that answers a packet of this type ({@link ClusterCalls}), or null when none does. */
         public Type answer() {

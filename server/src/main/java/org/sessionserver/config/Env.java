@@ -76,6 +76,19 @@ final class Env {
         return number.doubleValue();
     }
 
+    /** {@code true} or {@code false}, in any case. */
+    boolean bool(String name, boolean defaultValue) {
+        String value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!lower.equals("true") && !lower.equals("false")) {
+            throw new ConfigException(name, quote(value) + " is not a boolean (expected true or false)");
+        }
+        return lower.equals("true");
+    }
+
     /** One of the constants of {@code type}, named case-insensitively. */
     <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
         String value = get(name);

@@ -62,7 +62,7 @@ public record RedisConfig(Optional<String> url, String prefix, long streamMaxLen
                     + " is not a key prefix (expected 1-128 chars, no spaces or control characters)");
         }
         String url = env.get("REDIS_URL");
-        boolean cluster = bool(env, "REDIS_CLUSTER");
+        boolean cluster = env.bool("REDIS_CLUSTER", false);
         if (url != null) {
             checkUrl(url, cluster);
         } else if (cluster) {
@@ -75,14 +75,6 @@ public record RedisConfig(Optional<String> url, String prefix, long streamMaxLen
         int waitReplicas = (int) env.integer("REDIS_WAIT_REPLICAS", DEFAULT_WAIT_REPLICAS, 0, 64,
                 "a whole number of replicas, 0 to 64");
         return new RedisConfig(Optional.ofNullable(url), prefix, streamMaxLen, cluster, engineStreams, waitReplicas);
-    }
-
-    private static boolean bool(Env env, String name) {
-        String value = env.string(name, "false").trim().toLowerCase(Locale.ROOT);
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new ConfigException(name, Env.quote(value) + " is not a boolean (expected true or false)");
-        }
-        return value.equals("true");
     }
 
     private static void checkUrl(String url, boolean cluster) {

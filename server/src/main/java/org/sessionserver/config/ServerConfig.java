@@ -33,11 +33,14 @@ import java.util.regex.Pattern;
  * @param limits      {@code MAX_MESSAGE_SIZE}, {@code RATE_LIMIT_*}, {@code MAX_CONNECTIONS_PER_PARTICIPANT}
  * @param timing      {@code PING_*_MS}, {@code NODE_TTL_MS}, {@code RECOVERY_WINDOW_MS}, {@code DRAIN_TIMEOUT_MS}
  * @param log         {@code LOG_FORMAT}, {@code LOG_LEVEL}
+ * @param admin       {@code ADMIN_UI}, {@code ADMIN_USERNAME}, {@code ADMIN_PASSWORD_HASH}, {@code ADMIN_READONLY},
+ *                    {@code ADMIN_EVENTS}
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
                            LimitsConfig limits,
-                           TimingConfig timing, LogConfig log, List<String> clientEvents) {
+                           TimingConfig timing, LogConfig log, List<String> clientEvents,
+                           AdminConfig admin) {
     public enum EngineMode {
         /** The built-in echo engine. */
         ECHO,
@@ -72,6 +75,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(admin, "admin");
     }
 
     /**
@@ -94,7 +98,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 LimitsConfig.fromEnv(env),
                 TimingConfig.fromEnv(env),
                 LogConfig.fromEnv(env),
-                clientEvents(env));
+                clientEvents(env),
+                AdminConfig.fromEnv(env));
     }
 
     /** The settings of an empty environment: every default, a random node id. */
@@ -112,7 +117,8 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
-                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents + "]";
+                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents + ", " + admin
+                + "]";
     }
 
     private static String nodeId(Env env) {

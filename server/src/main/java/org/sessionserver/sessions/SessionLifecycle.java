@@ -28,6 +28,7 @@ public final class SessionLifecycle {
     private final LocalSessions sessions;
     private final SessionDirectory directory;
     private final ServerMetrics metrics;
+    private volatile SessionListener listener = SessionListener.NONE;
 
     public SessionLifecycle(SessionSettings settings, LocalSessions sessions, SessionDirectory directory,
                             ServerMetrics metrics) {
@@ -35,6 +36,11 @@ public final class SessionLifecycle {
         this.sessions = sessions;
         this.directory = directory;
         this.metrics = metrics;
+    }
+
+    /** Tells {@code listener} of every session opened and closed from now on (one listener; set before traffic). */
+    public void listen(SessionListener listener) {
+        this.listener = listener;
     }
 
     /** Whether the participant may open one more connection here. */
@@ -95,12 +101,14 @@ public final class SessionLifecycle {
             return;
         }
         opened.complete(connection);
+        listener.opened(session);
     }
 
     public void close(Connection connection, String reason) {
         sessions.remove(connection);
         directory.unregister(connection.session());
         metrics.disconnected(reason);
+        listener.closed(connection.session(), reason);
     }
 
     /** What a client is told of its session: the Socket.IO {@code session} event, the raw {@code hello_ack}. */

@@ -1,0 +1,190 @@
+package org.sessionserver.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.sessionserver.bus.ClusterBus;
+import org.sessionserver.bus.EventEnvelope;
+import org.sessionserver.bus.SessionReads;
+import org.sessionserver.bus.SessionRecord;
+import org.sessionserver.bus.TopicChange;
+import org.sessionserver.bus.Topics;
+import org.sessionserver.routing.ClusterDisconnects;
+import org.sessionserver.sessions.LocalSessions;
+import org.sessionserver.sessions.LocalTopics;
+import org.sessionserver.sessions.SessionListener;
+import org.sessionserver.transport.engineio.EioSocket;
+import org.sessionserver.transport.socketio.SioAck;
+import org.sessionserver.transport.socketio.SioNamespace;
+import org.sessionserver.transport.socketio.SioSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the socket.io admin UI ({@code @socket.io/admin-ui}, protocol of its {@code lib/index.ts}) on
+ * the {@code /admin} namespace. An admin socket gets its login {@code session}, the {@code config} (what it may do),
+ * {@code all_sockets} (every session of the cluster, from the session directory), then the feed: every node's
+ * {@code server_stats} every two seconds and what happens to sessions ({@link LiveView}). Its {@code _disconnect},
+ * {@code join} and {@code leave} are {@link AdminActions}; read-only, they are not listened to. Admin sockets are no
+ * sessions: they are not in the directory, have no participant, and nothing they send reaches the engine.
+ */
+public final class AdminUi implements AutoCloseable {
+    public static final String NAMESPACE = "/admin";
+    private static final Logger log = LoggerFactory.getLogger(AdminUi.class);
+    /** The package's features ({@code lib/typed-events.ts}) that our actions serve; AGGREGATED_EVENTS is not sent. */
+    private static final List<String> ACTIONS = List.of("DISCONNECT", "JOIN", "LEAVE", "MJOIN", "MLEAVE",
+            "MDISCONNECT");
+
+    /**
+     * @param readOnly the UI may look, not act
+     * @param events   whether clients' events are shown ({@code event_received}, the ALL_EVENTS feature)
+     */
+    public record Settings(String nodeId, String username, String passwordHash, boolean readOnly, boolean events) {
+    }
+
+    /** What the admin UI reads and acts on. */
+    public record Cluster(ClusterBus bus, SessionReads directory, Topics topics, ClusterDisconnects disconnects) {
+    }
+
+    /** This node's sessions and Engine.IO clients (a live view). */
+    public record Node(LocalSessions sessions, LocalTopics topics, Collection<EioSocket> clients) {
+    }
+
+    private final Settings settings;
+    private final SessionReads directory;
+    private final Topics topics;
+    private final AdminActions actions;
+    private final AdminFeed feed;
+    private final LiveView live;
+    private final ServerStats stats;
+    private final ScheduledExecutorService statsTimer = daemon("admin-ui-stats");
+    /** bcrypt, one login at a time: a flood of guesses cannot delay the stats. */
+    private final ScheduledExecutorService verifier = daemon("admin-ui-login");
+
+    public AdminUi(Settings settings, SioNamespace namespace, Cluster cluster, Node node) {
+        this.settings = settings;
+        this.directory = cluster.directory();
+        this.topics = cluster.topics();
+        this.actions = new AdminActions(cluster.directory(), cluster.disconnects(), cluster.topics());
+        this.feed = new AdminFeed(cluster.bus(), namespace);
+        this.live = new LiveView(feed, node.sessions(), node.topics());
+        this.stats = new ServerStats(settings.nodeId(), node.clients(), node.sessions()::connections, namespace);
+        AdminLogin login = new AdminLogin(settings.username(), settings.passwordHash(),
+                new AdminSessions(System::nanoTime), verifier);
+        namespace.gate(login).onConnect(this::welcome);
+        if (!settings.readOnly()) {
+            namespace.on("_disconnect", (socket, event, args, ack) -> act(actions.disconnect(text(args, 2)), ack))
+                    .on("join", (socket, event, args, ack) -> act(actions.join(args.path(1).asText(), text(args, 2)),
+                            ack))
+                    .on("leave", (socket, event, args, ack) -> act(actions.leave(args.path(1).asText(),
+                            text(args, 2)), ack));
+        }
+        statsTimer.scheduleWithFixedDelay(() -> feed.tell("server_stats", stats.now()), 0, ServerStats.INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Tells the admin UI of the sessions this node opens and closes. */
+    public SessionListener sessionListener() {
+        return live;
+    }
+
+    /** Tells the admin UI of the topic change this node applied. */
+    public void topicChanged(TopicChange change) {
+        live.topicChanged(change);
+    }
+
+    /** Tells the admin UI of an event the bus took, when {@code ADMIN_EVENTS} asks for them. */
+    public void eventAccepted(EventEnvelope envelope) {
+        if (settings.events()) {
+            live.eventAccepted(envelope);
+        }
+    }
+
+    /** What {@code config} says the UI may do. */
+    ObjectNode config() {
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        ArrayNode features = config.putArray("supportedFeatures");
+        if (!settings.readOnly()) {
+            ACTIONS.forEach(features::add);
+        }
+        if (settings.events()) {
+            features.add("ALL_EVENTS");
+        }
+        return config;
+    }
+
+    private void welcome(SioSocket socket) {
+        if (socket.principal() instanceof AdminLogin.Admitted admitted && admitted.newSessionId() != null) {
+            socket.emit("session", admitted.newSessionId());
+        }
+        socket.emit("config", config());
+        socket.emit("server_stats", stats.now());
+        allSockets().whenComplete((sockets, failure) -> {
+            if (failure != null) {
+                log.warn("admin UI: the session directory could not be read: {}", failure.toString());
+                return;
+            }
+            socket.emit("all_sockets", sockets);
+        });
+    }
+
+    /** Every session of the cluster with its participant's topics (read once per participant). */
+    private CompletionStage<ArrayNode> allSockets() {
+        return directory.all().thenCompose(sessions -> {
+            Map<String, CompletableFuture<Set<String>>> topicsOf = new HashMap<>();
+            for (SessionRecord session : sessions) {
+                topicsOf.computeIfAbsent(session.participantId(),
+                        participant -> topics.topicsOf(participant).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(topicsOf.values().toArray(CompletableFuture[]::new)).thenApply(read -> {
+                ArrayNode sockets = JsonNodeFactory.instance.arrayNode(sessions.size());
+                for (SessionRecord session : sessions) {
+                    sockets.add(SocketView.of(session, topicsOf.get(session.participantId()).join()));
+                }
+                return sockets;
+            });
+        });
+    }
+
+    private static void act(CompletionStage<?> action, SioAck ack) {
+        action.whenComplete((result, failure) -> {
+            if (failure != null) {
+                log.warn("admin UI action failed: {}", failure.toString());
+            }
+            if (ack != null) {
+                ack.send(failure == null);
+            }
+        });
+    }
+
+    /** The argument at {@code index} when it is a string, else null (the UI leaves the filter out). */
+    private static String text(ArrayNode args, int index) {
+        JsonNode value = args.get(index);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public void close() {
+        statsTimer.shutdownNow();
+        verifier.shutdownNow();
+    }
+}
