@@ -15,8 +15,8 @@ import org.sessionserver.routing.ClusterDisconnects;
 
 /**
  * The admin UI's actions mapped onto ours. The UI names what to act on by a {@code filter}, as socket.io's
- * {@code io.in(filter)}: a socket id (our session id), a room (our topic: the sessions of its members), or nothing (every
- * session in the cluster). Disconnecting closes the sessions for good, wherever they are
+ * {@code io.in(filter)}: a socket id (our session id), a room (our topic: the sessions of its members), or nothing
+ * (every session in the cluster). Disconnecting closes the sessions for good, wherever they are
  * ({@link ClusterDisconnects}, the engine's {@code DELETE} routes); joining and leaving a room changes the topic
  * membership of the sessions' participants ({@link Topics}, as the engine's topic routes do), so every session of a
  * participant joins with it. A room that is a session's own id is no topic: joining or leaving it changes nothing.
@@ -80,7 +80,8 @@ final class AdminActions {
     }
 
     private static List<String> participantsOf(List<SessionRecord> sessions) {
-        Set<String> ids = sessions.stream().map(SessionRecord::participantId).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> ids = sessions.stream().map(SessionRecord::participantId)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         return List.copyOf(ids);
     }
 

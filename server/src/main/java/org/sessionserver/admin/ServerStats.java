@@ -14,7 +14,8 @@ import org.sessionserver.transport.socketio.SioNamespace;
 /**
  * One node as the admin UI's server list shows it ({@code server_stats}): the node id as the server id, the host,
  * the process, its uptime in seconds, its Engine.IO clients (how many still on polling), and per namespace its
- * sockets: our sessions of every transport in {@code /} (as the socket list shows them), the admin sockets. The UI counts a server healthy while its stats keep coming (every {@link #INTERVAL_MS}).
+ * sockets: our sessions of every transport in {@code /} (as the socket list shows them), the admin sockets. The UI
+ * counts a server healthy while its stats keep coming (every {@link #INTERVAL_MS}).
  */
 final class ServerStats {
     /** As often as the package's server sends them. */
