@@ -65,6 +65,14 @@ class AdminLoginTest {
     }
 
     @Test
+    void aHashWrittenByBcryptjsAsThePackagesServerChecksItMatches() {
+        // node -e "console.log(require('bcryptjs').hashSync('s3cret', 4))" (bcryptjs 2.4.3, the package's own)
+        AdminLogin login = login("$2a$04$L45JGN0n6mMzL6p5XkycMu2rHOJ5wALI4IkAodzXqKQbMPPaSrmum");
+        assertTrue(login.matches("ops", "s3cret"));
+        assertFalse(login.matches("ops", "s3cret "));
+    }
+
+    @Test
     void aGoodLoginOpensASessionThatLetsTheUiBackInWithoutThePassword() throws Exception {
         AdminLogin login = login(hash(BCrypt.Version.VERSION_2B, "s3cret"));
         AdminLogin.Admitted first = assertInstanceOf(AdminLogin.Admitted.class,
