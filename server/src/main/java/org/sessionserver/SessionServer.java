@@ -120,7 +120,7 @@ public final class SessionServer implements AutoCloseable {
         this.adminUi = config.admin().enabled() ? new AdminUi(new AdminUi.Settings(config.nodeId(),
                 config.admin().username().orElseThrow(), config.admin().passwordHash().orElseThrow(),
                 config.admin().readOnly(), config.admin().events()), socketIo.of(AdminUi.NAMESPACE),
-                new AdminUi.Cluster(wiring.cluster(), directory, wiring.topics(), disconnects),
+                new AdminUi.Cluster(wiring.cluster(), calls, directory, wiring.topics(), disconnects),
                 new AdminUi.Node(sessions, topics, engineIo.sessions())) : null;
         if (adminUi != null) {
             lifecycle.listen(adminUi.sessionListener());

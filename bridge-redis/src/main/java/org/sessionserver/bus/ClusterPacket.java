@@ -28,7 +28,11 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** The answer to a DISCONNECT: how many were closed. */
         DISCONNECTED,
         /** One event of the admin UI's feed ({@code {"event","args"}}), for the admin sockets on every node. */
-        ADMIN;
+        ADMIN,
+        /** "List your sessions as the admin UI shows them" (its {@code all_sockets}). */
+        ADMIN_SOCKETS,
+        /** The answer to an ADMIN_SOCKETS: {@code {"sockets":[...]}}. */
+        ADMIN_SOCKETS_LISTED;
 
         /** The type that answers a packet of this type ({@link ClusterCalls}), or null when none does. */
         public Type answer() {
@@ -36,6 +40,7 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
                 case REQUEST -> REPLY;
                 case RECOVER -> RECOVERED;
                 case DISCONNECT -> DISCONNECTED;
+                case ADMIN_SOCKETS -> ADMIN_SOCKETS_LISTED;
                 default -> null;
             };
         }

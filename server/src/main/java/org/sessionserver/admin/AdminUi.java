@@ -5,19 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.bus.ClusterBus;
+import org.sessionserver.bus.ClusterCalls;
 import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.SessionReads;
-import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.bus.TopicChange;
 import org.sessionserver.bus.Topics;
 import org.sessionserver.routing.ClusterDisconnects;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of the socket.io admin UI ({@code @socket.io/admin-ui}, protocol of its {@code lib/index.ts}) on
  * the {@code /admin} namespace. An admin socket gets its login {@code session}, the {@code config} (what it may do),
- * {@code all_sockets} (every session of the cluster, from the session directory), then the feed: every node's
+ * {@code all_sockets} (every session of the cluster, {@link SocketListing}), then the feed: every node's
  * {@code server_stats} every two seconds and what happens to sessions ({@link LiveView}). Its {@code _disconnect},
  * {@code join} and {@code leave} are {@link AdminActions}; read-only, they are not listened to. Admin sockets are no
  * sessions: they are not in the directory, have no participant, and nothing they send reaches the engine.
@@ -54,7 +50,8 @@ public final class AdminUi implements AutoCloseable {
     }
 
     /** What the admin UI reads and acts on. */
-    public record Cluster(ClusterBus bus, SessionReads directory, Topics topics, ClusterDisconnects disconnects) {
+    public record Cluster(ClusterBus bus, ClusterCalls calls, SessionReads directory, Topics topics,
+                          ClusterDisconnects disconnects) {
     }
 
     /** This node's sessions and Engine.IO clients (a live view). */
@@ -62,8 +59,7 @@ public final class AdminUi implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final SessionReads directory;
-    private final Topics topics;
+    private final SocketListing listing;
     private final AdminActions actions;
     private final AdminFeed feed;
     private final LiveView live;
@@ -74,8 +70,8 @@ public final class AdminUi implements AutoCloseable {
 
     public AdminUi(Settings settings, SioNamespace namespace, Cluster cluster, Node node) {
         this.settings = settings;
-        this.directory = cluster.directory();
-        this.topics = cluster.topics();
+        this.listing = new SocketListing(settings.nodeId(), cluster.directory(), cluster.calls(), node.sessions(),
+                node.topics());
         this.actions = new AdminActions(cluster.directory(), cluster.disconnects(), cluster.topics());
         this.feed = new AdminFeed(cluster.bus(), namespace);
         this.live = new LiveView(feed, node.sessions(), node.topics());
@@ -130,30 +126,12 @@ public final class AdminUi implements AutoCloseable {
         }
         socket.emit("config", config());
         socket.emit("server_stats", stats.now());
-        allSockets().whenComplete((sockets, failure) -> {
+        listing.all().whenComplete((sockets, failure) -> {
             if (failure != null) {
-                log.warn("admin UI: the session directory could not be read: {}", failure.toString());
+                log.warn("admin UI: the sessions could not be listed: {}", failure.toString());
                 return;
             }
             socket.emit("all_sockets", sockets);
-        });
-    }
-
-    /** Every session of the cluster with its participant's topics (read once per participant). */
-    private CompletionStage<ArrayNode> allSockets() {
-        return directory.all().thenCompose(sessions -> {
-            Map<String, CompletableFuture<Set<String>>> topicsOf = new HashMap<>();
-            for (SessionRecord session : sessions) {
-                topicsOf.computeIfAbsent(session.participantId(),
-                        participant -> topics.topicsOf(participant).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(topicsOf.values().toArray(CompletableFuture[]::new)).thenApply(read -> {
-                ArrayNode sockets = JsonNodeFactory.instance.arrayNode(sessions.size());
-                for (SessionRecord session : sessions) {
-                    sockets.add(SocketView.of(session, topicsOf.get(session.participantId()).join()));
-                }
-                return sockets;
-            });
         });
     }
 

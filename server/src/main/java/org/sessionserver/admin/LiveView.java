@@ -11,8 +11,8 @@ import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.SessionListener;
 
 /**
- * What happens to this node's sessions, told to the admin UI as it happens: {@code socket_connected} and
- * {@code socket_disconnected}, {@code room_joined} and {@code room_left} when a participant held here joins or leaves
+ * What happens to this node's sessions, told to the admin UI as it happens: {@code socket_connected},
+ * {@code socket_updated} (an upgrade to WebSocket) and {@code socket_disconnected}, {@code room_joined} and {@code room_left} when a participant held here joins or leaves
  * a topic, and (only with {@code ADMIN_EVENTS}) {@code event_received} for each event a client sent that the bus took.
  * Each node tells of its own sessions, so the cluster's feed names each once.
  */
@@ -32,6 +32,11 @@ final class LiveView implements SessionListener {
     public void opened(SessionRecord session) {
         feed.tell("socket_connected", SocketView.of(session, topics.topicsOf(session.participantId())),
                 AdminFeed.now());
+    }
+
+    @Override
+    public void upgraded(SessionRecord session, String transport) {
+        feed.tell("socket_updated", SocketView.transportChange(session, transport));
     }
 
     @Override

@@ -24,10 +24,15 @@ final class SocketView {
     }
 
     static ObjectNode of(SessionRecord session, Collection<String> topics) {
+        return of(session, session.transport(), topics);
+    }
+
+    /** @param transport the transport in use now (the record keeps the one the session opened with) */
+    static ObjectNode of(SessionRecord session, String transport, Collection<String> topics) {
         ObjectNode socket = JsonNodeFactory.instance.objectNode()
                 .put("id", session.sessionId())
                 .put("clientId", clientId(session.channelId()))
-                .put("transport", session.transport())
+                .put("transport", transport)
                 .put("nsp", NAMESPACE);
         socket.putObject("data")
                 .put("participantId", session.participantId())
@@ -41,6 +46,12 @@ final class SocketView {
         handshake.putObject("query");
         socket.set("rooms", rooms(session, topics));
         return socket;
+    }
+
+    /** What {@code socket_updated} says when the session's connection changed transport. */
+    static ObjectNode transportChange(SessionRecord session, String transport) {
+        return JsonNodeFactory.instance.objectNode().put("id", session.sessionId()).put("nsp", NAMESPACE)
+                .put("transport", transport);
     }
 
     /** The session's private room (its id, as in socket.io), then its topics in name order. */

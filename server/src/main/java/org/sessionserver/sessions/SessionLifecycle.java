@@ -111,6 +111,11 @@ public final class SessionLifecycle {
         listener.closed(connection.session(), reason);
     }
 
+    /** The connection moved to another transport (a Socket.IO upgrade from polling to WebSocket). */
+    public void upgraded(Connection connection) {
+        listener.upgraded(connection.session(), connection.transport());
+    }
+
     /** What a client is told of its session: the Socket.IO {@code session} event, the raw {@code hello_ack}. */
     public static ObjectNode describe(SessionRecord session) {
         return JsonNodeFactory.instance.objectNode()

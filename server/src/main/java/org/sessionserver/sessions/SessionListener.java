@@ -20,6 +20,10 @@ public interface SessionListener {
     /** The session is routable here (its client is being told it is connected). */
     void opened(SessionRecord session);
 
+    /** The session's connection moved to {@code transport} (a Socket.IO upgrade from polling to WebSocket). */
+    default void upgraded(SessionRecord session, String transport) {
+    }
+
     /** The session is gone from this node, for socket.io's {@code reason} ("transport close", ...). */
     void closed(SessionRecord session, String reason);
 }

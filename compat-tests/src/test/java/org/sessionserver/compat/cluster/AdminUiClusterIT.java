@@ -31,7 +31,8 @@ import org.sessionserver.bus.testing.Wait;
 /**
  * The admin UI's protocol across two nodes over Redis, with socket.io-client-java on {@code /admin} of n1 as the UI:
  * both nodes' {@code server_stats}, a session of n2 in {@code all_sockets}, n2's connects, topic joins and disconnects
- * in n1's feed (each node tells of its own sessions through the cluster bus), and n1's actions on a session of n2.
+ * in n1's feed (each node tells of its own sessions through the cluster bus), n2's own listing of its sessions with
+ * their topics, and n1's actions on a session of n2.
  */
 class AdminUiClusterIT {
     private static final String PASSWORD = "cluster admin";
@@ -70,6 +71,11 @@ class AdminUiClusterIT {
                 admin.socket.emit("join", "/", "crew", late.sessionId());
                 admin.next("room_joined", args -> args.path(2).asText().equals("crew")
                         && args.path(3).asText().equals(late.sessionId()));
+                try (Admin another = Admin.login(cluster.port(1))) {
+                    String listed = another.next("all_sockets", args -> true).path(1).toString();
+                    assertTrue(listed.contains("\"rooms\":[\"" + late.sessionId() + "\",\"crew\"]"),
+                            "n2 lists its session with its topics: " + listed);
+                }
 
                 admin.socket.emit("_disconnect", "/", false, late.sessionId());
                 admin.next("socket_disconnected", args -> args.path(2).asText().equals(late.sessionId()));

@@ -115,6 +115,21 @@ class AdminUiIT {
     }
 
     @Test
+    void anUpgradeToWebSocketIsToldAndListed() {
+        AdminWire admin = AdminWire.login(server);
+        admin.next("all_sockets");
+        try (SioClient dave = SioClient.to(server).token("dave").pollingThenUpgrade().connect()) {
+            admin.next("socket_connected", args -> args.path(1).path("id").asText().equals(dave.sessionId()));
+            JsonNode updated = admin.next("socket_updated",
+                    args -> args.path(1).path("id").asText().equals(dave.sessionId())).path(1);
+            assertEquals(TestServer.json("{\"id\":\"" + dave.sessionId() + "\",\"nsp\":\"/\","
+                    + "\"transport\":\"websocket\"}"), updated);
+            JsonNode listed = find(AdminWire.login(server).next("all_sockets").path(1), dave.sessionId());
+            assertEquals("websocket", listed.path("transport").asText(), "listed with the transport in use");
+        }
+    }
+
+    @Test
     void adminSocketsAreNoSessionsAndWhatTheySendReachesNoEngine() {
         AdminWire admin = AdminWire.login(server);
         admin.next("all_sockets");
