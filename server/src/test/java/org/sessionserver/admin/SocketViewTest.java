@@ -26,6 +26,15 @@ class SocketViewTest {
     }
 
     @Test
+    void anUpgradeIsToldAsTheNewTransportAndListedWithIt() throws Exception {
+        SessionRecord polling = new SessionRecord("carol", "s3", "chan-3", "n1", false, "polling",
+                "2026-12-03T17:00:00Z");
+        assertEquals(JSON.readTree("{\"id\":\"s3\",\"nsp\":\"/\",\"transport\":\"websocket\"}"),
+                SocketView.transportChange(polling, "websocket"));
+        assertEquals("websocket", SocketView.of(polling, "websocket", Set.of()).path("transport").asText());
+    }
+
+    @Test
     void aRawSessionKeepsItsTransportAndAShortChannelIdItsLength() {
         SessionRecord raw = new SessionRecord("bob", "s2", "short", "n1", false, "raw", "not a time");
         JsonNode socket = SocketView.of(raw, List.of());
