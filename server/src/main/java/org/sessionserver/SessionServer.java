@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.sessionserver.admin.AdminUi;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bus.ClusterCalls;
@@ -80,6 +80,7 @@ public final class SessionServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         wiring.cluster().onMissed(metrics::busMissed);
         this.topics = new LocalTopics(wiring.topics(), wiring.bus());
+        // The listener is set before traffic; the admin UI, built further down, watches the changes through it.
         AtomicReference<Consumer<TopicChange>> topicWatcher = new AtomicReference<>(change -> { });
         wiring.topics().onChange(change -> {
             CompletableFuture<Void> applied = topics.apply(change);
