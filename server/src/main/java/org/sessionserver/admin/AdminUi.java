@@ -80,14 +80,23 @@ public final class AdminUi implements AutoCloseable {
                 new AdminSessions(System::nanoTime), verifier);
         namespace.gate(login).onConnect(this::welcome);
         if (!settings.readOnly()) {
-            namespace.on("_disconnect", (socket, event, args, ack) -> act(actions.disconnect(text(args, 2)), ack))
-                    .on("join", (socket, event, args, ack) -> act(actions.join(args.path(1).asText(), text(args, 2)),
-                            ack))
-                    .on("leave", (socket, event, args, ack) -> act(actions.leave(args.path(1).asText(),
-                            text(args, 2)), ack));
+            namespace.on("_disconnect", (socket, event, args, ack) -> act(socket, "disconnect", null, text(args, 2),
+                            actions.disconnect(text(args, 2)), ack))
+                    .on("join", (socket, event, args, ack) -> act(socket, "join", text(args, 1), text(args, 2),
+                            actions.join(args.path(1).asText(), text(args, 2)), ack))
+                    .on("leave", (socket, event, args, ack) -> act(socket, "leave", text(args, 1), text(args, 2),
+                            actions.leave(args.path(1).asText(), text(args, 2)), ack));
         }
-        statsTimer.scheduleWithFixedDelay(() -> feed.tell("server_stats", stats.now()), 0, ServerStats.INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
+        statsTimer.scheduleWithFixedDelay(this::tellStats, 0, ServerStats.INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A failure must not end the schedule (the UI would call this node unhealthy for good). */
+    private void tellStats() {
+        try {
+            feed.tell("server_stats", stats.now());
+        } catch (RuntimeException e) {
+            log.warn("admin UI: stats not sent: {}", e.toString());
+        }
     }
 
     /** Tells the admin UI of the sessions this node opens and closes. */
@@ -135,10 +144,14 @@ public final class AdminUi implements AutoCloseable {
         });
     }
 
-    private static void act(CompletionStage<?> action, SioAck ack) {
-        action.whenComplete((result, failure) -> {
+    /** Runs an action, logged with who asked from where (an operator's trail), and answers its ack if any. */
+    private static void act(SioSocket admin, String action, String room, String filter, CompletionStage<?> done,
+                            SioAck ack) {
+        log.info("admin UI {} from {}: {}{}", action, admin.handshake().http().remoteAddress(),
+                filter == null ? "every session" : filter, room == null ? "" : ", room " + room);
+        done.whenComplete((result, failure) -> {
             if (failure != null) {
-                log.warn("admin UI action failed: {}", failure.toString());
+                log.warn("admin UI {} failed: {}", action, failure.toString());
             }
             if (ack != null) {
                 ack.send(failure == null);
