@@ -5,12 +5,17 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.sessionserver.admin.AdminUi;
 import org.sessionserver.auth.Authenticator;
 import org.sessionserver.bus.ClusterCalls;
 import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.SessionDirectory;
+import org.sessionserver.bus.TopicChange;
 import org.sessionserver.config.ConfigException;
 import org.sessionserver.config.ServerConfig;
 import org.sessionserver.config.TlsConfig;
@@ -62,6 +67,7 @@ public final class SessionServer implements AutoCloseable {
     private final ServerTls tls;
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
+    private final AdminUi adminUi;
     private volatile boolean draining;
 
     private SessionServer(ServerConfig config) {
@@ -74,7 +80,13 @@ public final class SessionServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         wiring.cluster().onMissed(metrics::busMissed);
         this.topics = new LocalTopics(wiring.topics(), wiring.bus());
-        wiring.topics().onChange(topics::apply);
+        // The listener is set before traffic; the admin UI, built further down, watches the changes through it.
+        AtomicReference<Consumer<TopicChange>> topicWatcher = new AtomicReference<>(change -> { });
+        wiring.topics().onChange(change -> {
+            CompletableFuture<Void> applied = topics.apply(change);
+            topicWatcher.get().accept(change);
+            return applied;
+        });
         wiring.onReconnect(() -> {
             metrics.busReconnected();
             log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
@@ -93,6 +105,7 @@ public final class SessionServer implements AutoCloseable {
         bus.onMessage(new MessageRouter(sessions, metrics)::route);
         ClusterCalls calls = new ClusterCalls(wiring.cluster());
         ClusterRequests requests = new ClusterRequests(calls, sessions, config.nodeId());
+        ClusterDisconnects disconnects = new ClusterDisconnects(calls, sessions, config.nodeId());
 
         int maxPayload = maxPayload(config.limits().maxMessageSize());
         CorsPolicy cors = config.anyOrigin() ? CorsPolicy.ANY_ORIGIN : new CorsPolicy(Set.copyOf(config.corsOrigins()));
@@ -107,10 +120,20 @@ public final class SessionServer implements AutoCloseable {
         this.rawWebSocket = new RawWebSocketEndpoint(
                 new RawWebSocketGateway(authenticator, lifecycle, intake, clientEvents), maxPayload,
                 config.timing().pingIntervalMs(), config.timing().pingTimeoutMs(), cors);
+        this.adminUi = config.admin().enabled() ? new AdminUi(new AdminUi.Settings(config.nodeId(),
+                config.admin().username().orElseThrow(), config.admin().passwordHash().orElseThrow(),
+                config.admin().readOnly(), config.admin().events()), socketIo.of(AdminUi.NAMESPACE),
+                new AdminUi.Cluster(wiring.cluster(), calls, directory, wiring.topics(), disconnects),
+                new AdminUi.Node(sessions, topics, engineIo.sessions())) : null;
+        if (adminUi != null) {
+            lifecycle.listen(adminUi.sessionListener());
+            topicWatcher.set(adminUi::topicChanged);
+            intake.onAccepted(adminUi::eventAccepted);
+        }
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, wiring.topics(), sessions, requests,
-                new ClusterDisconnects(calls, sessions, config.nodeId()), lifecycle, metrics, () -> draining));
+                disconnects, lifecycle, metrics, () -> draining));
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         config.rawWsPaths().forEach(path -> routes.put(freePath(routes, path), rawWebSocket));
         HttpRouter router = new HttpRouter(routes, cors);
@@ -222,6 +245,9 @@ public final class SessionServer implements AutoCloseable {
         if (!lifecycle.awaitTold(Duration.ofNanos(Math.max(deadline - System.nanoTime(),
                 TimeUnit.SECONDS.toNanos(1))))) {
             log.warn("drain: the engines were not told every session closed");
+        }
+        if (adminUi != null) {
+            adminUi.close();
         }
         recovery.close();
         if (authenticator instanceof AutoCloseable closeable) {

@@ -26,7 +26,13 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
         /** "Close these sessions of yours for good" (the engine's DELETE routes). */
         DISCONNECT,
         /** The answer to a DISCONNECT: how many were closed. */
-        DISCONNECTED;
+        DISCONNECTED,
+        /** One event of the admin UI's feed ({@code {"event","args"}}), for the admin sockets on every node. */
+        ADMIN,
+        /** "List your sessions as the admin UI shows them" (its {@code all_sockets}). */
+        ADMIN_SOCKETS,
+        /** The answer to an ADMIN_SOCKETS: {@code {"sockets":[...]}}. */
+        ADMIN_SOCKETS_LISTED;
 
         /** The type that answers a packet of this type ({@link ClusterCalls}), or null when none does. */
         public Type answer() {
@@ -34,6 +40,7 @@ public record ClusterPacket(Type type, String from, long epoch, long seq, String
                 case REQUEST -> REPLY;
                 case RECOVER -> RECOVERED;
                 case DISCONNECT -> DISCONNECTED;
+                case ADMIN_SOCKETS -> ADMIN_SOCKETS_LISTED;
                 default -> null;
             };
         }

@@ -87,13 +87,17 @@ final class Env {
         return number.doubleValue();
     }
 
-    /** {@code true} or {@code false}, case-insensitively; unset is false. */
-    boolean flag(String name) {
-        String value = string(name, "false").trim().toLowerCase(Locale.ROOT);
-        if (!value.equals("true") && !value.equals("false")) {
+    /** {@code true} or {@code false}, in any case. */
+    boolean bool(String name, boolean defaultValue) {
+        String value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!lower.equals("true") && !lower.equals("false")) {
             throw new ConfigException(name, quote(value) + " is not a boolean (expected true or false)");
         }
-        return value.equals("true");
+        return lower.equals("true");
     }
 
     /** One of the constants of {@code type}, named case-insensitively. */

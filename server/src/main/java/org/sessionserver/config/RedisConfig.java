@@ -62,7 +62,7 @@ public record RedisConfig(Optional<String> url, String prefix, long streamMaxLen
                     + " is not a key prefix (expected 1-128 chars, no spaces or control characters)");
         }
         String url = env.get("REDIS_URL");
-        boolean cluster = env.flag("REDIS_CLUSTER");
+        boolean cluster = env.bool("REDIS_CLUSTER", false);
         if (url != null) {
             checkUrl(url, cluster);
         } else if (cluster) {

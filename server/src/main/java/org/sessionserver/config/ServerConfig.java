@@ -40,12 +40,14 @@ import java.util.regex.Pattern;
  * @param rawWsPaths  {@code RAW_WS_PATHS}: the paths that serve the raw WebSocket endpoint, comma-separated, each
  *                    {@code /} and segments of {@code [A-Za-z0-9._~-]} (default {@code /ws}); for clients written
  *                    for other gateways, such as {@code /ws,/api/v1/clusters/agent/ws}
+ * @param admin       {@code ADMIN_UI}, {@code ADMIN_USERNAME}, {@code ADMIN_PASSWORD_HASH}, {@code ADMIN_READONLY},
+ *                    {@code ADMIN_EVENTS}
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
                            LimitsConfig limits,
                            TimingConfig timing, LogConfig log, List<String> clientEvents,
-                           boolean engineLifecycle, List<String> rawWsPaths) {
+                           boolean engineLifecycle, List<String> rawWsPaths, AdminConfig admin) {
     public enum EngineMode {
         /** The built-in echo engine. */
         ECHO,
@@ -83,6 +85,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(log, "log");
         rawWsPaths = List.copyOf(rawWsPaths);
+        Objects.requireNonNull(admin, "admin");
     }
 
     /**
@@ -120,8 +123,9 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 TimingConfig.fromEnv(env),
                 LogConfig.fromEnv(env),
                 clientEvents(env),
-                env.flag("ENGINE_LIFECYCLE"),
-                rawWsPaths(env));
+                env.bool("ENGINE_LIFECYCLE", false),
+                rawWsPaths(env),
+                AdminConfig.fromEnv(env));
     }
 
     /** The settings of an empty environment: every default, a random node id. */
@@ -140,7 +144,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
                 + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents
-                + ", engineLifecycle=" + engineLifecycle + ", rawWsPaths=" + rawWsPaths + "]";
+                + ", engineLifecycle=" + engineLifecycle + ", rawWsPaths=" + rawWsPaths + ", " + admin + "]";
     }
 
     private static String nodeId(Env env) {

@@ -24,6 +24,12 @@ record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter r
         return socket.eio().loop();
     }
 
+    /** Polling until the client upgraded, then WebSocket (the session record keeps the first). */
+    @Override
+    public String transport() {
+        return socket.eio().transport().wireName;
+    }
+
     /** A DISCONNECT packet: socket.io-client reports "io server disconnect" and does not reconnect by itself. */
     @Override
     public boolean disconnect() {

@@ -73,6 +73,11 @@ public final class SocketIoGateway {
                 .onJoin(this::open)
                 .onConnect(this::welcome)
                 .onDisconnect(this::close)
+                .onUpgrade(socket -> {
+                    if (socket.attachment() instanceof SocketIoConnection connection) {
+                        lifecycle.upgraded(connection);
+                    }
+                })
                 .on(MESSAGE_EVENT, (socket, event, args, ack) -> onMessage(socket, args, ack))
                 .onAny(this::onOtherEvent);
     }

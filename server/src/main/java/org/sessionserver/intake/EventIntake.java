@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.sessionserver.bus.EngineBus;
 import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.SessionRecord;
@@ -28,11 +29,17 @@ public final class EventIntake {
     private final ServerMetrics metrics;
     private volatile boolean accepting = true;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Consumer<EventEnvelope> onAccepted = envelope -> { };
 
     public EventIntake(EventValidator validator, EngineBus bus, ServerMetrics metrics) {
         this.validator = validator;
         this.bus = bus;
         this.metrics = metrics;
+    }
+
+    /** Tells {@code listener} of each event the bus took from now on (the admin UI's event view); must not block. */
+    public void onAccepted(Consumer<EventEnvelope> listener) {
+        this.onAccepted = listener;
     }
 
     /** Stops taking events (drain): later submissions are refused as {@code unavailable}. */
@@ -116,6 +123,7 @@ public final class EventIntake {
                 throw refusal;
             }
             metrics.eventAccepted(start);
+            onAccepted.accept(envelope);
             return null;
         });
     }

@@ -13,6 +13,11 @@ public interface Connection {
 
     RateLimiter rateLimiter();
 
+    /** The transport in use now; by default the one the session opened with ({@link SessionRecord#transport()}). */
+    default String transport() {
+        return session().transport();
+    }
+
     /** The event loop that does this connection's I/O: {@link #deliver} called there writes at once. */
     EventExecutor loop();
 

@@ -157,6 +157,12 @@ public final class LocalTopics implements AutoCloseable {
         return members == null ? List.of() : members;
     }
 
+    /** The topics of a participant held here, as known now (none when it is not held here). */
+    public synchronized Set<String> topicsOf(String participantId) {
+        Tracked known = tracked.get(participantId);
+        return known == null ? Set.of() : Set.copyOf(known.topics);
+    }
+
     /** Topics with at least one member held here. */
     public int topics() {
         return membersHere.size();

@@ -41,6 +41,7 @@ public final class SessionLifecycle {
     private final ServerMetrics metrics;
     /** Lifecycle tellings on their way to the bus, awaited when the node stops. */
     private final Set<CompletableFuture<Void>> telling = ConcurrentHashMap.newKeySet();
+    private volatile SessionListener listener = SessionListener.NONE;
 
     public SessionLifecycle(SessionSettings settings, LocalSessions sessions, SessionDirectory directory,
                             EngineBus bus, ServerMetrics metrics) {
@@ -52,6 +53,11 @@ public final class SessionLifecycle {
         if (settings.engineLifecycle()) {
             directory.onSessionsLost(session -> tracked(bus.tellClosed(session, LifecycleEnvelope.NODE_LOST)));
         }
+    }
+
+    /** Tells {@code listener} of every session opened and closed from now on (one listener; set before traffic). */
+    public void listen(SessionListener listener) {
+        this.listener = listener;
     }
 
     /** Whether the participant may open one more connection here. */
@@ -131,12 +137,19 @@ public final class SessionLifecycle {
             return;
         }
         opened.complete(connection);
+        listener.opened(session);
     }
 
     public void close(Connection connection, String reason) {
         sessions.remove(connection);
         forget(connection.session(), reason);
         metrics.disconnected(reason);
+        listener.closed(connection.session(), reason);
+    }
+
+    /** The connection moved to another transport (a Socket.IO upgrade from polling to WebSocket). */
+    public void upgraded(Connection connection) {
+        listener.upgraded(connection.session(), connection.transport());
     }
 
     /** Waits until the engines were told every session closed so far (the node is stopping); false on timeout. */

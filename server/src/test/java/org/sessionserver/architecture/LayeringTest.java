@@ -22,6 +22,7 @@ class LayeringTest {
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Wiring").definedBy("org.sessionserver")
             .layer("HttpApi").definedBy("org.sessionserver.httpapi..")
+            .layer("Admin").definedBy("org.sessionserver.admin..")
             .layer("Gateways").definedBy("org.sessionserver.gateways..")
             .layer("Routing").definedBy("org.sessionserver.routing..")
             .layer("Sessions").definedBy("org.sessionserver.sessions..")
@@ -34,12 +35,14 @@ class LayeringTest {
             .layer("Basics").definedBy("org.sessionserver.json..", "org.sessionserver.errors..")
             .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
             .whereLayer("HttpApi").mayOnlyBeAccessedByLayers("Wiring")
+            .whereLayer("Admin").mayOnlyBeAccessedByLayers("Wiring")
             .whereLayer("Gateways").mayOnlyBeAccessedByLayers("Wiring")
-            .whereLayer("Routing").mayOnlyBeAccessedByLayers("Wiring", "HttpApi")
-            .whereLayer("Sessions").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Routing")
+            .whereLayer("Routing").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Admin")
+            .whereLayer("Sessions").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Admin", "Gateways", "Routing")
             .whereLayer("Intake").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Sessions")
-            .whereLayer("Bus").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Routing", "Sessions",
-                    "Intake", "Auth")
+            .whereLayer("Bus").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Admin", "Gateways", "Routing",
+                    "Sessions", "Intake", "Auth")
             .whereLayer("Config").mayOnlyBeAccessedByLayers("Wiring")
-            .whereLayer("Transport").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Gateways", "Sessions", "Intake");
+            .whereLayer("Transport").mayOnlyBeAccessedByLayers("Wiring", "HttpApi", "Admin", "Gateways", "Sessions",
+                    "Intake");
 }

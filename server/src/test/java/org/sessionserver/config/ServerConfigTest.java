@@ -64,6 +64,28 @@ class ServerConfigTest {
         assertEquals(120_000, c.timing().recoveryWindowMs());
         assertEquals(10_000, c.timing().drainTimeoutMs());
         assertEquals("sio:", c.redis().prefix());
+        assertFalse(c.admin().enabled());
+    }
+
+    @Test
+    void adminUiNeedsAUsernameAndABcryptHashAndNeverShowsTheHash() {
+        String hash = "$2b$10$" + "N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+        AdminConfig admin = config("ADMIN_UI", "true", "ADMIN_USERNAME", "ops", "ADMIN_PASSWORD_HASH", hash,
+                "ADMIN_READONLY", "TRUE").admin();
+        assertEquals(new AdminConfig(true, Optional.of("ops"), Optional.of(hash), true, false), admin);
+        assertFalse(admin.toString().contains(hash), admin.toString());
+        assertEquals(new AdminConfig(false, Optional.empty(), Optional.empty(), false, true),
+                config("ADMIN_USERNAME", "ops", "ADMIN_EVENTS", "true").admin(), "off by default, names ignored");
+        refused("ADMIN_UI", "ADMIN_UI", "yes");
+        refused("ADMIN_USERNAME", "ADMIN_UI", "true", "ADMIN_PASSWORD_HASH", hash);
+        refused("ADMIN_PASSWORD_HASH", "ADMIN_UI", "true", "ADMIN_USERNAME", "ops");
+        for (String bad : List.of("secret", "$2b$10$tooShort", "$2x$10$" + hash.substring(7), "$2b$3$" + hash.substring(7),
+                hash + "x")) {
+            String message = refused("ADMIN_PASSWORD_HASH", "ADMIN_UI", "true", "ADMIN_USERNAME", "ops",
+                    "ADMIN_PASSWORD_HASH", bad);
+            assertFalse(message.contains(bad), message);
+        }
+        refused("ADMIN_READONLY", "ADMIN_READONLY", "1");
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.sessionserver.config.ServerConfig;
  * default: echo engine, {@code AUTH_MODE=token}), and the Chromium driver {@code samples/browser/e2e/drive.mjs} with
  * the assertions on what its pages show.
  */
-final class SampleKit {
+public final class SampleKit {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration DRIVE_TIMEOUT = Duration.ofSeconds(75);
@@ -38,7 +38,7 @@ final class SampleKit {
     }
 
     /** {@code compat-tests/}: the parent of {@code -Dcompat.nodeDir}, else the working directory (failsafe's). */
-    static Path compatDir() {
+    public static Path compatDir() {
         String nodeDir = System.getProperty("compat.nodeDir");
         return (nodeDir != null ? Path.of(nodeDir).toAbsolutePath().getParent() : Path.of("").toAbsolutePath())
                 .normalize();
@@ -54,12 +54,12 @@ final class SampleKit {
     }
 
     /** {@code compat-tests/target/screenshots}: where the driver saves a PNG of each page. */
-    static Path screenshotsDir() {
+    public static Path screenshotsDir() {
         return compatDir().resolve("target").resolve("screenshots");
     }
 
     /** Debian's Chromium ({@code -Dcompat.chromium} to use another); never downloaded by a tool. */
-    static String chromium() {
+    public static String chromium() {
         String path = System.getProperty("compat.chromium", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(path))) {
             fail(path + " is missing: apt-get install -y chromium (.ci/run installs it)");
@@ -95,7 +95,7 @@ final class SampleKit {
     }
 
     /** The {@code <prefix> <json>} lines of a sample's output, parsed, in order. */
-    static List<JsonNode> jsonLines(String output, String prefix) {
+    public static List<JsonNode> jsonLines(String output, String prefix) {
         return output.lines().filter(l -> l.startsWith(prefix + " ")).map(l -> parse(l.substring(prefix.length() + 1)))
                 .toList();
     }

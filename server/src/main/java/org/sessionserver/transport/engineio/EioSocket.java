@@ -322,6 +322,9 @@ public final class EioSocket {
         }
         pollBufferBytes = 0;
         socket.flush();
+        if (listener != null) {
+            listener.onUpgrade(this);
+        }
     }
 
     private static Object frame(Channel socket, Object packet) {

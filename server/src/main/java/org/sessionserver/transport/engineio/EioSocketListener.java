@@ -12,6 +12,10 @@ public interface EioSocketListener {
     /** A binary message. */
     void onBinary(EioSocket socket, byte[] data);
 
+    /** The session moved from polling to WebSocket ({@link EioSocket#transport()} says so already). */
+    default void onUpgrade(EioSocket socket) {
+    }
+
     /** The session is closed, for good; {@code reason} is one of socket.io's reasons ("ping timeout", ...). */
     void onClose(EioSocket socket, String reason);
 }

@@ -83,6 +83,13 @@ final class SioConnection implements EioSocketListener {
     }
 
     @Override
+    public void onUpgrade(EioSocket socket) {
+        for (SioSocket member : new ArrayList<>(sockets.values())) {
+            member.namespace().upgraded(member);
+        }
+    }
+
+    @Override
     public void onClose(EioSocket socket, String reason) {
         connectTimer.cancel(false);
         for (SioSocket member : new ArrayList<>(sockets.values())) {

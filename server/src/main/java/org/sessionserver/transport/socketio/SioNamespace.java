@@ -20,6 +20,7 @@ public final class SioNamespace {
     private volatile Function<SioSocket, CompletionStage<?>> onJoin = socket -> CompletableFuture.completedFuture(null);
     private volatile Consumer<SioSocket> onConnect = socket -> { };
     private volatile BiConsumer<SioSocket, String> onDisconnect = (socket, reason) -> { };
+    private volatile Consumer<SioSocket> onUpgrade = socket -> { };
     private volatile SioEventHandler fallback = (socket, event, args, ack) -> { };
     private final Map<String, SioEventHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, SioSocket> sockets = new ConcurrentHashMap<>();
@@ -64,6 +65,12 @@ public final class SioNamespace {
         return this;
     }
 
+    /** Called when a socket's connection moved from polling to WebSocket. */
+    public SioNamespace onUpgrade(Consumer<SioSocket> handler) {
+        this.onUpgrade = handler;
+        return this;
+    }
+
     public SioNamespace on(String event, SioEventHandler handler) {
         handlers.put(event, handler);
         return this;
@@ -96,6 +103,10 @@ public final class SioNamespace {
     /** A socket whose connection closed while it was joining: the handlers may have to undo their join work. */
     void abandoned(SioSocket socket, String reason) {
         onDisconnect.accept(socket, reason);
+    }
+
+    void upgraded(SioSocket socket) {
+        onUpgrade.accept(socket);
     }
 
     void left(SioSocket socket, String reason) {
