@@ -183,10 +183,10 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
-    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 60000,
+    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 15000,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
-    transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", "delivery-timeout": 120, group: "all",
+    transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", deployment: "standalone", "delivery-timeout": 120, group: "all",
   });
   const N = Number(opt.connections);
   const W = Math.max(1, Number(opt.workers));
@@ -198,7 +198,9 @@ async function coordinator() {
   if (nodes.length === 0) throw new Error("--nodes URL=PID[,URL=PID] is required");
   const urls = nodes.map((n) => n.url);
   const pids = nodes.map((n) => n.pid);
-  const redisPid = opt["redis-pid"] ? Number(opt["redis-pid"]) : null;
+  // one redis-server, or the masters of a Redis Cluster (comma-separated): their CPU is summed
+  const redisPids = opt["redis-pid"] ? String(opt["redis-pid"]).split(",").map(Number) : [];
+  const redisPid = redisPids.length ? redisPids[0] : null;
   const deliveryTimeout = Number(opt["delivery-timeout"]) * 1000;
 
   // ---- /proc readings
@@ -284,9 +286,9 @@ async function coordinator() {
   }
   // A measurement window: server CPU (the nodes), Redis CPU, generator CPU and wall time.
   async function window(fn) {
-    const g0 = await genCpu(), s0 = serverCpu(), k0 = serverSys(), r0 = redisPid ? serverCpu([redisPid]) : 0, t0 = now();
+    const g0 = await genCpu(), s0 = serverCpu(), k0 = serverSys(), r0 = redisPid ? serverCpu(redisPids) : 0, t0 = now();
     const result = await fn();
-    const t1 = now(), s1 = serverCpu(), k1 = serverSys(), r1 = redisPid ? serverCpu([redisPid]) : 0, g1 = await genCpu();
+    const t1 = now(), s1 = serverCpu(), k1 = serverSys(), r1 = redisPid ? serverCpu(redisPids) : 0, g1 = await genCpu();
     const wall = (t1 - t0) / 1000;
     return {
       result, wall, serverCpu: s1 - s0, redisCpu: r1 - r0, genCpu: g1.total - g0.total,
@@ -391,7 +393,7 @@ async function coordinator() {
 
   // If a server dies (or is killed by something else on the machine), stop at once rather than wait for timeouts.
   const watchdog = setInterval(() => {
-    for (const pid of [...pids, ...(redisPid ? [redisPid] : [])]) {
+    for (const pid of [...pids, ...redisPids]) {
       let alive;
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -516,12 +518,12 @@ async function coordinator() {
       out.ramp = { ok: r.reduce((a, x) => a + x.ok, 0) };
       log(`scale: ${out.ramp.ok}/${N} connected over ${active.length} node(s), one idle node`);
       const rate = Number(opt["scale-rate"]);
-      const send = async (phase, count, paced) => {
+      const send = async (phase, count, paced, pace = rate) => {
         const t0 = now();
         const inFlight = [];
         for (let seq = 0; seq < count; seq++) {
           if (paced) {
-            const due = t0 + (seq * 1000) / rate;
+            const due = t0 + (seq * 1000) / pace;
             if (due > now()) await sleep(due - now());
           }
           const url = activeUrls[seq % activeUrls.length];
@@ -533,19 +535,19 @@ async function coordinator() {
         await Promise.all(inFlight);
         return expectAll(phase, count);
       };
-      // Warm up paced like the window (so the JITs compile the paths the window takes; a flood batches differently),
-      // in rounds of 1,000 messages, at least 5, until two rounds in a row cost the active nodes the same CPU within 10 % (each
-      // node must compile its own code: with 4 nodes a fixed count left them compiling), at most --scale-warmup.
+      // Warm-up. Every node must compile its own code, and the JIT compiles a method for good only after some
+      // 10,000 calls: so first --scale-warmup messages per active node (paced at 4x the window's rate, not flooded:
+      // a flood batches differently), then rounds of 1,000 at the window's rate until two rounds in a row cost the
+      // active nodes the same CPU within 10 % (at most 10). A fixed 3,000 or 15,000 left 2 and 4 nodes compiling.
       const activePids = active.map((n) => n.pid);
+      await send("scale-warm", Number(opt["scale-warmup"]) * active.length, true, rate * 4);
       let previous = Infinity;
-      for (let sent = 0; sent < Number(opt["scale-warmup"]); sent += 1000) {
+      for (let round = 0; round < 10; round++) {
         const c0 = serverCpu(activePids);
-        await send(`scale-warm-${sent}`, 1000, true);
+        await send(`scale-warm-${round}`, 1000, true);
         const perMessage = (serverCpu(activePids) - c0) / 1000;
-        if (sent >= 4000 && Math.abs(perMessage - previous) / previous < 0.1) {
-          log(`scale: warm after ${sent + 1000} messages (${(perMessage * 1e6).toFixed(0)} us per message)`);
-          break;
-        }
+        log(`scale: warm-up round ${round}: ${(perMessage * 1e6).toFixed(0)} us per message`);
+        if (Math.abs(perMessage - previous) / previous < 0.1) break;
         previous = perMessage;
       }
       await settle();
@@ -558,7 +560,7 @@ async function coordinator() {
       const w = await window(() => send("scale", count, true));
       const c1 = active.map((n) => serverCpu([n.pid])), i1 = threadsCpu(idleNode.pid);
       const activeCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
-      out.scale = { nodes: active.length, messages: count, received: w.result.received, wall: w.wall,
+      out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
         idleCpuPerMessageUs: ((i1 - i0) / count) * 1e6,
         idleAboveBaselinePerMessageUs: (Math.max(0, i1 - i0 - idleBaseline * w.wall) / count) * 1e6,

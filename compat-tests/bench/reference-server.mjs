@@ -12,7 +12,8 @@
 //   its sharded adapter, createShardedAdapter with subscriptionMode "dynamic")
 //   GET /bench/heap: runs a full GC (node --expose-gc) and answers process.memoryUsage(): the bench's "heap after GC"
 //
-// Env: PORT (3000), NODE_ID, ENGINE_KEY, REDIS_URL, REDIS_ADAPTER (classic|sharded), MAX_MESSAGE_SIZE (65536).
+// Env: PORT (3000), NODE_ID, ENGINE_KEY, REDIS_URL, REDIS_CLUSTER (true: REDIS_URL lists cluster seeds),
+// REDIS_ADAPTER (classic|sharded), MAX_MESSAGE_SIZE (65536).
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -178,9 +179,12 @@ function json(res, status, body) {
 
 async function main() {
   if (process.env.REDIS_URL) {
-    const { createClient } = await import("redis");
+    const { createClient, createCluster } = await import("redis");
     const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
-    const pubClient = createClient({ url: process.env.REDIS_URL });
+    // REDIS_CLUSTER=true: REDIS_URL lists seed nodes of a Redis Cluster (as our server takes them)
+    const pubClient = process.env.REDIS_CLUSTER === "true"
+      ? createCluster({ rootNodes: process.env.REDIS_URL.split(",").map((url) => ({ url })) })
+      : createClient({ url: process.env.REDIS_URL });
     const subClient = pubClient.duplicate();
     pubClient.on("error", (e) => console.error("redis pub:", e.message));
     subClient.on("error", (e) => console.error("redis sub:", e.message));

@@ -2,7 +2,12 @@
 # The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
 #
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
-#                             [--quick] [--only ours|node] [--topics-only] [--scale-only] [-- extra loadgen.mjs options]
+#                             [--quick] [--only ours|node] [--topics-only] [--scale-only] [--redis-cluster]
+#                             [--scale-nodes "1 2 4"]
+#                             [-- extra loadgen.mjs options]
+#
+# --redis-cluster: the routed-delivery scenario (scale) runs over a Redis Cluster of 3 masters instead of one Redis;
+# --scale-nodes "1 2 4": its counts of active nodes.
 #
 # BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
@@ -18,6 +23,8 @@ CLUSTER=1
 SINGLE=1
 TOPICS=1
 SCALE=1
+SCALE_CLUSTER=0
+SCALE_NODES="1 2 4"
 OUT=""
 ONLY=""
 EXTRA=()
@@ -29,11 +36,13 @@ while [ $# -gt 0 ]; do
     --no-cluster) CLUSTER=0; shift ;;
     --topics-only) SINGLE=0; CLUSTER=0; TOPICS=1; SCALE=0; shift ;;
     --scale-only) SINGLE=0; CLUSTER=0; TOPICS=0; SCALE=1; shift ;;
+    --redis-cluster) SCALE_CLUSTER=1; shift ;;
+    --scale-nodes) SCALE_NODES="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
     --) shift; EXTRA+=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -136,6 +145,34 @@ if [ "$CLUSTER" = 1 ] || [ "$SCALE" = 1 ]; then
   for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
+# The scale scenario's Redis: the one above, or with --redis-cluster a cluster of 3 masters (no replicas)
+SCALE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+SCALE_REDIS_ENV=()
+SCALE_REDIS_PIDS="$REDIS_PID"
+SCALE_REDIS_PORTS="$REDIS_PORT"
+SCALE_DEPLOYMENT=standalone
+if [ "$SCALE" = 1 ] && [ "$SCALE_CLUSTER" = 1 ]; then
+  SCALE_REDIS_URL=""; SCALE_REDIS_PIDS=""; SCALE_REDIS_PORTS=""
+  for i in 1 2 3; do
+    p="$(free_port)"
+    (cd "$WORK" && exec redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --maxclients 1000 \
+      --cluster-enabled yes --cluster-config-file "nodes-$p.conf") >"$WORK/redis-cluster-$p.log" 2>&1 &
+    STARTED+=("$!")
+    SCALE_REDIS_PIDS="$SCALE_REDIS_PIDS${SCALE_REDIS_PIDS:+,}$!"
+    SCALE_REDIS_PORTS="$SCALE_REDIS_PORTS $p"
+    SCALE_REDIS_URL="$SCALE_REDIS_URL${SCALE_REDIS_URL:+,}redis://127.0.0.1:$p"
+    for _ in $(seq 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  # shellcheck disable=SC2086
+  redis-cli --cluster create $(for p in $SCALE_REDIS_PORTS; do echo "127.0.0.1:$p"; done) --cluster-replicas 0 \
+    --cluster-yes >"$WORK/redis-cluster-create.log" 2>&1
+  for p in $SCALE_REDIS_PORTS; do
+    for _ in $(seq 100); do redis-cli -p "$p" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1; done
+  done
+  SCALE_REDIS_ENV=(REDIS_CLUSTER=true)
+  SCALE_DEPLOYMENT=cluster
+fi
+
 echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $WORK" >&2
 for run in $(seq "$RUNS"); do
   # alternate who goes first so that a drift of the machine's load does not favour one side
@@ -159,22 +196,22 @@ for run in $(seq "$RUNS"); do
   done
   # routed delivery: 1, 2 and 4 active nodes and one idle node over Redis; Node with both of its Redis adapters
   for who in $([ "$SCALE" = 1 ] && echo "$ORDER" | sed 's/node/node node-sharded/'); do
-    for active in 1 2 4; do
+    for active in $SCALE_NODES; do
       echo "bench: run $run/$RUNS, $who, $active node(s) and an idle one (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      for p in $SCALE_REDIS_PORTS; do redis-cli -p "$p" flushall >/dev/null; done
       server="${who%-sharded}"
       adapter=classic; [ "$who" = node-sharded ] && adapter=sharded
       list=""
       pids=()
       for n in $(seq 0 "$active"); do
         p="$(free_port)"
-        start_server "$server" "$p" "$WORK/$who-scale$active-$n-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-          NODE_ID="scale-$n" REDIS_ADAPTER="$adapter"
+        start_server "$server" "$p" "$WORK/$who-scale$active-$n-$run.log" REDIS_URL="$SCALE_REDIS_URL" \
+          ${SCALE_REDIS_ENV[@]+"${SCALE_REDIS_ENV[@]}"} NODE_ID="scale-$n" REDIS_ADAPTER="$adapter"
         list="$list${list:+,}http://127.0.0.1:$p=$SERVER_PID"
         pids+=("$SERVER_PID")
       done
-      loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$run.json" --redis-pid "$REDIS_PID" \
-        --connections "$SCALE_CONNECTIONS" \
+      loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$SCALE_DEPLOYMENT-$run.json" \
+        --redis-pid "$SCALE_REDIS_PIDS" --deployment "$SCALE_DEPLOYMENT" --connections "$SCALE_CONNECTIONS" \
         || echo "bench: the generator failed ($who scale $active, run $run): see $WORK/loadgen.log" >&2
       for pid in "${pids[@]}"; do stop "$pid"; done
     done
