@@ -29,7 +29,7 @@ class MessageRouterTest {
     private final RecordedAudiences audiences = new RecordedAudiences();
     private final LocalTopics topics = new LocalTopics(store, audiences);
     private final LocalSessions sessions = new LocalSessions("n1", topics);
-    private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics());
+    private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics(), new Backlog());
 
     MessageRouterTest() {
         store.onChange(topics::apply);
