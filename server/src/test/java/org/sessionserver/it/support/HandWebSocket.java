@@ -95,7 +95,23 @@ public final class HandWebSocket implements AutoCloseable {
 
     /** Opens a WebSocket to {@code pathAndQuery}; throws unless the server answers 101. */
     public static HandWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open(new Socket("127.0.0.1", port), port, pathAndQuery, extraHeaders);
+    }
+
+    /**
+     * As {@link #open(int, String, String...)}, with a small fixed receive window, set before connecting so that the
+     * kernel cannot grow it: a client that stops reading then makes the server hold what it sends.
+     */
+    public static HandWebSocket openWithReceiveBuffer(int port, int receiveBufferBytes, String pathAndQuery)
+            throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        return open(socket, port, pathAndQuery);
+    }
+
+    private static HandWebSocket open(Socket socket, int port, String pathAndQuery, String... extraHeaders)
+            throws IOException {
         socket.setSoTimeout(5_000);
         socket.setTcpNoDelay(true);
         byte[] nonce = new byte[16];
