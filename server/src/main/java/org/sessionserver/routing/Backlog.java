@@ -17,17 +17,28 @@ import org.sessionserver.sessions.Connection;
  * {@link #congested} with the figure last counted, and {@link #resample} reads those again, since Netty tells nobody
  * when a slow client finally reads. The total is exact for the loops' queues and, for unsent bytes, as fresh as the
  * last delivery or resample (one tick of {@link PublishGate}). Fast clients cost one read per delivery and never enter
- * the map. Data in the kernel's socket buffers is not counted: it is bounded by the kernel.
+ * the map. Data in the kernel's socket buffers is not counted: it is bounded by the kernel. Growth past the limit is
+ * told at once ({@link #whenOver}), on the thread that saw it, so that a burst stops being read without waiting for
+ * the next resample.
  */
 public final class Backlog {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong unsent = new AtomicLong();
     /** Connections that held unsent bytes when last read, with the figure counted in {@link #unsent}. */
     private final Map<Connection, Long> congested = new ConcurrentHashMap<>();
+    private volatile long limitBytes = Long.MAX_VALUE;
+    private volatile Runnable overLimit = () -> { };
+
+    /** Runs {@code action} each time the backlog grows while at or over {@code limit} bytes; set once. */
+    void whenOver(long limit, Runnable action) {
+        this.overLimit = action;
+        this.limitBytes = limit;
+    }
 
     /** Bytes handed to an event loop for writing. */
     void queued(long bytes) {
         queued.addAndGet(bytes);
+        checkOver();
     }
 
     /** Bytes {@link #queued} earlier that their loop has now written. */
@@ -60,9 +71,19 @@ public final class Backlog {
 
     /** Moves the figure counted for {@code connection} to {@code now}, atomically per connection. */
     private void count(Connection connection, long now) {
+        long grown = now - congested.getOrDefault(connection, 0L);
         congested.compute(connection, (key, before) -> {
             unsent.addAndGet(now - (before == null ? 0 : before));
             return now > 0 ? now : null;
         });
+        if (grown > 0) {
+            checkOver();
+        }
+    }
+
+    private void checkOver() {
+        if (bytes() >= limitBytes) {
+            overLimit.run();
+        }
     }
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * /messages}) waits, in arrival order, until the backlog is under the bound again, or is refused after the wait. The
  * node is <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
  * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
- * behind). Nothing blocks: {@link #admit} returns a stage, and a timer thread re-reads the backlog every
- * {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over.
+ * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
+ * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. Nothing blocks:
+ * {@link #admit} returns a stage.
  */
 public final class PublishGate implements AutoCloseable {
     static final long TICK_MS = 10;
@@ -63,6 +64,7 @@ public final class PublishGate implements AutoCloseable {
         this.metrics = metrics;
         this.timer = timer;
         metrics.backlogGauges(backlog::bytes, () -> behind);
+        backlog.whenOver(limitBytes, this::fallBehind);
     }
 
     /**
@@ -83,7 +85,10 @@ public final class PublishGate implements AutoCloseable {
         return waiter.admitted();
     }
 
-    /** Called with true when the node falls behind, false when it has caught up; on the gate's thread. */
+    /**
+     * Called with true when the node falls behind (on the thread whose work made the backlog grow: an event loop, a
+     * bus thread), false when it has caught up (on the gate's thread). Must not block.
+     */
     public void onBehind(Consumer<Boolean> listener) {
         listeners.add(listener);
     }
@@ -97,9 +102,9 @@ public final class PublishGate implements AutoCloseable {
         try {
             backlog.resample();
             long bytes = backlog.bytes();
-            if (!behind && bytes >= limitBytes) {
+            if (bytes >= limitBytes) {
                 changeState(true, bytes);
-            } else if (behind && bytes <= limitBytes / 2) {
+            } else if (bytes <= limitBytes / 2) {
                 changeState(false, bytes);
             }
             // Admitting one may add its fan-out to the backlog at once (the embedded bus routes on this thread).
@@ -117,7 +122,18 @@ public final class PublishGate implements AutoCloseable {
         }
     }
 
-    private void changeState(boolean nowBehind, long bytes) {
+    /** The backlog grew past the bound, on whatever thread grew it. */
+    private void fallBehind() {
+        if (!behind) {
+            changeState(true, backlog.bytes());
+        }
+    }
+
+    /** Serialized, so that listeners hear the changes in the order they were decided. */
+    private synchronized void changeState(boolean nowBehind, long bytes) {
+        if (behind == nowBehind) {
+            return;
+        }
         behind = nowBehind;
         log.debug("outbound backlog {} bytes: {}", bytes, nowBehind ? "publishers wait" : "caught up");
         listeners.forEach(listener -> listener.accept(nowBehind));

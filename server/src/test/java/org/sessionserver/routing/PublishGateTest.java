@@ -62,6 +62,20 @@ class PublishGateTest {
     }
 
     @Test
+    void fallingBehindIsToldWhereTheBacklogGrowsWithoutWaitingForATick() {
+        PublishGate gate = gate(60_000);
+        backlog.queued(LIMIT / 2);
+        assertEquals(List.of(), changes);
+        UnsentConnection slow = new UnsentConnection();
+        slow.unsent = LIMIT / 2;
+        backlog.noteUnsent(slow);
+        assertEquals(List.of(true), changes);
+        assertTrue(gate.behind());
+        backlog.queued(1); // still behind: told once
+        assertEquals(List.of(true), changes);
+    }
+
+    @Test
     void waitersGoInArrivalOrderAndStopWhenTheirFanOutFillsTheBacklogAgain() {
         PublishGate gate = gate(60_000);
         backlog.queued(LIMIT);
