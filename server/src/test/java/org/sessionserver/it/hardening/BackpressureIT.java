@@ -90,12 +90,13 @@ class BackpressureIT {
             clients.forEach(client -> client.startReader(false));
             assertEquals(202, waiting.get(10, TimeUnit.SECONDS).statusCode());
             for (HandWebSocket client : clients) {
-                assertTrue(receives(client, "after-the-wait"), "the held message never arrived");
+                assertTrue(client.receivesText("after-the-wait", Duration.ofSeconds(10)),
+                        "the held message never arrived");
             }
             Await.until(() -> server.metric("sessions_backlog_behind", null) == 0,
                     () -> "the node never caught up");
             assertEquals(202, server.post("/messages", message("at-once"), ENGINE_KEY).statusCode());
-            assertTrue(receives(clients.get(0), "at-once"));
+            assertTrue(clients.get(0).receivesText("at-once", Duration.ofSeconds(10)));
         } finally {
             clients.forEach(HandWebSocket::close);
         }
@@ -103,20 +104,5 @@ class BackpressureIT {
 
     private static String message(String text) {
         return "{\"to\":[{\"participantId\":\"sleepy\"}],\"data\":{\"text\":\"" + text + "\"}}";
-    }
-
-    /** Whether a frame containing {@code text} arrives within 10 s (skipping the backlog before it). */
-    private static boolean receives(HandWebSocket client, String text) throws java.io.IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            HandWebSocket.Frame frame = client.read(Duration.ofMillis(200));
-            if (frame != null && frame.isEnd()) {
-                return false;
-            }
-            if (frame != null && frame.text().contains(text)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

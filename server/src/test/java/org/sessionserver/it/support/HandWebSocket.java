@@ -322,6 +322,21 @@ public final class HandWebSocket implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether a frame containing {@code text} arrives within {@code timeout}, skipping the frames before it. */
+    public boolean receivesText(String text, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = read(Duration.ofMillis(200));
+            if (frame != null && frame.isEnd()) {
+                return false;
+            }
+            if (frame != null && frame.text().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the server closes the TCP connection within {@code timeout} (data before the end is skipped). */
     public boolean endsWithin(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
