@@ -45,7 +45,7 @@ final class Api {
         fail(exchange, refusal.code(), refusal.getMessage());
     }
 
-    /** As {@link #fail(HttpExchange, Throwable)}, with {@code Retry-After}: the client may try again that much later. */
+    /** As {@link #fail(HttpExchange, Throwable)}, with {@code Retry-After}: the client may try again that late. */
     static void failRetryLater(HttpExchange exchange, Throwable failure, long retryAfterSeconds) {
         Refusal refusal = Refusal.of(failure);
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("ok", false);
