@@ -26,9 +26,11 @@ import org.sessionserver.intake.ClientEvents;
 import org.sessionserver.intake.EventIntake;
 import org.sessionserver.intake.EventValidator;
 import org.sessionserver.metrics.ServerMetrics;
+import org.sessionserver.routing.Backlog;
 import org.sessionserver.routing.ClusterDisconnects;
 import org.sessionserver.routing.ClusterRequests;
 import org.sessionserver.routing.MessageRouter;
+import org.sessionserver.routing.PublishGate;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.RecoveryBook;
@@ -68,6 +70,7 @@ public final class SessionServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
     private final AdminUi adminUi;
+    private final PublishGate gate;
     private volatile boolean draining;
 
     private SessionServer(ServerConfig config) {
@@ -102,7 +105,10 @@ public final class SessionServer implements AutoCloseable {
         this.authenticator = config.auth().newAuthenticator();
         this.intake = new EventIntake(new EventValidator(config.limits().maxMessageSize()), bus, metrics);
         this.recovery = new RecoveryBook(config.timing().recoveryWindowMs(), config.nodeId(), sessions);
-        bus.onMessage(new MessageRouter(sessions, metrics)::route);
+        Backlog backlog = new Backlog();
+        this.gate = PublishGate.start(backlog, config.backlog().limitBytes(), config.backlog().waitMs(), metrics);
+        gate.onBehind(bus::pauseMessages);
+        bus.onMessage(new MessageRouter(sessions, metrics, backlog)::route);
         ClusterCalls calls = new ClusterCalls(wiring.cluster());
         ClusterRequests requests = new ClusterRequests(calls, sessions, config.nodeId());
         ClusterDisconnects disconnects = new ClusterDisconnects(calls, sessions, config.nodeId());
@@ -133,7 +139,7 @@ public final class SessionServer implements AutoCloseable {
         Map<String, HttpRoute> routes = new HashMap<>(HttpApi.routes(settings,
                 config.engine().name().toLowerCase(Locale.ROOT), config.engineKey().orElse(null),
                 authenticator, intake, bus, directory, wiring.topics(), sessions, requests,
-                disconnects, lifecycle, metrics, () -> draining));
+                disconnects, lifecycle, metrics, gate, () -> draining));
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         config.rawWsPaths().forEach(path -> routes.put(freePath(routes, path), rawWebSocket));
         HttpRouter router = new HttpRouter(routes, cors);
@@ -242,6 +248,7 @@ public final class SessionServer implements AutoCloseable {
             }
         }
         transport.close();
+        gate.close();
         if (!lifecycle.awaitTold(Duration.ofNanos(Math.max(deadline - System.nanoTime(),
                 TimeUnit.SECONDS.toNanos(1))))) {
             log.warn("drain: the engines were not told every session closed");

@@ -54,6 +54,15 @@ public interface EngineBus extends Audiences, AutoCloseable {
      */
     void onMessage(BiConsumer<Message, Audience> receiver);
 
+    /**
+     * Tells the bus whether this node is behind on delivering (its outbound backlog is over its bound). While paused,
+     * a bus that can stops reading messages and lets its server hold them (Redis: within its
+     * {@code client-output-buffer-limit pubsub}; past it Redis drops the subscriber connection, which reconnects and
+     * counts as an outage). The in-memory bus delivers on the publisher's thread, whose publisher is held back
+     * already: it does nothing. May be called from any thread.
+     */
+    void pauseMessages(boolean paused);
+
     BusStatus status();
 
     @Override

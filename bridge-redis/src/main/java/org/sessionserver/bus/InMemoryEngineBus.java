@@ -96,6 +96,11 @@ public final class InMemoryEngineBus implements EngineBus {
     public void unlisten(Audience audience) {
     }
 
+    /** Messages reach the node on their publisher's thread: holding the publisher back holds them. */
+    @Override
+    public void pauseMessages(boolean paused) {
+    }
+
     @Override
     public BusStatus status() {
         return new BusStatus("memory", !closed);

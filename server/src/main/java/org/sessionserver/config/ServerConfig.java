@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  *                    {@code JWT_PUBLIC_KEY_FILE} or {@code JWKS_URL}) and {@code JWT_ISSUER}, {@code JWT_AUDIENCE},
  *                    {@code JWT_PARTICIPANT_CLAIM}
  * @param limits      {@code MAX_MESSAGE_SIZE}, {@code RATE_LIMIT_*}, {@code MAX_CONNECTIONS_PER_PARTICIPANT}
+ * @param backlog     {@code BACKLOG_LIMIT_BYTES}, {@code BACKLOG_WAIT_MS}
  * @param timing      {@code PING_*_MS}, {@code NODE_TTL_MS}, {@code RECOVERY_WINDOW_MS}, {@code DRAIN_TIMEOUT_MS}
  * @param log         {@code LOG_FORMAT}, {@code LOG_LEVEL}
  * @param clientEvents {@code CLIENT_EVENTS}: the client event names besides {@code message} that reach the engine
@@ -45,7 +46,7 @@ import java.util.regex.Pattern;
  */
 public record ServerConfig(int port, String nodeId, List<String> corsOrigins, EngineMode engine,
                            Optional<String> engineKey, RedisConfig redis, TlsConfig tls, AuthConfig auth,
-                           LimitsConfig limits,
+                           LimitsConfig limits, BacklogConfig backlog,
                            TimingConfig timing, LogConfig log, List<String> clientEvents,
                            boolean engineLifecycle, List<String> rawWsPaths, AdminConfig admin) {
     public enum EngineMode {
@@ -82,6 +83,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(backlog, "backlog");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(log, "log");
         rawWsPaths = List.copyOf(rawWsPaths);
@@ -120,6 +122,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
                 TlsConfig.fromEnv(env),
                 AuthConfig.fromEnv(env),
                 LimitsConfig.fromEnv(env),
+                BacklogConfig.fromEnv(env),
                 TimingConfig.fromEnv(env),
                 LogConfig.fromEnv(env),
                 clientEvents(env),
@@ -143,7 +146,7 @@ public record ServerConfig(int port, String nodeId, List<String> corsOrigins, En
         return "ServerConfig[port=" + port + ", nodeId=" + nodeId + ", corsOrigins=" + corsOrigins + ", engine="
                 + engine + ", engineKey=" + (engineKey.isPresent() ? "(hidden)" : "none") + ", " + redis + ", " + tls
                 + ", "
-                + auth + ", " + limits + ", " + timing + ", " + log + ", clientEvents=" + clientEvents
+                + auth + ", " + limits + ", " + backlog + ", " + timing + ", " + log + ", clientEvents=" + clientEvents
                 + ", engineLifecycle=" + engineLifecycle + ", rawWsPaths=" + rawWsPaths + ", " + admin + "]";
     }
 

@@ -42,6 +42,11 @@ record RawConnection(RawSocket socket, SessionRecord session, RateLimiter rateLi
         socket.sendPrepared(message.rawWebSocket());
     }
 
+    @Override
+    public long unsentBytes() {
+        return socket.unsentBytes();
+    }
+
     /**
      * Sends {@code {"type":"request","request_id","payload":{"event","data"}}}; the client answers with
      * {@code {"type":"response","request_id","payload":<value>}}.

@@ -46,6 +46,11 @@ record SocketIoConnection(SioSocket socket, SessionRecord session, RateLimiter r
         }
     }
 
+    @Override
+    public long unsentBytes() {
+        return socket.eio().unsentBytes();
+    }
+
     /** The client's ack value: its only argument, null for none, the array for several. */
     @Override
     public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {

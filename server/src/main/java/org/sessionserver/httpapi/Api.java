@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import org.sessionserver.auth.Credentials;
@@ -39,6 +43,19 @@ final class Api {
     static void fail(HttpExchange exchange, Throwable failure) {
         Refusal refusal = Refusal.of(failure);
         fail(exchange, refusal.code(), refusal.getMessage());
+    }
+
+    /** As {@link #fail(HttpExchange, Throwable)}, with {@code Retry-After}: the client may try again that late. */
+    static void failRetryLater(HttpExchange exchange, Throwable failure, long retryAfterSeconds) {
+        Refusal refusal = Refusal.of(failure);
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("ok", false);
+        body.set("error", refusal.code().body(refusal.getMessage()));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(refusal.code().httpStatus),
+                ByteBufUtil.writeUtf8(exchange.channel().alloc(), body.toString()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpExchange.JSON)
+                .set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        exchange.send(response);
     }
 
     /** False (and a 405 sent) when the request does not use {@code method}. */

@@ -11,6 +11,7 @@ import org.sessionserver.intake.EventIntake;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.routing.ClusterDisconnects;
 import org.sessionserver.routing.ClusterRequests;
+import org.sessionserver.routing.PublishGate;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SessionSettings;
@@ -28,7 +29,8 @@ public final class HttpApi {
                                                 Topics topics,
                                                 LocalSessions sessions, ClusterRequests requests,
                                                 ClusterDisconnects disconnects, SessionLifecycle lifecycle,
-                                                ServerMetrics metrics, BooleanSupplier draining) {
+                                                ServerMetrics metrics, PublishGate gate,
+                                                BooleanSupplier draining) {
         EngineKeyGuard guard = new EngineKeyGuard(engineKey);
         Map<String, HttpRoute> routes = new HashMap<>();
         HealthRoute health = new HealthRoute(settings.nodeId(), engine, sessions, bus, draining);
@@ -36,7 +38,7 @@ public final class HttpApi {
         routes.put("/", health); // what gateways' and load balancers' probes ask by default
         routes.put(MetricsRoute.PATH, new MetricsRoute(metrics));
         routes.put("/event", new EventRoute(authenticator, intake, settings, new EventWait(lifecycle, intake)));
-        routes.put("/messages", new MessagesRoute(guard, bus));
+        routes.put("/messages", new MessagesRoute(guard, bus, gate));
         routes.put("/connections", new ConnectionsRoute(guard, directory));
         routes.put(TopicsRoute.PREFIX + "*", new TopicsRoute(guard, topics, directory));
         routes.put(ParticipantRoute.PREFIX + "*", new ParticipantRoute(guard, topics, directory,

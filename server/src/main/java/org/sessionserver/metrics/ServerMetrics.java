@@ -26,6 +26,8 @@ public final class ServerMetrics {
     private final Counter topicDeliveries;
     private final Counter busMissed;
     private final Counter busReconnects;
+    private final Counter publishersHeld;
+    private final Counter publishersRefused;
     private final Timer ackLatency;
     private final Timer deliveryLatency;
 
@@ -48,6 +50,12 @@ public final class ServerMetrics {
                 .register(registry);
         busReconnects = Counter.builder("sessions_bus_reconnects")
                 .description("Times this node got back on Redis after an outage (engine messages of the outage are lost)")
+                .register(registry);
+        publishersHeld = Counter.builder("sessions_publishers_held")
+                .description("POST /messages that waited for the outbound backlog to come under its bound")
+                .register(registry);
+        publishersRefused = Counter.builder("sessions_publishers_refused")
+                .description("POST /messages refused with 503 and Retry-After: the backlog stayed over its bound")
                 .register(registry);
         ackLatency = Timer.builder("sessions_event_ack_latency")
                 .description("From an event's arrival to its ack (the bus took it)")
@@ -84,6 +92,27 @@ public final class ServerMetrics {
                 .description("Topics with at least one member connected to this node").register(registry);
         Gauge.builder("sessions_topic_memberships", memberships)
                 .description("Topic memberships of the participants connected to this node").register(registry);
+    }
+
+    /**
+     * The outbound backlog in bytes and, as 0 or 1, whether it is over its bound (publishers wait, the Redis
+     * subscriber does not read); read on scrape.
+     */
+    public void backlogGauges(Supplier<Number> bytes, BooleanSupplier behind) {
+        Gauge.builder("sessions_backlog_bytes", bytes)
+                .description("Outbound backlog: bytes queued in the event loops for fan-out plus bytes unsent")
+                .register(registry);
+        Gauge.builder("sessions_backlog_behind", () -> behind.getAsBoolean() ? 1 : 0)
+                .description("1 while the backlog is over BACKLOG_LIMIT_BYTES: publishers wait, Redis is not read")
+                .register(registry);
+    }
+
+    public void publisherHeld() {
+        publishersHeld.increment();
+    }
+
+    public void publisherRefused() {
+        publishersRefused.increment();
     }
 
     public void eventAccepted(long startNanos) {

@@ -11,7 +11,8 @@ import org.sessionserver.sessions.OutboundMessage;
 /**
  * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each
  * loop one task that writes to all of its connections, instead of one task (and one queue hand-off) per connection.
- * Each loop runs its tasks in order, so every connection still gets the messages in the order they were routed.
+ * Each loop runs its tasks in order, so every connection still gets the messages in the order they were routed. What
+ * is handed to loops, and what connections leave unsent, is counted in the {@link Backlog}.
  */
 final class Fanout {
     private final Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>(4);
@@ -23,20 +24,29 @@ final class Fanout {
     }
 
     /** Hands the message to every connection added; returns how many. */
-    int deliver(OutboundMessage message) {
+    int deliver(OutboundMessage message, Backlog backlog) {
         byLoop.forEach((loop, connections) -> {
-            if (connections.size() == 1 || loop.inEventLoop()) {
-                deliverAll(connections, message); // a single connection's deliver hops onto its loop by itself
+            if (loop.inEventLoop()) {
+                deliverAll(connections, message, backlog);
             } else {
-                loop.execute(() -> deliverAll(connections, message));
+                long bytes = (long) message.size() * connections.size();
+                backlog.queued(bytes);
+                loop.execute(() -> {
+                    try {
+                        deliverAll(connections, message, backlog);
+                    } finally {
+                        backlog.written(bytes);
+                    }
+                });
             }
         });
         return size;
     }
 
-    private static void deliverAll(List<Connection> connections, OutboundMessage message) {
+    private static void deliverAll(List<Connection> connections, OutboundMessage message, Backlog backlog) {
         for (Connection connection : connections) {
             connection.deliver(message);
+            backlog.noteUnsent(connection);
         }
     }
 }

@@ -33,6 +33,14 @@ public interface Connection {
     void deliver(OutboundMessage message);
 
     /**
+     * What this connection holds sent and not yet taken by its client (the routing backlog counts it); may be read
+     * from any thread. 0 for a connection that holds nothing of its own.
+     */
+    default long unsentBytes() {
+        return 0;
+    }
+
+    /**
      * Emits {@code event} with {@code data} and waits for the client's acknowledgement: completes with its value, or
      * fails with a {@link java.util.concurrent.TimeoutException}, or with an
      * {@link UnsupportedOperationException} when the transport cannot acknowledge.

@@ -24,6 +24,11 @@ public final class OutboundMessage {
         return message;
     }
 
+    /** About what one delivery writes: the length of the engine's JSON (chars; the framing adds a few bytes). */
+    public int size() {
+        return message.json().length();
+    }
+
     /**
      * {@code {"type":"message","payload":<the engine's JSON, verbatim>}}, the raw WebSocket frame; for a named push
      * {@code {"type":name,"request_id"?,"payload":<its data>}}.

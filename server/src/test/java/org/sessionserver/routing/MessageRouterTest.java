@@ -2,23 +2,15 @@ package org.sessionserver.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.Audience;
 import org.sessionserver.bus.InMemoryTopics;
 import org.sessionserver.bus.Message;
-import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.bus.TopicChange;
-import org.sessionserver.intake.RateLimiter;
 import org.sessionserver.metrics.ServerMetrics;
-import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.LocalSessions;
 import org.sessionserver.sessions.LocalTopics;
 import org.sessionserver.sessions.OutboundMessage;
@@ -29,7 +21,7 @@ class MessageRouterTest {
     private final RecordedAudiences audiences = new RecordedAudiences();
     private final LocalTopics topics = new LocalTopics(store, audiences);
     private final LocalSessions sessions = new LocalSessions("n1", topics);
-    private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics());
+    private final MessageRouter router = new MessageRouter(sessions, new ServerMetrics(), new Backlog());
 
     MessageRouterTest() {
         store.onChange(topics::apply);
@@ -40,42 +32,16 @@ class MessageRouterTest {
         topics.close();
     }
 
-    private static final class Recorder implements Connection {
-        final SessionRecord session;
+    private static final class Recorder extends StubConnection {
         final List<String> received = new ArrayList<>();
 
         Recorder(String participant, String session, boolean proxy) {
-            this.session = new SessionRecord(participant, session, "c-" + session, "n1", proxy, "websocket", "t");
-        }
-
-        @Override
-        public SessionRecord session() {
-            return session;
-        }
-
-        @Override
-        public RateLimiter rateLimiter() {
-            return null;
-        }
-
-        @Override
-        public EventExecutor loop() {
-            return ImmediateEventExecutor.INSTANCE;
+            super(participant, session, proxy);
         }
 
         @Override
         public void deliver(OutboundMessage message) {
             received.add(message.message().json());
-        }
-
-        @Override
-        public boolean disconnect() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<JsonNode> request(String event, JsonNode data, Duration timeout) {
-            throw new UnsupportedOperationException();
         }
     }
 

@@ -127,6 +127,13 @@ public final class EngineClient implements EngineSide {
         this.lifecycle = handler;
     }
 
+    /**
+     * Publishes a message to the nodes of its recipients; completes once Redis took every copy. It does not wait for
+     * the nodes: a node that is behind on delivering stops reading and Redis holds its copies, within Redis's
+     * {@code client-output-buffer-limit pubsub} (past it Redis drops that node's subscriber connection, and the copies
+     * it held are lost: the node counts a reconnect). An engine that must be slowed down by the nodes publishes
+     * through {@code POST /messages}, which waits while the node it asks is behind.
+     */
     @Override
     public CompletionStage<Void> publishMessage(String messageJson) {
         Message message;

@@ -167,6 +167,16 @@ public final class RedisConnections implements AutoCloseable {
         return commands.async().spublish(channel, message).toCompletableFuture();
     }
 
+    /**
+     * Stops (true) or resumes (false) reading the pub/sub connection: while stopped, Redis keeps what is published to
+     * this node in its output buffer for the connection, up to its {@code client-output-buffer-limit pubsub}, and
+     * replies to (S)SUBSCRIBEs wait too. Past the limit Redis closes the connection; it reconnects as after any
+     * outage ({@link #onReconnect}), and what Redis held is lost. From any thread.
+     */
+    public void pauseReading(boolean paused) {
+        link.pubSubReading().pause(paused);
+    }
+
     /** Called (on a Lettuce or timer thread) each time both connections are back after an outage. */
     public void onReconnect(Runnable listener) {
         reconnectListeners.add(listener);

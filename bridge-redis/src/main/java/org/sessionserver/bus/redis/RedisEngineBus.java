@@ -176,6 +176,12 @@ public final class RedisEngineBus implements EngineBus {
         receiver.accept(message, copyFor);
     }
 
+    /** Stops and resumes reading the pub/sub connection ({@link RedisConnections#pauseReading}). */
+    @Override
+    public void pauseMessages(boolean paused) {
+        redis.pauseReading(paused);
+    }
+
     @Override
     public BusStatus status() {
         String deployment = redis.deployment().kind().label();

@@ -35,6 +35,7 @@ final class RedisLink implements AutoCloseable {
 
     private final RedisDeployment deployment;
     private final ClientResources resources;
+    private final PubSubReading pubSubReading = new PubSubReading();
     private final RedisClient client;
     private final RedisClusterClient cluster;
 
@@ -42,6 +43,7 @@ final class RedisLink implements AutoCloseable {
         this.deployment = deployment;
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(pubSubReading)
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         if (deployment.isCluster()) {
@@ -97,6 +99,11 @@ final class RedisLink implements AutoCloseable {
     /** A command connection of its own; fails with a RedisConnectionException when Redis cannot be reached now. */
     DataConnection connect() {
         return client != null ? DataConnection.of(client.connect()) : DataConnection.of(cluster.connect());
+    }
+
+    /** Stops and resumes reading this client's pub/sub connections. */
+    PubSubReading pubSubReading() {
+        return pubSubReading;
     }
 
     StatefulRedisPubSubConnection<String, String> connectPubSub() {

@@ -23,6 +23,22 @@ public interface TestRedis extends AutoCloseable {
     /** Commands as a node sends them (to the master; routed by slot in a cluster); reconnects after a failover. */
     RedisClusterCommands<String, String> commands();
 
+    /**
+     * Bytes Redis holds in its output buffers for pub/sub clients ({@code omem} of {@code CLIENT LIST TYPE pubsub}, on
+     * the server the commands reach): what it keeps for subscribers that do not read.
+     */
+    default long pubSubOutputBytes() {
+        long held = 0;
+        for (String line : commands().clientList(io.lettuce.core.ClientListArgs.Builder.typePubsub()).split("\n")) {
+            for (String field : line.trim().split(" ")) {
+                if (field.startsWith("omem=")) {
+                    held += Long.parseLong(field.substring("omem=".length()));
+                }
+            }
+        }
+        return held;
+    }
+
     /** Subscribers of a classic channel, over every server (PUBSUB NUMSUB). */
     long subscribers(String channel);
 

@@ -48,10 +48,11 @@ public final class EioSocket {
     private EioTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
-    private long pollBufferBytes;
+    /** Written on the loop only; volatile for {@link #unsentBytes}, which the backlog reads from other threads. */
+    private volatile long pollBufferBytes;
     private HttpExchange pendingPoll;
 
-    private Channel webSocket;
+    private volatile Channel webSocket;
     private final TransportUpgrade upgrade = new TransportUpgrade(this);
 
     private final Heartbeat heartbeat;
@@ -87,6 +88,15 @@ public final class EioSocket {
 
     public boolean isOpen() {
         return state == State.OPEN;
+    }
+
+    /**
+     * What this session holds sent and not yet taken by its client: its WebSocket's unsent frames, or on polling its
+     * buffer until the next poll carries it away. May be read from any thread (a moment's view).
+     */
+    public long unsentBytes() {
+        Channel ws = webSocket;
+        return ws != null ? UnsentBytes.of(ws) : pollBufferBytes;
     }
 
     void listen(EioSocketListener listener) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sessionserver.transport.PreparedTextFrame;
 import org.sessionserver.transport.http.HandshakeRequest;
+import org.sessionserver.transport.http.UnsentBytes;
 
 /** One raw WebSocket connection. Its methods may be called from any thread. */
 public final class RawSocket {
@@ -55,6 +56,11 @@ public final class RawSocket {
 
     public boolean isOpen() {
         return channel.isActive() && !closing.get();
+    }
+
+    /** What this socket holds written and not yet taken by its client; from any thread. */
+    public long unsentBytes() {
+        return UnsentBytes.of(channel);
     }
 
     public void sendText(String text) {

@@ -95,7 +95,23 @@ public final class HandWebSocket implements AutoCloseable {
 
     /** Opens a WebSocket to {@code pathAndQuery}; throws unless the server answers 101. */
     public static HandWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open(new Socket("127.0.0.1", port), port, pathAndQuery, extraHeaders);
+    }
+
+    /**
+     * As {@link #open(int, String, String...)}, with a small fixed receive window, set before connecting so that the
+     * kernel cannot grow it: a client that stops reading then makes the server hold what it sends.
+     */
+    public static HandWebSocket openWithReceiveBuffer(int port, int receiveBufferBytes, String pathAndQuery)
+            throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        return open(socket, port, pathAndQuery);
+    }
+
+    private static HandWebSocket open(Socket socket, int port, String pathAndQuery, String... extraHeaders)
+            throws IOException {
         socket.setSoTimeout(5_000);
         socket.setTcpNoDelay(true);
         byte[] nonce = new byte[16];
@@ -304,6 +320,21 @@ public final class HandWebSocket implements AutoCloseable {
         thread.setDaemon(true);
         reader = thread;
         thread.start();
+    }
+
+    /** Whether a frame containing {@code text} arrives within {@code timeout}, skipping the frames before it. */
+    public boolean receivesText(String text, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = read(Duration.ofMillis(200));
+            if (frame != null && frame.isEnd()) {
+                return false;
+            }
+            if (frame != null && frame.text().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the server closes the TCP connection within {@code timeout} (data before the end is skipped). */

@@ -1,0 +1,89 @@
+package org.sessionserver.routing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sessionserver.sessions.Connection;
+
+/**
+ * This node's outbound backlog, in bytes: what the fan-out has handed to event loops and they have not written yet,
+ * plus what connections hold written and not yet taken by their clients. {@link PublishGate} holds publishers back
+ * while it is over its bound.
+ *
+ * <p>How it is measured, cheaply. Queued: {@link Fanout} adds a task's bytes (the message's size times its
+ * connections) when it hands the task to a loop and removes them once the task has run: one atomic add each way per
+ * loop and message. Unsent: after each delivery the fan-out reads the connection's unsent bytes (Netty's pending
+ * write bytes, two volatile reads; a polling session's buffer); a connection that holds some is kept in
+ * {@link #congested} with the figure last counted, and {@link #resample} reads those again, since Netty tells nobody
+ * when a slow client finally reads. The total is exact for the loops' queues and, for unsent bytes, as fresh as the
+ * last delivery or resample (one tick of {@link PublishGate}). Fast clients cost one read per delivery and never enter
+ * the map. Data in the kernel's socket buffers is not counted: it is bounded by the kernel. Growth past the limit is
+ * told at once ({@link #whenOver}), on the thread that saw it, so that a burst stops being read without waiting for
+ * the next resample.
+ */
+public final class Backlog {
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong unsent = new AtomicLong();
+    /** Connections that held unsent bytes when last read, with the figure counted in {@link #unsent}. */
+    private final Map<Connection, Long> congested = new ConcurrentHashMap<>();
+    private volatile long limitBytes = Long.MAX_VALUE;
+    private volatile Runnable overLimit = () -> { };
+
+    /** Runs {@code action} each time the backlog grows while at or over {@code limit} bytes; set once. */
+    void whenOver(long limit, Runnable action) {
+        this.overLimit = action;
+        this.limitBytes = limit;
+    }
+
+    /** Bytes handed to an event loop for writing. */
+    void queued(long bytes) {
+        queued.addAndGet(bytes);
+        checkOver();
+    }
+
+    /** Bytes {@link #queued} earlier that their loop has now written. */
+    void written(long bytes) {
+        queued.addAndGet(-bytes);
+    }
+
+    /** Reads what {@code connection} holds unsent now (after a delivery to it). */
+    void noteUnsent(Connection connection) {
+        long now = connection.unsentBytes();
+        if (now > 0 || (!congested.isEmpty() && congested.containsKey(connection))) {
+            count(connection, now);
+        }
+    }
+
+    /** Reads again every connection that held unsent bytes: slow clients that read since, or closed. */
+    void resample() {
+        congested.keySet().forEach(connection -> count(connection, connection.unsentBytes()));
+    }
+
+    /** The backlog now, in bytes. */
+    public long bytes() {
+        return queued.get() + unsent.get();
+    }
+
+    /** Connections that hold unsent bytes, as last read. */
+    public int congestedConnections() {
+        return congested.size();
+    }
+
+    /** Moves the figure counted for {@code connection} to {@code now}, atomically per connection. */
+    private void count(Connection connection, long now) {
+        long grown = now - congested.getOrDefault(connection, 0L);
+        congested.compute(connection, (key, before) -> {
+            unsent.addAndGet(now - (before == null ? 0 : before));
+            return now > 0 ? now : null;
+        });
+        if (grown > 0) {
+            checkOver();
+        }
+    }
+
+    private void checkOver() {
+        if (bytes() >= limitBytes) {
+            overLimit.run();
+        }
+    }
+}

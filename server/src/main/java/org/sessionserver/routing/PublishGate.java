@@ -1,0 +1,162 @@
+package org.sessionserver.routing;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.sessionserver.errors.ErrorCode;
+import org.sessionserver.errors.Refusal;
+import org.sessionserver.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Back-pressure on publishers: while this node's {@link Backlog} is over its bound, a publisher ({@code POST
+ * /messages}) waits, in arrival order, until the backlog is under the bound again, or is refused after the wait. The
+ * node is <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
+ * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
+ * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
+ * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. Nothing blocks:
+ * {@link #admit} returns a stage.
+ */
+public final class PublishGate implements AutoCloseable {
+    static final long TICK_MS = 10;
+    /** What a refused publisher is told to wait before trying again. */
+    public static final long RETRY_AFTER_SECONDS = 1;
+    private static final Logger log = LoggerFactory.getLogger(PublishGate.class);
+    private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
+
+    private record Waiter(CompletableFuture<Void> admitted, long deadline) {
+    }
+
+    private final Backlog backlog;
+    private final long limitBytes;
+    private final long waitNanos;
+    private final ServerMetrics metrics;
+    private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timer;
+    private volatile boolean behind;
+
+    /** A gate that {@link #tick}s by itself on a thread of its own. */
+    public static PublishGate start(Backlog backlog, long limitBytes, long waitMs, ServerMetrics metrics) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "publish-gate");
+            thread.setDaemon(true);
+            return thread;
+        });
+        PublishGate gate = new PublishGate(backlog, limitBytes, waitMs, metrics, timer);
+        timer.scheduleWithFixedDelay(gate::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        return gate;
+    }
+
+    /** A gate that ticks when told (tests); {@code timer} is shut down on {@link #close}, if any. */
+    PublishGate(Backlog backlog, long limitBytes, long waitMs, ServerMetrics metrics,
+                ScheduledExecutorService timer) {
+        this.backlog = backlog;
+        this.limitBytes = limitBytes;
+        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMs);
+        this.metrics = metrics;
+        this.timer = timer;
+        metrics.backlogGauges(backlog::bytes, () -> behind);
+        backlog.whenOver(limitBytes, this::fallBehind);
+    }
+
+    /**
+     * Completes once the publisher may publish: at once while the backlog is under its bound and nobody waits before
+     * it; else when it is, on the gate's thread. Fails with an {@code unavailable} {@link Refusal} when the wait is
+     * over first.
+     */
+    public CompletableFuture<Void> admit() {
+        if (!behind && waiting.isEmpty() && backlog.bytes() < limitBytes) {
+            return ADMITTED;
+        }
+        metrics.publisherHeld();
+        if (waitNanos == 0) {
+            return refusal();
+        }
+        Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime() + waitNanos);
+        waiting.add(waiter);
+        return waiter.admitted();
+    }
+
+    /**
+     * Called with true when the node falls behind (on the thread whose work made the backlog grow: an event loop, a
+     * bus thread), false when it has caught up (on the gate's thread). Must not block.
+     */
+    public void onBehind(Consumer<Boolean> listener) {
+        listeners.add(listener);
+    }
+
+    public boolean behind() {
+        return behind;
+    }
+
+    /** Re-reads the backlog, tells a change of state, admits waiters in order while it is under the bound. */
+    void tick() {
+        try {
+            backlog.resample();
+            long bytes = backlog.bytes();
+            if (bytes >= limitBytes) {
+                changeState(true, bytes);
+            } else if (bytes <= limitBytes / 2) {
+                changeState(false, bytes);
+            }
+            // Admitting one may add its fan-out to the backlog at once (the embedded bus routes on this thread).
+            while (!behind && backlog.bytes() < limitBytes && !waiting.isEmpty()) {
+                waiting.poll().admitted().complete(null);
+            }
+            long now = System.nanoTime();
+            for (Waiter first = waiting.peek(); first != null && now - first.deadline() >= 0; first = waiting.peek()) {
+                if (waiting.remove(first)) {
+                    first.admitted().completeExceptionally(refused());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("publish gate: {}", e.toString(), e); // a scheduled task that throws is never run again
+        }
+    }
+
+    /** The backlog grew past the bound, on whatever thread grew it. */
+    private void fallBehind() {
+        if (!behind) {
+            changeState(true, backlog.bytes());
+        }
+    }
+
+    /** Serialized, so that listeners hear the changes in the order they were decided. */
+    private synchronized void changeState(boolean nowBehind, long bytes) {
+        if (behind == nowBehind) {
+            return;
+        }
+        behind = nowBehind;
+        log.debug("outbound backlog {} bytes: {}", bytes, nowBehind ? "publishers wait" : "caught up");
+        listeners.forEach(listener -> listener.accept(nowBehind));
+    }
+
+    private CompletableFuture<Void> refusal() {
+        return CompletableFuture.failedFuture(refused());
+    }
+
+    private Refusal refused() {
+        metrics.publisherRefused();
+        return new Refusal(ErrorCode.UNAVAILABLE, "this node's outbound backlog stayed over its bound; retry in "
+                + RETRY_AFTER_SECONDS + " s");
+    }
+
+    /** Refuses whoever still waits. */
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (Waiter waiter = waiting.poll(); waiter != null; waiter = waiting.poll()) {
+            waiter.admitted().completeExceptionally(refused());
+        }
+    }
+}
