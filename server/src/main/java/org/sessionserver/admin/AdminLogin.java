@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.sessionserver.transport.socketio.ConnectGate;
 import org.sessionserver.transport.socketio.ConnectRefusedException;
 import org.sessionserver.transport.socketio.SioHandshake;
@@ -52,12 +53,16 @@ final class AdminLogin implements ConnectGate {
         if (user == null || !user.isTextual() || password == null || !password.isTextual()) {
             return CompletableFuture.failedFuture(refusal());
         }
-        return CompletableFuture.supplyAsync(() -> {
-            if (!matches(user.textValue(), password.textValue())) {
-                throw refusal();
-            }
-            return new Admitted(sessions.open());
-        }, verifier);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!matches(user.textValue(), password.textValue())) {
+                    throw refusal();
+                }
+                return new Admitted(sessions.open());
+            }, verifier);
+        } catch (RejectedExecutionException busy) {
+            return CompletableFuture.failedFuture(refusal()); // a flood of logins: refused, not queued without end
+        }
     }
 
     /** Both checks always run, so the time taken does not tell a wrong name from a wrong password. */

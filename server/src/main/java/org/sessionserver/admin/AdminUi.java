@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.sessionserver.bus.ClusterBus;
 import org.sessionserver.bus.ClusterCalls;
@@ -58,6 +61,8 @@ public final class AdminUi implements AutoCloseable {
     public record Node(LocalSessions sessions, LocalTopics topics, Collection<EioSocket> clients) {
     }
 
+    private static final int PENDING_LOGINS = 16;
+
     private final Settings settings;
     private final SocketListing listing;
     private final AdminActions actions;
@@ -65,8 +70,13 @@ public final class AdminUi implements AutoCloseable {
     private final LiveView live;
     private final ServerStats stats;
     private final ScheduledExecutorService statsTimer = daemon("admin-ui-stats");
-    /** bcrypt, one login at a time: a flood of guesses cannot delay the stats. */
-    private final ScheduledExecutorService verifier = daemon("admin-ui-login");
+    /** bcrypt, one login at a time and at most {@value #PENDING_LOGINS} waiting: a flood of guesses is refused. */
+    private final ExecutorService verifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(PENDING_LOGINS), runnable -> {
+                Thread thread = new Thread(runnable, "admin-ui-login");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public AdminUi(Settings settings, SioNamespace namespace, Cluster cluster, Node node) {
         this.settings = settings;

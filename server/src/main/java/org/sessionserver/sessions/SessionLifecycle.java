@@ -71,8 +71,8 @@ public final class SessionLifecycle {
      * caller tells its client (CONNECT reply, {@code hello_ack}) only after that. A message published once the client
      * has seen its connect therefore finds the session, on this node and from any other, by participant or by topic.
      * A failed directory write does not refuse the session: the directory's heartbeat writes it again once Redis is
-     * back. With {@code ENGINE_LIFECYCLE} the engines are told the session opened in the same wait, so that
-     * {@code session.opened} comes before the session's first event.
+     * back. With {@code ENGINE_LIFECYCLE} the engines are told the session opened once it is routable here and
+     * before its client can send an event, so that {@code session.opened} comes before the session's first event.
      *
      * @param loop      the connection's event loop: the result completes there, in the task that added the session to
      *                  the local index, so that the caller's reply follows before any message can be written
@@ -103,14 +103,10 @@ public final class SessionLifecycle {
         String participantId = session.participantId();
         CompletableFuture<C> opened = new CompletableFuture<>();
         CompletableFuture<Void> ready = sessions.readyFor(participantId); // its topics, read meanwhile
-        CompletableFuture<Void> registered = directory.register(session).toCompletableFuture()
-                .whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
-                    }
-                });
-        CompletableFuture<Void> told = tell(session, null);
-        CompletableFuture.allOf(registered, told).whenComplete((ok, failure) -> {
+        directory.register(session).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.warn("session {} not in the directory yet: {}", session.sessionId(), failure.toString());
+            }
             ready.thenRun(() -> {
                 if (loop.inEventLoop()) {
                     addLocally(session, stillOpen, connect, opened);
@@ -136,6 +132,9 @@ public final class SessionLifecycle {
             opened.completeExceptionally(new Refusal(ErrorCode.FORBIDDEN, "too many connections for this participant"));
             return;
         }
+        // Told once the session is routable here (an engine that answers session.opened reaches it), and before the
+        // caller's reply lets its client send anything: its events go out on the same Redis connection after this.
+        tell(session, null);
         opened.complete(connection);
         listener.opened(session);
     }

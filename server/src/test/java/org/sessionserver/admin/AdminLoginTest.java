@@ -53,6 +53,14 @@ class AdminLoginTest {
     }
 
     @Test
+    void aLoginThatFindsTheVerifierFullIsRefusedNotQueued() throws Exception {
+        AdminLogin busy = new AdminLogin("ops", hash(BCrypt.Version.VERSION_2B, "s3cret"), sessions, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("full");
+        });
+        assertRefused(busy, "{\"username\":\"ops\",\"password\":\"s3cret\"}");
+    }
+
+    @Test
     void hashesOfEveryBcryptVersionMatchTheirPasswordOnly() {
         for (BCrypt.Version version : new BCrypt.Version[] {BCrypt.Version.VERSION_2A, BCrypt.Version.VERSION_2B,
             BCrypt.Version.VERSION_2Y}) {

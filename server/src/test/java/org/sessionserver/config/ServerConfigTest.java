@@ -80,7 +80,7 @@ class ServerConfigTest {
         refused("ADMIN_USERNAME", "ADMIN_UI", "true", "ADMIN_PASSWORD_HASH", hash);
         refused("ADMIN_PASSWORD_HASH", "ADMIN_UI", "true", "ADMIN_USERNAME", "ops");
         for (String bad : List.of("secret", "$2b$10$tooShort", "$2x$10$" + hash.substring(7), "$2b$3$" + hash.substring(7),
-                hash + "x")) {
+                "$2b$15$" + hash.substring(7), hash + "x")) { // cost 15: seconds of CPU a guess
             String message = refused("ADMIN_PASSWORD_HASH", "ADMIN_UI", "true", "ADMIN_USERNAME", "ops",
                     "ADMIN_PASSWORD_HASH", bad);
             assertFalse(message.contains(bad), message);

@@ -44,6 +44,11 @@ class LifecycleIT {
                 envelopes.add(envelope);
             }
             told.add(envelope.kind().wire() + " " + envelope.sessionId());
+            if (envelope.kind() == LifecycleEnvelope.Kind.SESSION_OPENED
+                    && envelope.participantId().startsWith("welcomed")) {
+                engine.publishMessage("{\"to\":[{\"participantId\":\"" + envelope.participantId()
+                        + "\",\"sessionId\":\"" + envelope.sessionId() + "\"}],\"data\":{\"welcome\":true}}");
+            }
         });
         engine.onEvent(event -> told.add("event " + event.sessionId()));
     }
@@ -116,6 +121,18 @@ class LifecycleIT {
             socketIo.close();
             raw.close();
         }
+    }
+
+    /** An engine that answers session.opened at once reaches the session: it is routable before it is told. */
+    @Test
+    void anEngineThatAnswersSessionOpenedReachesTheSession() throws Exception {
+        for (int node = 1; node <= 2; node++) {
+            try (RawAgent raw = RawAgent.connect(cluster.port(node), "welcomed-" + node)) {
+                org.sessionserver.bus.testing.Wait.until(WAIT, () -> raw.received("welcome").contains("true"),
+                        () -> "no welcome on " + raw.nodeId() + ": " + raw.frames);
+            }
+        }
+        Thread.sleep(SETTLE.toMillis()); // the closings, so that the next test starts from nothing
     }
 
     private static List<String> next(int count) throws InterruptedException {

@@ -388,6 +388,7 @@ public final class EioSocket {
             answerPoll(String.valueOf(byClient ? EioPacketType.NOOP.code : EioPacketType.CLOSE.code));
         }
         pollBuffer.clear();
+        pollBufferBytes = 0; // else the backlog would count a closed session's buffer for good
         if (webSocket != null) {
             // Closed at the TCP level, without a close frame: socket.io-client-java (OkHttp) stops reading after a
             // close frame and engine.io-client-java never answers it, so the client would only notice at its ping

@@ -102,6 +102,23 @@ class BackpressureIT {
         }
     }
 
+    /** A polling session's buffer counts while it waits for a poll, and not once the session is closed. */
+    @Test
+    void aClosedPollingSessionLeavesNothingInTheBacklog() {
+        org.sessionserver.it.support.EioPolling polling = new org.sessionserver.it.support.EioPolling(server.url());
+        String sid = polling.handshake();
+        polling.push(sid, "40{\"token\":\"poller\"}");
+        Await.until(() -> polling.poll(sid).body().contains("\"sid\""), () -> "no CONNECT reply");
+        String big = "{\"to\":[{\"participantId\":\"poller\"}],\"data\":{\"text\":\"" + "y".repeat(100_000)
+                + "\"}}";
+        assertEquals(202, server.post("/messages", big, ENGINE_KEY).statusCode());
+        Await.until(() -> server.metric("sessions_backlog_bytes", null) >= 100_000,
+                () -> "the unpolled message is not in the backlog");
+        polling.push(sid, "1"); // the client closes the session without taking the message
+        Await.until(() -> server.metric("sessions_backlog_bytes", null) == 0,
+                () -> "a closed session still counts: " + server.metric("sessions_backlog_bytes", null));
+    }
+
     private static String message(String text) {
         return "{\"to\":[{\"participantId\":\"sleepy\"}],\"data\":{\"text\":\"" + text + "\"}}";
     }
