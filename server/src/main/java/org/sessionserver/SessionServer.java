@@ -185,10 +185,6 @@ public final class SessionServer implements AutoCloseable {
         return server;
     }
 
-    /**
-     * The Engine.IO payload limit: room for an event somewhat over {@code MAX_MESSAGE_SIZE}, so that it is refused
-     * as {@code too_large} with the connection kept, rather than dropped at the transport.
-     */
     /** {@code CLIENT_EVENTS}, checked: a name that cannot be allowed stops the start with a one-line reason. */
     private static ClientEvents clientEvents(ServerConfig config) {
         try {
@@ -198,6 +194,10 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The Engine.IO payload limit: room for an event somewhat over {@code MAX_MESSAGE_SIZE}, so that it is refused
+     * as {@code too_large} with the connection kept, rather than dropped at the transport.
+     */
     static int maxPayload(int maxMessageSize) {
         return Math.max(EioOptions.DEFAULT_MAX_PAYLOAD, 2 * maxMessageSize + 1024);
     }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The session directory in Redis. Each node keeps a hash of its sessions ({@code <prefix>node:<id>:sessions}), an
  * index per participant ({@code <prefix>participant:<id>}) and a heartbeat key ({@code <prefix>node:<id>:alive})
  * refreshed every third of the TTL; reads are {@link RedisSessionReads}. When the heartbeat finds its key gone (Redis
- * restarted, or a blip longer than the TTL) the node writes all its sessions again. Each heartbeat also sweeps the
- * nodes whose key expired: their sessions go to the {@link #onSessionsLost} listener, then out of the directory.
+ * restarted, or a blip longer than the TTL) the node writes all its sessions again. As often, on a thread of its own,
+ * it sweeps the nodes whose key expired: their sessions go to the {@link #onSessionsLost} listener, then out of the
+ * directory.
  */
 public final class RedisSessionDirectory implements SessionDirectory {
     private static final Logger log = LoggerFactory.getLogger(RedisSessionDirectory.class);
@@ -35,6 +36,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final long ttlMs;
     private final Map<String, SessionRecord> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat;
+    private final ScheduledExecutorService sweeper;
     private final RedisSessionReads reads;
     private volatile Function<SessionRecord, CompletionStage<Void>> lost =
             session -> CompletableFuture.completedFuture(null);
@@ -45,12 +47,13 @@ public final class RedisSessionDirectory implements SessionDirectory {
         this.nodeId = nodeId;
         this.ttlMs = ttlMs;
         this.reads = new RedisSessionReads(redis::async, keys);
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "directory-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, Math.max(100, ttlMs / 3), TimeUnit.MILLISECONDS);
+        this.heartbeat = daemon("directory-heartbeat");
+        // Sweeps on a thread of their own: a long one (a dead node of many sessions) must not delay this node's own
+        // heartbeat past its TTL, or the others would sweep a live node.
+        this.sweeper = daemon("directory-sweep");
+        long period = Math.max(100, ttlMs / 3);
+        heartbeat.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweepDeadNodes, period, period, TimeUnit.MILLISECONDS);
         redis.onReconnect(() -> heartbeat.execute(this::beat));
     }
 
@@ -95,6 +98,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
     @Override
     public void close() {
         heartbeat.shutdownNow();
+        sweeper.shutdownNow();
         if (!redis.isUp()) {
             return;
         }
@@ -112,6 +116,14 @@ public final class RedisSessionDirectory implements SessionDirectory {
             log.warn("could not remove node {} from the directory: {}", nodeId, e.toString());
         }
         local.clear();
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private CompletableFuture<Void> write(SessionRecord session) {
@@ -137,17 +149,26 @@ public final class RedisSessionDirectory implements SessionDirectory {
                 log.info("directory entries of node {} were lost; writing its {} sessions again", nodeId, local.size());
                 local.values().forEach(this::write);
             }
-            sweepDeadNodes(redis, timeout);
         } catch (Exception e) {
             log.debug("heartbeat of node {} failed: {}", nodeId, e.toString());
         }
     }
 
-    private void sweepDeadNodes(RedisClusterAsyncCommands<String, String> redis, long timeout) throws Exception {
-        for (String node : redis.smembers(keys.nodes()).get(timeout, TimeUnit.MILLISECONDS)) {
-            if (!node.equals(nodeId) && redis.exists(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS) == 0) {
-                sweep(redis, node, timeout);
+    private void sweepDeadNodes() {
+        if (!redis.isUp()) {
+            return;
+        }
+        try {
+            RedisClusterAsyncCommands<String, String> redis = this.redis.async();
+            long timeout = RedisConnections.COMMAND_TIMEOUT.toMillis();
+            for (String node : redis.smembers(keys.nodes()).get(timeout, TimeUnit.MILLISECONDS)) {
+                if (!node.equals(nodeId)
+                        && redis.exists(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS) == 0) {
+                    sweep(redis, node, timeout);
+                }
             }
+        } catch (Exception e) {
+            log.debug("sweep by node {} failed: {}", nodeId, e.toString());
         }
     }
 
