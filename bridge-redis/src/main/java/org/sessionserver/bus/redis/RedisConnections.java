@@ -5,7 +5,6 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.InetSocketAddress;
@@ -42,6 +41,8 @@ public final class RedisConnections implements AutoCloseable {
     private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean wasDown = new AtomicBoolean();
+    /** Our pub/sub connections (a cluster's per node too), by the node they connected to: what a drop loses. */
+    private final Map<RedisChannelHandler<?, ?>, String> pubSubNodes = new ConcurrentHashMap<>();
 
     private RedisConnections(RedisLink link) {
         this.link = link;
@@ -50,14 +51,26 @@ public final class RedisConnections implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Only our own connections count: on a cluster, Lettuce's topology refresh opens and closes connections of
+        // its own to every node each time, and taking those for outages resubscribed every channel and reloaded
+        // every topic every 5 s. Our pub/sub connections (the node ones of a cluster too) are known by their type,
+        // and their node by the address they connected to; a command connection that drops loses nothing (Redis
+        // down drops the pub/sub connection too).
         link.client().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                wasDown.set(true);
+                if (connection instanceof StatefulRedisPubSubConnection<?, ?> && sharded != null) {
+                    wasDown.set(true);
+                    String node = pubSubNodes.get(connection);
+                    sharded.lost(link.deployment().isCluster() && node != null ? node : "");
+                }
             }
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+                    pubSubNodes.put(connection, hostPort(address));
+                }
                 timer.execute(RedisConnections.this::checkBackUp);
             }
         });
@@ -84,9 +97,7 @@ public final class RedisConnections implements AutoCloseable {
             }
         });
         this.events = link.onEvent(event -> {
-            if (event instanceof ConnectionDeactivatedEvent deactivated) {
-                sharded.lost(link.deployment().isCluster() ? hostPort(deactivated.remoteAddress()) : "");
-            } else if (event instanceof ConnectionActivatedEvent || event instanceof ClusterTopologyChangedEvent) {
+            if (event instanceof ConnectionActivatedEvent || event instanceof ClusterTopologyChangedEvent) {
                 sharded.reconcileSoon();
             }
         });

@@ -110,4 +110,23 @@ abstract class ShardedChannelsSuite {
         assertTrue(channels.stream().allMatch(channel -> redis.deployment.shardSubscribers(channel) == 1),
                 "one subscription per channel, not duplicated");
     }
+
+    /**
+     * Nothing failed, so nothing is told: a cluster's topology refresh (every 5 s) opens and closes connections of
+     * Lettuce's own, which once counted as outages: every channel resubscribed and every topic reloaded each time.
+     */
+    @Test
+    void quietConnectionsAreNeverToldOfAGap() throws Exception {
+        List<String> channels = channels(6);
+        Set<String> resubscribed = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
+        node.onResubscribed(resubscribed::add);
+        node.onReconnect(reconnects::incrementAndGet);
+        for (String channel : channels) {
+            node.subscribeSharded(channel, message -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Wait.settle(Duration.ofMillis(6_000)); // longer than a topology refresh period
+        assertEquals(Set.of(), resubscribed, "no gap, no resubscription");
+        assertEquals(0, reconnects.get(), "no outage");
+    }
 }
