@@ -118,6 +118,7 @@ public final class SessionServer implements AutoCloseable {
         SioServer socketIo = new SioServer(SioOptions.forMaxPayload(SioOptions.DEFAULT_CONNECT_TIMEOUT_MS, maxPayload));
         SessionLifecycle lifecycle = new SessionLifecycle(settings, sessions, directory, bus, metrics);
         this.lifecycle = lifecycle;
+        wiring.onReconnect(lifecycle::tellAgain);
         RecoveryHandover handover = new RecoveryHandover(calls, !config.redis().isEmbedded(), recovery);
         ClientEvents clientEvents = clientEvents(config);
         new SocketIoGateway(authenticator, lifecycle, recovery, handover, intake, clientEvents).bind(socketIo.of("/"));

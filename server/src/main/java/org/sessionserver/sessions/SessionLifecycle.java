@@ -5,18 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import org.sessionserver.bus.EngineBus;
-import org.sessionserver.bus.LifecycleEnvelope;
 import org.sessionserver.bus.SessionDirectory;
 import org.sessionserver.bus.SessionRecord;
 import org.sessionserver.errors.ErrorCode;
@@ -37,10 +30,8 @@ public final class SessionLifecycle {
     private final SessionSettings settings;
     private final LocalSessions sessions;
     private final SessionDirectory directory;
-    private final EngineBus bus;
+    private final LifecycleTeller teller;
     private final ServerMetrics metrics;
-    /** Lifecycle tellings on their way to the bus, awaited when the node stops. */
-    private final Set<CompletableFuture<Void>> telling = ConcurrentHashMap.newKeySet();
     private volatile SessionListener listener = SessionListener.NONE;
 
     public SessionLifecycle(SessionSettings settings, LocalSessions sessions, SessionDirectory directory,
@@ -48,11 +39,9 @@ public final class SessionLifecycle {
         this.settings = settings;
         this.sessions = sessions;
         this.directory = directory;
-        this.bus = bus;
+        this.teller = new LifecycleTeller(settings.engineLifecycle(), bus);
         this.metrics = metrics;
-        if (settings.engineLifecycle()) {
-            directory.onSessionsLost(session -> tracked(bus.tellClosed(session, LifecycleEnvelope.NODE_LOST)));
-        }
+        directory.onSessionsLost(teller::lost);
     }
 
     /** Tells {@code listener} of every session opened and closed from now on (one listener; set before traffic). */
@@ -134,7 +123,7 @@ public final class SessionLifecycle {
         }
         // Told once the session is routable here (an engine that answers session.opened reaches it), and before the
         // caller's reply lets its client send anything: its events go out on the same Redis connection after this.
-        tell(session, null);
+        teller.opened(session);
         opened.complete(connection);
         listener.opened(session);
     }
@@ -153,43 +142,17 @@ public final class SessionLifecycle {
 
     /** Waits until the engines were told every session closed so far (the node is stopping); false on timeout. */
     public boolean awaitTold(Duration timeout) {
-        try {
-            CompletableFuture.allOf(telling.toArray(CompletableFuture[]::new))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true; // logged where it failed
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return teller.awaitTold(timeout);
+    }
+
+    /** Tells the engines again what Redis refused while it was away (called once it is back). */
+    public void tellAgain() {
+        teller.tellAgain();
     }
 
     private void forget(SessionRecord session, String reason) {
         directory.unregister(session);
-        tell(session, reason);
-    }
-
-    /** Tells the engines (with {@code ENGINE_LIFECYCLE}) that the session opened, or closed for {@code reason}. */
-    private CompletableFuture<Void> tell(SessionRecord session, String closedFor) {
-        if (!settings.engineLifecycle()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return tracked(closedFor == null ? bus.tellOpened(session) : bus.tellClosed(session, closedFor))
-                .exceptionally(failure -> {
-                    log.warn("the engines were not told that session {} {}: {}", session.sessionId(),
-                            closedFor == null ? "opened" : "closed", failure.toString());
-                    return null;
-                });
-    }
-
-    private CompletableFuture<Void> tracked(CompletionStage<Void> stage) {
-        CompletableFuture<Void> future = stage.toCompletableFuture();
-        telling.add(future);
-        future.whenComplete((ok, failure) -> telling.remove(future));
-        return future;
+        teller.closed(session, reason);
     }
 
     /** What a client is told of its session: the Socket.IO {@code session} event, the raw {@code hello_ack}. */
