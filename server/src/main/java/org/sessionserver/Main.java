@@ -39,11 +39,16 @@ public final class Main {
         try {
             ServerConfig config = ServerConfig.fromEnv(System.getenv());
             LogSetup.apply(config.log(), config.nodeId());
-            SessionServer server = SessionServer.start(config);
-            started.complete(server);
             if (config.tls().enabled()) {
-                HangupSignal.onHangup(server::reloadTls); // certificate rotation without a restart
+                // Certificate rotation without a restart. Handled before the port opens: an unhandled SIGHUP stops
+                // the JVM, and a SIGHUP sent as soon as the log says "listening" must find the handler in place.
+                HangupSignal.onHangup(() -> started.thenAccept(server -> {
+                    if (server != null) {
+                        server.reloadTls();
+                    }
+                }));
             }
+            started.complete(SessionServer.start(config));
         } catch (ConfigException e) {
             started.complete(null);
             System.err.println("session-server: " + e.getMessage());
