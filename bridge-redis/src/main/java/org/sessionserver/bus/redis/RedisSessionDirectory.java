@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisSessionDirectory implements SessionDirectory {
     private static final Logger log = LoggerFactory.getLogger(RedisSessionDirectory.class);
+    /** How long after a heartbeat key's expiry its node is looked at again (Redis expires keys lazily or by sampling). */
+    private static final long EXPIRY_MARGIN_MS = 20;
 
     private final RedisConnections redis;
     private final RedisKeys keys;
@@ -37,6 +39,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final Map<String, SessionRecord> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat;
     private final ScheduledExecutorService sweeper;
+    /** The heartbeat's period, and the sweeps'. */
+    private final long sweepPeriodMs;
     private final RedisSessionReads reads;
     private volatile Function<SessionRecord, CompletionStage<Void>> lost =
             session -> CompletableFuture.completedFuture(null);
@@ -51,9 +55,9 @@ public final class RedisSessionDirectory implements SessionDirectory {
         // Sweeps on a thread of their own: a long one (a dead node of many sessions) must not delay this node's own
         // heartbeat past its TTL, or the others would sweep a live node.
         this.sweeper = daemon("directory-sweep");
-        long period = Math.max(100, ttlMs / 3);
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, period, TimeUnit.MILLISECONDS);
-        sweeper.scheduleWithFixedDelay(this::sweepDeadNodes, period, period, TimeUnit.MILLISECONDS);
+        this.sweepPeriodMs = Math.max(100, ttlMs / 3);
+        heartbeat.scheduleWithFixedDelay(this::beat, 0, sweepPeriodMs, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweepDeadNodes, sweepPeriodMs, sweepPeriodMs, TimeUnit.MILLISECONDS);
         redis.onReconnect(() -> heartbeat.execute(this::beat));
     }
 
@@ -154,6 +158,11 @@ public final class RedisSessionDirectory implements SessionDirectory {
         }
     }
 
+    /**
+     * Sweeps the nodes whose heartbeat key is gone, and schedules a sweep of each one whose key expires before the
+     * next round, for just after it expires: a dead node's sessions are told lost right after they stop counting,
+     * within the TTL of its last heartbeat, not up to a round later.
+     */
     private void sweepDeadNodes() {
         if (!redis.isUp()) {
             return;
@@ -162,13 +171,30 @@ public final class RedisSessionDirectory implements SessionDirectory {
             RedisClusterAsyncCommands<String, String> redis = this.redis.async();
             long timeout = RedisConnections.COMMAND_TIMEOUT.toMillis();
             for (String node : redis.smembers(keys.nodes()).get(timeout, TimeUnit.MILLISECONDS)) {
-                if (!node.equals(nodeId)
-                        && redis.exists(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS) == 0) {
+                if (node.equals(nodeId)) {
+                    continue;
+                }
+                long left = redis.pttl(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS);
+                if (left == -2) { // no key: dead
                     sweep(redis, node, timeout);
+                } else if (left >= 0 && left < sweepPeriodMs) {
+                    sweeper.schedule(() -> sweepIfDead(node), left + EXPIRY_MARGIN_MS, TimeUnit.MILLISECONDS);
                 }
             }
         } catch (Exception e) {
             log.debug("sweep by node {} failed: {}", nodeId, e.toString());
+        }
+    }
+
+    private void sweepIfDead(String node) {
+        try {
+            RedisClusterAsyncCommands<String, String> redis = this.redis.async();
+            long timeout = RedisConnections.COMMAND_TIMEOUT.toMillis();
+            if (redis.exists(keys.nodeAlive(node)).get(timeout, TimeUnit.MILLISECONDS) == 0) {
+                sweep(redis, node, timeout);
+            }
+        } catch (Exception e) {
+            log.debug("sweep of node {} by node {} failed: {}", node, nodeId, e.toString());
         }
     }
 

@@ -32,7 +32,7 @@ import org.sessionserver.bus.testing.Wait;
  */
 class NodeCrashIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** How late past the TTL the sessions may still show: one reader round trip and the poll interval. */
+    /** How late past the TTL the sessions may still show (or be told lost): a round trip and the poll interval. */
     private static final long MARGIN_MS = 500;
     private static final long SETTLE_MS = 1_000;
     private static Cluster cluster;
@@ -136,8 +136,9 @@ class NodeCrashIT {
             // The survivor's sweep (every third of its TTL) tells the engine: each lost session once, grace offline.
             Wait.until(WAIT, () -> closed(onCrashNode.get(0)) + closed(onCrashNode.get(1)) + closed(onCrashNode.get(2))
                     == 3 && offline("grace") == 1, () -> "lifecycle told: " + told);
-            System.out.printf("the engine was told of the lost sessions after %d ms%n",
-                    Duration.ofNanos(System.nanoTime() - killed).toMillis());
+            long toldMs = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+            System.out.printf("the engine was told of the lost sessions after %d ms%n", toldMs);
+            assertTrue(toldMs <= Cluster.NODE_TTL_MS + MARGIN_MS, "told within NODE_TTL_MS of the kill: " + toldMs);
             Thread.sleep(SETTLE_MS); // a duplicate, from a second sweep say, would show meanwhile
             for (String session : onCrashNode) {
                 assertEquals(1, closed(session), "closed once: " + session + " in " + told);
