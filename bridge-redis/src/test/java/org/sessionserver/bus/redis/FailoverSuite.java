@@ -128,9 +128,12 @@ abstract class FailoverSuite {
                             .get(5, TimeUnit.SECONDS));
             long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertTrue(elapsedMs < RedisEngineBus.WAIT_TIMEOUT_MS + 1_000, "refused after " + elapsedMs + " ms");
-            assertTrue(refused.getCause().getMessage().contains("2 of 3 replicas"), refused.getCause().getMessage());
+            // At most 2 replicas exist; fewer confirm while one still syncs (the master killed by the other test
+            // comes back as a replica and needs a full sync first).
+            java.util.regex.Pattern tooFew = java.util.regex.Pattern.compile("[0-2] of 3 replicas");
+            assertTrue(tooFew.matcher(refused.getCause().getMessage()).find(), refused.getCause().getMessage());
             assertFalse(bus.status().up());
-            assertTrue(bus.status().reason().contains("2 of 3 replicas"), bus.status().reason());
+            assertTrue(tooFew.matcher(bus.status().reason()).find(), bus.status().reason());
             bus.close();
         }
     }
