@@ -23,11 +23,17 @@ public final class HangupSignal {
     @SuppressWarnings("restriction")
     public static boolean onHangup(Runnable onHangup) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 Thread reload = new Thread(onHangup, "sighup-reload");
                 reload.setDaemon(true);
                 reload.start();
             });
+            if (previous == sun.misc.SignalHandler.SIG_IGN) {
+                // The JVM keeps a SIGHUP that was ignored when it started (nohup) ignored: nothing was installed.
+                log.warn("SIGHUP is ignored in this process (started under nohup?): a new certificate needs a "
+                        + "restart");
+                return false;
+            }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             log.warn("SIGHUP cannot be handled in this JVM ({}): a new certificate needs a restart", e.toString());
