@@ -45,7 +45,8 @@ public final class EioSocket {
 
     private State state = State.OPEN;
     private boolean awaitingRacingPoll;
-    private EioTransport transport;
+    /** Written on the loop only; volatile for the admin UI's stats, read from their own thread. */
+    private volatile EioTransport transport;
 
     private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
     /** Written on the loop only; volatile for {@link #unsentBytes}, which the backlog reads from other threads. */
