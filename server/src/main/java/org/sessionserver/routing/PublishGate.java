@@ -6,8 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * node is <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
  * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
  * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
- * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. Nothing blocks:
- * {@link #admit} returns a stage.
+ * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. The timer runs only
+ * while the node is behind or someone waits: a timer that woke every 10 ms for nothing cost an idle node 9 ms of CPU a
+ * second, three quarters of its background. Nothing blocks: {@link #admit} returns a stage.
  */
 public final class PublishGate implements AutoCloseable {
     static final long TICK_MS = 10;
@@ -41,6 +44,7 @@ public final class PublishGate implements AutoCloseable {
     private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
+    private final AtomicBoolean ticking = new AtomicBoolean();
     private volatile boolean behind;
 
     /** A gate that {@link #tick}s by itself on a thread of its own. */
@@ -50,12 +54,10 @@ public final class PublishGate implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        PublishGate gate = new PublishGate(backlog, limitBytes, waitMs, metrics, timer);
-        timer.scheduleWithFixedDelay(gate::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        return gate;
+        return new PublishGate(backlog, limitBytes, waitMs, metrics, timer);
     }
 
-    /** A gate that ticks when told (tests); {@code timer} is shut down on {@link #close}, if any. */
+    /** A gate that ticks on {@code timer} while it has work, or only when told if it is null (tests). */
     PublishGate(Backlog backlog, long limitBytes, long waitMs, ServerMetrics metrics,
                 ScheduledExecutorService timer) {
         this.backlog = backlog;
@@ -63,7 +65,10 @@ public final class PublishGate implements AutoCloseable {
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMs);
         this.metrics = metrics;
         this.timer = timer;
-        metrics.backlogGauges(backlog::bytes, () -> behind);
+        metrics.backlogGauges(() -> {
+            backlog.resample(); // between ticks, unsent bytes are as old as the connection's last delivery
+            return backlog.bytes();
+        }, () -> behind);
         backlog.whenOver(limitBytes, this::fallBehind);
     }
 
@@ -82,6 +87,7 @@ public final class PublishGate implements AutoCloseable {
         }
         Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime() + waitNanos);
         waiting.add(waiter);
+        tickWhileNeeded();
         return waiter.admitted();
     }
 
@@ -95,6 +101,42 @@ public final class PublishGate implements AutoCloseable {
 
     public boolean behind() {
         return behind;
+    }
+
+    /** True while the timer runs (tests). */
+    boolean ticking() {
+        return ticking.get();
+    }
+
+    private boolean hasWork() {
+        return behind || !waiting.isEmpty();
+    }
+
+    /** Starts the timer unless it runs; it stops by itself once the node has caught up and nobody waits. */
+    private void tickWhileNeeded() {
+        if (timer != null && ticking.compareAndSet(false, true)) {
+            scheduleTick();
+        }
+    }
+
+    private void scheduleTick() {
+        try {
+            timer.schedule(this::timedTick, TICK_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            ticking.set(false);
+        }
+    }
+
+    private void timedTick() {
+        tick();
+        if (hasWork()) {
+            scheduleTick();
+            return;
+        }
+        ticking.set(false);
+        if (hasWork()) { // a publisher or a fall behind came between the check and the stop
+            tickWhileNeeded();
+        }
     }
 
     /** Re-reads the backlog, tells a change of state, admits waiters in order while it is under the bound. */
@@ -135,6 +177,9 @@ public final class PublishGate implements AutoCloseable {
             return;
         }
         behind = nowBehind;
+        if (nowBehind) {
+            tickWhileNeeded();
+        }
         log.debug("outbound backlog {} bytes: {}", bytes, nowBehind ? "publishers wait" : "caught up");
         listeners.forEach(listener -> listener.accept(nowBehind));
     }

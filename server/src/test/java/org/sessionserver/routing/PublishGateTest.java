@@ -135,4 +135,23 @@ class PublishGateTest {
         gate.close();
         assertTrue(held.isCompletedExceptionally());
     }
+
+    @Test
+    void theTimerRunsOnlyWhileTheNodeIsBehindOrSomeoneWaits() throws Exception {
+        try (PublishGate gate = PublishGate.start(backlog, LIMIT, 60_000, metrics)) {
+            assertFalse(gate.ticking(), "an idle node's gate must not wake up");
+            backlog.queued(LIMIT);
+            assertTrue(gate.behind());
+            assertTrue(gate.ticking());
+            CompletableFuture<Void> held = gate.admit();
+            backlog.written(LIMIT);
+            held.get(5, java.util.concurrent.TimeUnit.SECONDS); // released by the timer, not by the test
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (gate.ticking() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertFalse(gate.behind());
+            assertFalse(gate.ticking(), "caught up with nobody waiting: the timer stops");
+        }
+    }
 }
