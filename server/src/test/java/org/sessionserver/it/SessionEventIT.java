@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.it.support.EioPolling;
 import org.sessionserver.it.support.SioClient;
 import org.sessionserver.it.support.TestServer;
 
@@ -44,6 +46,20 @@ class SessionEventIT {
             assertEquals(NODE_ID, session.optString("nodeId"));
             assertEquals(Boolean.FALSE, session.opt("proxy"), "proxy is the JSON boolean false");
         }
+    }
+
+    /** The CONNECT reply and the session event go out in one write: over polling, in one answer to a waiting poll. */
+    @Test
+    void theConnectReplyAndTheSessionEventAnswerOnePoll() throws Exception {
+        EioPolling eio = new EioPolling(server.url());
+        String sid = eio.handshake();
+        CompletableFuture<EioPolling.Response> pending = eio.pollAsync(sid);
+        Thread.sleep(50); // the poll waits on the server before the CONNECT arrives
+        eio.push(sid, "40{\"token\":\"dora\"}");
+        List<String> packets = EioPolling.split(EioPolling.await(pending).body());
+        assertEquals(2, packets.size(), "one answer for both: " + packets);
+        assertTrue(packets.get(0).startsWith("40{\"sid\":"), packets.toString());
+        assertTrue(packets.get(1).startsWith("42[\"session\","), packets.toString());
     }
 
     @Test

@@ -29,18 +29,28 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        // The WebSocket is on the session's loop (SessionLoops moved it there before this handler could read), so a
+        // frame is handled where it is read, without a task; the hop remains for a channel that could not be moved.
         if (frame instanceof TextWebSocketFrame text) {
             String packet = text.text();
-            session.loop().execute(() -> session.onWebSocketText(ctx.channel(), packet));
+            onLoop(() -> session.onWebSocketText(ctx.channel(), packet));
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             byte[] data = ByteBufUtil.getBytes(binary.content());
-            session.loop().execute(() -> session.onWebSocketBinary(ctx.channel(), data));
+            onLoop(() -> session.onWebSocketBinary(ctx.channel(), data));
         } else if (frame instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {
             ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
         } else if (!(frame instanceof PongWebSocketFrame)) {
             ctx.close();
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (session.loop().inEventLoop()) {
+            task.run();
+        } else {
+            session.loop().execute(task);
         }
     }
 

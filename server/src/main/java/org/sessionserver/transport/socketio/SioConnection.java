@@ -204,15 +204,19 @@ final class SioConnection implements EioSocketListener {
         if (identity.pid() != null) {
             reply.put("pid", identity.pid());
         }
-        send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK, reply));
-        if (!socket.isConnected()) {
-            return; // the connection closed while the reply went out: the socket left before it joined
-        }
-        try {
-            namespace.joined(socket);
-        } catch (RuntimeException e) {
-            log.error("connect handler of {} failed", namespace.name(), e);
-        }
+        // the reply and what the connect handler sends (the session event, a recovered session's missed messages) go
+        // out in one write
+        eio.sendTogether(() -> {
+            send(new SioPacket(SioPacketType.CONNECT, namespace.name(), SioPacket.NO_ACK, reply));
+            if (!socket.isConnected()) {
+                return; // the connection closed while the reply went out: the socket left before it joined
+            }
+            try {
+                namespace.joined(socket);
+            } catch (RuntimeException e) {
+                log.error("connect handler of {} failed", namespace.name(), e);
+            }
+        });
     }
 
     private void refuse(SioNamespace namespace, Throwable failure) {
