@@ -182,7 +182,7 @@ async function worker() {
 async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
-    "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
+    "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 2, "idle-seconds": 5, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 10,
     "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 15000,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
@@ -219,6 +219,16 @@ async function coordinator() {
       return sum; // a thread that ended meanwhile
     }
   }, 0);
+  // CPU seconds of the JVM's JIT compiler threads (0 for Node, whose compilers share its worker threads with the GC)
+  const jitCpu = (pid) => opt.kind !== "java" ? 0 : readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
+    try {
+      if (!/^C[12] CompilerThre/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8"))) return sum;
+      return sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+    } catch {
+      return sum;
+    }
+  }, 0);
+  const sumOf = (f, list = pids) => list.reduce((a, pid) => a + f(pid), 0);
   const serverCpu = (list = pids) => list.reduce((sum, pid) => sum + (cpuTicks(pid)[0] + cpuTicks(pid)[1]) / CLK, 0);
   const serverSys = (list = pids) => list.reduce((sum, pid) => sum + cpuTicks(pid)[1] / CLK, 0);
   const rssKb = (list = pids) => list.reduce((sum, pid) => {
@@ -287,10 +297,14 @@ async function coordinator() {
   // A measurement window: server CPU (the nodes), Redis CPU, generator CPU and wall time.
   async function window(fn) {
     const g0 = await genCpu(), s0 = serverCpu(), k0 = serverSys(), r0 = redisPid ? serverCpu(redisPids) : 0, t0 = now();
+    const j0 = sumOf(jitCpu), a0 = sumOf(threadsCpu);
     const result = await fn();
     const t1 = now(), s1 = serverCpu(), k1 = serverSys(), r1 = redisPid ? serverCpu(redisPids) : 0, g1 = await genCpu();
+    const j1 = sumOf(jitCpu), a1 = sumOf(threadsCpu);
     const wall = (t1 - t0) / 1000;
     return {
+      // the JVM's JIT compilers' share of its CPU in the window: near 0 once warm (a check on the warm-up)
+      serverJitShare: opt.kind === "java" ? (j1 - j0) / Math.max(1e-9, a1 - a0) : undefined,
       result, wall, serverCpu: s1 - s0, redisCpu: r1 - r0, genCpu: g1.total - g0.total,
       genMaxProcUtil: Math.max(...g1.per.map((c, k) => (c - g0.per[k]) / wall)),
       serverUtil: (s1 - s0) / wall, serverSysShare: (k1 - k0) / Math.max(1e-9, s1 - s0),
@@ -308,6 +322,31 @@ async function coordinator() {
     }
   }
 
+  // Runs unmeasured rounds (roundFn returns how many units it did) until two in a row cost the servers the same CPU
+  // per unit within 10 % and (ours) the JIT compilers took under 10 % of it, at most 15; returns how many ran. Both runtimes compile in the background, so a round's
+  // compilations land in it or the next.
+  async function warmUntilStable(name, roundFn, max = 15) {
+    let previous = Infinity;
+    for (let round = 0; round < max; round++) {
+      const c0 = sumOf(threadsCpu), j0 = sumOf(jitCpu);
+      const units = await roundFn(round);
+      const cpu = sumOf(threadsCpu) - c0, jitShare = (sumOf(jitCpu) - j0) / Math.max(1e-9, cpu);
+      const perUnit = cpu / Math.max(1, units);
+      log(`${name}: warm-up round ${round}: ${(perUnit * 1e6).toFixed(0)} us per unit, JIT ${(jitShare * 100).toFixed(0)} %`);
+      // the JVM's own check: its compilers have (nearly) stopped; Node's compilers cannot be told from its GC
+      if (Math.abs(perUnit - previous) / previous < 0.1 && jitShare < 0.1) return round + 1;
+      previous = perUnit;
+    }
+    return max;
+  }
+
+  // The servers' CPU per second with nothing to do but hold what is open (after settle), from the threads' schedstat.
+  async function idleCpu(seconds) {
+    const c0 = pids.reduce((a, pid) => a + threadsCpu(pid), 0), t0 = now();
+    await sleep(seconds * 1000);
+    return (pids.reduce((a, pid) => a + threadsCpu(pid), 0) - c0) / ((now() - t0) / 1000);
+  }
+
   async function ramp(count, group) {
     await settle();
     const indexes = split(range(0, count));
@@ -319,7 +358,7 @@ async function coordinator() {
     for (const r of w.result) for (const [k, v] of Object.entries(r.reasons || {})) reasons[k] = (reasons[k] || 0) + v;
     log(`ramp ${group || "unique"}: ${ok}/${count} in ${w.wall.toFixed(2)} s (${(ok / w.wall).toFixed(0)}/s), failed ${failed} ${JSON.stringify(reasons)}`);
     return { ok, failed, reasons, wall: w.wall, rate: ok / w.wall, serverCpuPerConnUs: (w.serverCpu / ok) * 1e6,
-      genCpu: w.genCpu, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare };
+      genCpu: w.genCpu, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, serverJitShare: w.serverJitShare };
   }
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -386,7 +425,7 @@ async function coordinator() {
       serverCpuPerDeliveryUs: (w.serverCpu / received) * 1e6,
       redisCpuPerDeliveryUs: redisPid ? (w.redisCpu / received) * 1e6 : undefined,
       genCpuPerDeliveryUs: (w.genCpu / received) * 1e6, genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil,
-      serverSysShare: w.serverSysShare, deliveriesPerSec: received / w.wall, latencyMs: percentiles(hist, 0.1),
+      serverSysShare: w.serverSysShare, serverJitShare: w.serverJitShare, deliveriesPerSec: received / w.wall, latencyMs: percentiles(hist, 0.1),
       bytesPerDelivery: bytes ? bytes / received : undefined,
     };
   }
@@ -415,13 +454,28 @@ async function coordinator() {
   const t0 = now();
   try {
     if (opt.mode === "single") {
-      // warmup: JIT of both servers, then back to nothing connected
+      // warmup: JIT of both servers, then back to nothing connected. Each part goes in rounds until two in a row cost
+      // the server the same CPU per unit (warmUntilStable): with one fixed round, the JIT compilers were 57 % of our
+      // CPU in the ramp window and 62 % in the ack window (perf), so those figures measured the JIT, not the work.
       const warm = Number(opt.warmup);
       if (warm > 0) {
         const idx = split(range(0, warm).map((i) => 1_000_000 + i));
-        await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: 50 }));
-        const acks = idx.map((list) => list.slice(0, 50));
-        await all("ack", (k) => ({ indexes: acks[k], ratePerClient: 20, seconds: Number(opt["warmup-ack-seconds"]) }));
+        const conc = Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W));
+        out.warmRounds = {};
+        out.warmRounds.connect = await warmUntilStable("connect", async () => {
+          const r = await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: conc }));
+          await all("disconnect");
+          await sleep(500);
+          return r.reduce((a, x) => a + x.ok, 0);
+        });
+        await all("connect", (k) => ({ indexes: idx[k], urls, concurrency: conc }));
+        const clients = Math.min(Number(opt["ack-clients"]), warm);
+        const acks = split(range(0, clients).map((i) => 1_000_000 + i));
+        out.warmRounds.ack = await warmUntilStable("ack", async () => {
+          const r = await all("ack", (k) => ({ indexes: acks[k], ratePerClient: Number(opt["ack-rate"]) / clients,
+            seconds: Number(opt["warmup-ack-seconds"]) }));
+          return r.reduce((a, x) => a + x.acked, 0);
+        });
         // targeted messages as the targeted scenario sends them (same concurrency), until the JITs have settled
         const warmMessages = Number(opt["warmup-messages"]);
         let next = 0;
@@ -470,7 +524,7 @@ async function coordinator() {
         out.targeted = { messages: N, received: w.result.received, wall: w.wall,
           serverCpuPerDeliveryUs: (w.serverCpu / w.result.received) * 1e6,
           genCpuPerDeliveryUs: (w.genCpu / w.result.received) * 1e6, genMaxProcUtil: w.genMaxProcUtil,
-          serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, latencyMs: percentiles(w.result.hist, 0.1) };
+          serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, serverJitShare: w.serverJitShare, latencyMs: percentiles(w.result.hist, 0.1) };
         log(`targeted: ${w.result.received}/${N} in ${w.wall.toFixed(2)} s, ${out.targeted.serverCpuPerDeliveryUs.toFixed(1)} us/delivery`);
       }
 
@@ -480,6 +534,8 @@ async function coordinator() {
         const perClient = Number(opt["ack-rate"]) / clients;
         const idx = split(range(0, clients));
         await settle();
+        // what the N open connections cost by themselves (heartbeats, timers), to take out of the per-event figure
+        const idleCpuPerSec = await idleCpu(Number(opt["idle-seconds"]));
         const w = await window(() => all("ack", (k) => ({ indexes: idx[k], ratePerClient: perClient, seconds: Number(opt["ack-seconds"]) })));
         const rtts = w.result.flatMap((r) => r.rtts).sort((a, b) => a - b);
         const q = (p) => rtts.length ? rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] : NaN;
@@ -487,8 +543,9 @@ async function coordinator() {
         out.ack = { clients, rate: Number(opt["ack-rate"]), sent, acked: rtts.length,
           errors: w.result.reduce((a, r) => a + r.errors, 0), lost: w.result.reduce((a, r) => a + r.lost, 0),
           achievedRate: rtts.length / w.wall, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: rtts[rtts.length - 1],
-          serverCpuPerEventUs: (w.serverCpu / rtts.length) * 1e6, genCpuPerEventUs: (w.genCpu / rtts.length) * 1e6,
-          genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare };
+          serverCpuPerEventUs: (w.serverCpu / rtts.length) * 1e6, serverIdleCpuPerSec: idleCpuPerSec,
+          serverCpuPerEventNetUs: ((w.serverCpu - idleCpuPerSec * w.wall) / rtts.length) * 1e6, genCpuPerEventUs: (w.genCpu / rtts.length) * 1e6,
+          genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, serverJitShare: w.serverJitShare };
         log(`ack: ${rtts.length}/${sent} p50 ${q(0.5).toFixed(2)} ms p99 ${q(0.99).toFixed(2)} ms errors ${out.ack.errors}`);
       }
 
