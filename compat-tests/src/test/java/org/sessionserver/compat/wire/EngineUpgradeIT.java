@@ -22,6 +22,9 @@ class EngineUpgradeIT {
     private static FixtureTarget target;
     private static EioPolling eio;
 
+    /** The fixture's ping interval plus its ping timeout: how long a session lives with nobody answering a ping. */
+    private static final long UNANSWERED_PING_GRACE_MS = 300 + 200;
+
     @BeforeAll
     static void start() {
         target = SharedFixture.get();
@@ -78,8 +81,28 @@ class EngineUpgradeIT {
         }
     }
 
+    /**
+     * The public suite's sequence. Until the client's first poll nobody answers the fixture's pings (every 300 ms,
+     * 200 ms to answer), so the server rightly gives the session up when the handshake, the WebSocket's opening and
+     * the probe take more than 500 ms, as they can on a loaded 2-core machine: then, and only then, it is tried again.
+     */
     @Test
     void upgradeWithoutSocketIoConnectionAsInThePublicSuite() {
+        for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
+            try {
+                upgradeWithoutSocketIoConnection();
+                return;
+            } catch (AssertionError | RuntimeException e) {
+                long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                if (attempt == 3 || tookMs < UNANSWERED_PING_GRACE_MS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void upgradeWithoutSocketIoConnection() {
         String sid = eio.handshake();
         try (WsRecorder ws = WsRecorder.open(SioWire.wsUri(target, "EIO=4&transport=websocket&sid=" + sid), false)) {
             ws.sendText("2probe");
