@@ -1,13 +1,15 @@
 // The load generator of the benchmark: one program, used unchanged against the session server and the reference
-// Node socket.io server. It forks worker processes that hold the socket.io-client connections (websocket transport),
-// runs the scenarios, reads the servers' CPU and RSS from /proc/<pid>, its own CPU from process.cpuUsage() of every
-// one of its processes, and prints one JSON object with the results on stdout (progress goes to stderr).
+// Node socket.io server. It forks worker processes that hold the connections (websocket transport; --client
+// socket.io: socket.io-client, the default; --client raw: Engine.IO/Socket.IO frames over `ws`), runs the
+// scenarios, reads the servers' CPU and RSS from /proc/<pid>, its own CPU from process.cpuUsage() of every one of its
+// processes, and prints one JSON object with the results on stdout (progress goes to stderr).
 //
 //   node loadgen.mjs --label ours --kind java --mode single --nodes http://127.0.0.1:3000=PID \
 //        --engine-key KEY --connections 10000 [--workers 2] [--clk-tck 100]
 //   node loadgen.mjs --label ours --kind java --mode cluster --nodes URL1=PID1,URL2=PID2 --redis-pid PID ...
 //
-// mode single: warmup, ramp (unique participants p<i>), targeted, ack, re-ramp as one group, broadcast, latency.
+// mode single: warmup, ramp (unique participants p<i>), targeted, ack, re-ramp as one group, broadcast, latency,
+//   overload (a fixed POST schedule to the group, more than the machine delivers; --no-overload skips it).
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
 // mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
 //   over the others, then --scale-messages targeted messages (one participant each) at --scale-rate, posted on the
@@ -31,28 +33,81 @@ else await coordinator();
 
 // ---------------------------------------------------------------------------------------------------- worker
 async function worker() {
-  const { io } = await import("socket.io-client");
+  // --client socket.io: socket.io-client 4.8.4, the reference; --client raw: Engine.IO v4 / Socket.IO v5 frames
+  // written and read over a plain `ws` WebSocket, a lighter client so that the servers' own costs show on 2 cores
+  const client = process.env.BENCH_CLIENT || "socket.io";
+  const { io } = client === "socket.io" ? await import("socket.io-client") : {};
+  const WebSocket = client === "raw" ? (await import("ws")).default : null;
   const transports = (process.env.BENCH_TRANSPORTS || "websocket").split(",");
-  const sockets = new Map(); // index -> {socket, participantId}
+  const sockets = new Map(); // index -> {participantId, emit(event, ack), close()}
   const received = new Map(); // phase -> count
   const bytes = new Map(); // phase -> Message JSON bytes received, for phases whose messages ask (data.bytes)
   const latency = new Map(); // phase -> Map(bucket 0.1 ms -> count)
+  const lastAt = new Map(); // phase -> time of its last delivery (epoch ms)
+  // phase -> Map(seq -> {n: deliveries, h: Map(latency bucket 1 ms -> count)}), for the phases the coordinator tracks
+  const perSeq = new Map();
+  let dropped = 0; // connections closed by the server or the network after their `session` event, not by us
+  const dropReasons = {};
 
-  function onMessage(m) {
-    const d = m && m.data;
-    if (!d || typeof d.phase !== "string") return;
-    const n = (received.get(d.phase) || 0) + 1;
-    received.set(d.phase, n);
-    if (d.bytes) bytes.set(d.phase, (bytes.get(d.phase) || 0) + Buffer.byteLength(JSON.stringify(m)));
-    if (typeof d.sentAt === "number") {
-      let h = latency.get(d.phase);
-      if (!h) latency.set(d.phase, (h = new Map()));
-      const b = Math.max(0, Math.round((now() - d.sentAt) * 10));
+  const onDrop = (reason) => {
+    dropped++;
+    dropReasons[reason] = (dropReasons[reason] || 0) + 1;
+  };
+  // one delivery: its phase, the generator's stamp (data.sentAt) and seq, if any
+  function count(phase, sentAt, seq) {
+    received.set(phase, (received.get(phase) || 0) + 1);
+    let ms = NaN;
+    if (typeof sentAt === "number" && sentAt === sentAt) {
+      const t = now();
+      lastAt.set(phase, t);
+      let h = latency.get(phase);
+      if (!h) latency.set(phase, (h = new Map()));
+      ms = Math.max(0, t - sentAt);
+      const b = Math.round(ms * 10);
       h.set(b, (h.get(b) || 0) + 1);
+    }
+    const s = perSeq.get(phase);
+    if (s) {
+      let e = s.get(seq);
+      if (!e) s.set(seq, (e = { n: 0, h: new Map() }));
+      e.n++;
+      if (ms === ms) {
+        const b = Math.round(ms);
+        e.h.set(b, (e.h.get(b) || 0) + 1);
+      }
     }
   }
 
-  function connectOne(index, url, participantId) {
+  // socket.io-client: the Message as the client library hands it over (parsed)
+  function onMessage(m) {
+    const d = m && m.data;
+    if (!d || typeof d.phase !== "string") return;
+    if (d.bytes) bytes.set(d.phase, (bytes.get(d.phase) || 0) + Buffer.byteLength(JSON.stringify(m)));
+    count(d.phase, d.sentAt, d.seq);
+  }
+
+  // raw: the frame 42["message",{...}] as text. Only what is counted is read out of it, without JSON.parse: both
+  // servers write compact JSON, so the same few string searches per delivery for both. A phase that measures
+  // bytes (topics) parses the Message as socket.io-client does, to measure the same JSON.stringify.
+  function onRawMessage(frame) {
+    if (frame.includes('"bytes":true')) return onMessage(JSON.parse(frame.slice(2))[1]);
+    const p = frame.indexOf('"phase":"');
+    if (p < 0) {
+      if (frame.includes('"phase"')) onMessage(JSON.parse(frame.slice(2))[1]); // not compact: parse it
+      return;
+    }
+    const phase = frame.slice(p + 9, frame.indexOf('"', p + 9));
+    const s = frame.indexOf('"sentAt":');
+    const sentAt = s < 0 ? undefined : parseFloat(frame.slice(s + 9, s + 40));
+    let seq;
+    if (perSeq.has(phase)) {
+      const q = frame.indexOf('"seq":');
+      if (q >= 0) seq = parseInt(frame.slice(q + 6, q + 20), 10);
+    }
+    count(phase, sentAt, seq);
+  }
+
+  function connectSocketIo(index, url, participantId) {
     return new Promise((resolve) => {
       const socket = io(url, {
         forceNew: true,
@@ -69,13 +124,98 @@ async function worker() {
         resolve({ ok, why });
       };
       socket.on("session", () => {
-        sockets.set(index, { socket, participantId });
+        sockets.set(index, { participantId, emit: (event, ack) => socket.emit("message", event, ack),
+          close: () => socket.close() });
         finish(true);
       });
       socket.on("connect_error", (e) => finish(false, e && e.message));
+      socket.on("disconnect", (reason) => {
+        if (done && reason !== "io client disconnect") onDrop(reason);
+      });
       socket.on("message", onMessage);
     });
   }
+
+  // Engine.IO v4 over the websocket transport, one packet per frame: 0 open, 2 ping (answered 3), 4 message holding
+  // a Socket.IO v5 packet: 0 CONNECT, 1 DISCONNECT, 2 EVENT, 3 ACK, 4 CONNECT_ERROR. Namespace "/" (no prefix).
+  function connectRaw(index, url, participantId) {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`,
+        // neither server enables permessage-deflate; both send valid UTF-8: a generator need not check it
+        { perMessageDeflate: false, handshakeTimeout: 60000, skipUTF8Validation: true });
+      const acks = new Map(); // ack id -> callback
+      let nextAck = 0, done = false, closing = false;
+      const connection = {
+        participantId,
+        emit(event, ack) {
+          const id = nextAck++;
+          acks.set(id, ack);
+          ws.send(`42${id}${JSON.stringify(["message", event])}`);
+        },
+        close() {
+          closing = true;
+          if (ws.readyState === WebSocket.OPEN) ws.send("41"); // DISCONNECT, as socket.close() does
+          ws.close();
+        },
+      };
+      const timer = setTimeout(() => finish(false, "timeout"), 60000);
+      const finish = (ok, why) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (!ok) {
+          closing = true;
+          ws.terminate();
+        }
+        resolve({ ok, why });
+      };
+      ws.on("message", (data, isBinary) => {
+        if (isBinary) return;
+        const f = data.toString();
+        const eio = f.charCodeAt(0);
+        if (eio === 50) return ws.send("3"); // ping -> pong
+        if (eio === 48) return ws.send(`40${JSON.stringify({ token: participantId })}`); // open -> CONNECT with auth
+        if (eio !== 52) return; // close, noop
+        switch (f.charCodeAt(1)) {
+          case 50: // EVENT
+            if (f.startsWith('42["message",')) return onRawMessage(f);
+            if (f.startsWith('42["session",')) {
+              sockets.set(index, connection);
+              finish(true);
+            }
+            return;
+          case 51: { // ACK: 43<id>[args]
+            let j = 2;
+            while (f.charCodeAt(j) >= 48 && f.charCodeAt(j) <= 57) j++;
+            const id = Number(f.slice(2, j));
+            const ack = acks.get(id);
+            if (ack) {
+              acks.delete(id);
+              ack(...JSON.parse(f.slice(j)));
+            }
+            return;
+          }
+          case 52: { // CONNECT_ERROR
+            let why;
+            try { why = JSON.parse(f.slice(2)).message; } catch { why = f; }
+            return finish(false, why);
+          }
+          case 49: // DISCONNECT from the server
+            if (done) onDrop("io server disconnect");
+            closing = true;
+            ws.close();
+            return finish(false, "io server disconnect");
+          default: // CONNECT reply 40{"sid":..}: the session event follows
+        }
+      });
+      ws.on("close", (code) => {
+        if (!done) return finish(false, `closed ${code}`);
+        if (!closing) onDrop(`transport close ${code}`);
+      });
+      ws.on("error", (e) => finish(false, e && e.message));
+    });
+  }
+  const connectOne = client === "raw" ? connectRaw : connectSocketIo;
 
   async function connect({ indexes, urls, group, concurrency }) {
     const t0 = now();
@@ -125,7 +265,7 @@ async function worker() {
             };
             const t0 = performance.now();
             outstanding++;
-            s.socket.emit("message", event, (a) => {
+            s.emit(event, (a) => {
               outstanding--;
               if (a && a.ok === true && a.id === id) rtts.push(performance.now() - t0);
               else errors++;
@@ -153,13 +293,21 @@ async function worker() {
         case "expect": {
           if ((received.get(msg.phase) || 0) < msg.count) await sleep(msg.timeoutMs);
           const h = msg.withHist ? latency.get(msg.phase) : null;
-          return reply({ received: received.get(msg.phase) || 0, hist: h ? [...h.entries()] : [],
-            bytes: bytes.get(msg.phase) || 0 });
+          const q = msg.withHist || msg.withSeq ? perSeq.get(msg.phase) : null;
+          const n = received.get(msg.phase) || 0;
+          if (msg.withSeq) return reply({ received: n, seqCounts: q ? [...q].map(([seq, e]) => [seq, e.n]) : [] });
+          return reply({ received: n, hist: h ? [...h.entries()] : [], bytes: bytes.get(msg.phase) || 0,
+            lastAt: lastAt.get(msg.phase) || 0, perSeq: q ? [...q].map(([seq, e]) => [seq, e.n, [...e.h]]) : [] });
         }
+        case "track": // count the deliveries of each seq of this phase
+          perSeq.set(msg.phase, new Map());
+          return reply({});
+        case "drops":
+          return reply({ dropped, reasons: dropReasons });
         case "ack":
           return reply(await ack(msg));
         case "disconnect": {
-          for (const { socket } of sockets.values()) socket.close();
+          for (const s of sockets.values()) s.close();
           const n = sockets.size;
           sockets.clear();
           return reply({ closed: n });
@@ -186,7 +334,9 @@ async function coordinator() {
     "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 15000,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
-    transports: "websocket", "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", deployment: "standalone", "delivery-timeout": 120, group: "all",
+    transports: "websocket", client: "socket.io", "overload-rate": 20, "overload-seconds": 5, "overload-inflight": 1000,
+    "overload-drain": 120, "overload-post-timeout": 30,
+    "latency-messages": 30, "latency-rate": 10, "light-messages": 5, "light-rate": 1, "redis-pid": "", deployment: "standalone", "delivery-timeout": 120, group: "all",
   });
   const N = Number(opt.connections);
   const W = Math.max(1, Number(opt.workers));
@@ -202,6 +352,9 @@ async function coordinator() {
   const redisPids = opt["redis-pid"] ? String(opt["redis-pid"]).split(",").map(Number) : [];
   const redisPid = redisPids.length ? redisPids[0] : null;
   const deliveryTimeout = Number(opt["delivery-timeout"]) * 1000;
+  const client = String(opt.client);
+  if (client !== "socket.io" && client !== "raw") throw new Error("--client is socket.io or raw");
+  if (client === "raw" && String(opt.transports) !== "websocket") throw new Error("--client raw speaks websocket only");
 
   // ---- /proc readings
   const cpuTicks = (pid) => {
@@ -260,7 +413,7 @@ async function coordinator() {
   const pending = new Map();
   for (let w = 0; w < W; w++) {
     const child = fork(me, ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, BENCH_TRANSPORTS: String(opt.transports) } });
+      env: { ...process.env, BENCH_TRANSPORTS: String(opt.transports), BENCH_CLIENT: client } });
     child.on("message", (m) => {
       if (m.ready) return child.emit("ready");
       const p = pending.get(m.rid);
@@ -383,6 +536,13 @@ async function coordinator() {
     });
   }
   const engineAuth = { authorization: `Bearer ${opt["engine-key"]}` };
+  const httpText = (url) => new Promise((resolve, reject) => {
+    http.get(url, { agent }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    }).on("error", reject);
+  });
   const post = (to, phase, seq, extraData = {}) => httpJson("POST", `${urls[0]}/messages`,
     { event: { id: `m_${phase}_${seq}`, type: "bench.note" }, to,
       data: { phase, seq, sentAt: now(), text: "hello from the engine", ...extraData } }, engineAuth);
@@ -399,8 +559,18 @@ async function coordinator() {
     replies = await all("expect", () => ({ phase, count: 0, timeoutMs: 0, withHist: true }));
     const hist = new Map();
     for (const r of replies) for (const [b, c] of r.hist) hist.set(b, (hist.get(b) || 0) + c);
+    const perSeq = new Map(); // seq -> {n, h: Map(latency ms -> count)}
+    for (const r of replies) {
+      for (const [q, n, h] of r.perSeq || []) {
+        let e = perSeq.get(q);
+        if (!e) perSeq.set(q, (e = { n: 0, h: new Map() }));
+        e.n += n;
+        for (const [b, c] of h) e.h.set(b, (e.h.get(b) || 0) + c);
+      }
+    }
     return { received: replies.reduce((a, r) => a + r.received, 0), hist,
-      bytes: replies.reduce((a, r) => a + (r.bytes || 0), 0) };
+      bytes: replies.reduce((a, r) => a + (r.bytes || 0), 0), lastAt: Math.max(0, ...replies.map((r) => r.lastAt || 0)),
+      perSeq };
   }
 
   // Paced messages to `to`, then wait for `perMessage` deliveries of each; `warm` messages first, not measured (the
@@ -430,6 +600,161 @@ async function coordinator() {
     };
   }
 
+  // POST /messages that resolves with how it was answered instead of rejecting: 202, 503 (the server refused it:
+  // back-pressure) or a failure (another status, an error, no answer within --overload-post-timeout)
+  const postAgent = new http.Agent({ keepAlive: true, maxSockets: Number(opt["overload-inflight"]) });
+  function postOutcome(body) {
+    return new Promise((resolve) => {
+      const data = JSON.stringify(body);
+      let settled = false;
+      const done = (outcome) => {
+        if (!settled) resolve((settled = true, outcome));
+      };
+      const req = http.request(`${urls[0]}/messages`, {
+        method: "POST", agent: postAgent, headers: { "content-type": "application/json", ...engineAuth,
+          "content-length": Buffer.byteLength(data) },
+      }, (res) => {
+        res.resume();
+        res.on("end", () => done(res.statusCode === 202 ? "accepted" : res.statusCode === 503 ? "refused"
+          : `status ${res.statusCode}`));
+        res.on("error", (e) => done(e.message));
+      });
+      req.setTimeout(Number(opt["overload-post-timeout"]) * 1000, () => {
+        done("timeout");
+        req.destroy();
+      });
+      req.on("error", (e) => done(e.code || e.message));
+      req.end(data);
+    });
+  }
+
+  // Overload: a fixed schedule of messages to all (--overload-rate per second for --overload-seconds), each POST
+  // fired at its time whatever became of the earlier ones (at most --overload-inflight unanswered: if that binds,
+  // `capWaits` says so), so that both servers get the same offered load. Then, once every POST is answered, at most
+  // --overload-drain seconds for the accepted messages to reach every connection.
+  async function overload(perMessage) {
+    const rate = Number(opt["overload-rate"]), count = Math.round(rate * Number(opt["overload-seconds"]));
+    const cap = Number(opt["overload-inflight"]), drainMs = Number(opt["overload-drain"]) * 1000;
+    const phase = "overload";
+    await all("track", () => ({ phase }));
+    await settle();
+    const drops0 = await all("drops");
+    const outcomes = new Array(count);
+    const answerMs = [], answeredAfter = new Array(count); // ms from firing each POST to its answer
+    let inFlight = 0, maxInFlight = 0, capWaits = 0, maxLateMs = 0, t0 = 0, tAnswered = 0, tDrained = 0;
+    const w = await window(async () => {
+      t0 = now();
+      const answers = [];
+      for (let seq = 0; seq < count; seq++) {
+        const due = t0 + (seq * 1000) / rate;
+        if (due > now()) await sleep(due - now());
+        if (inFlight >= cap) capWaits++;
+        while (inFlight >= cap) await sleep(1);
+        const sentAt = now();
+        maxLateMs = Math.max(maxLateMs, sentAt - due);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        answers.push(postOutcome({ event: { id: `m_${phase}_${seq}`, type: "bench.note" },
+          to: [{ participantId: opt.group }], data: { phase, seq, sentAt, text: "hello from the engine" } })
+          .then((outcome) => {
+            inFlight--;
+            outcomes[seq] = outcome;
+            answeredAfter[seq] = now() - sentAt;
+            if (outcome === "accepted") answerMs.push(answeredAfter[seq]);
+          }));
+      }
+      await Promise.all(answers);
+      tAnswered = now();
+      // Drained: every accepted message reached every connection and nothing arrived for a second (a POST that
+      // failed, e.g. answered too late, may still be delivered: its deliveries count, and are waited for).
+      const acceptedSeqs = outcomes.flatMap((o, seq) => (o === "accepted" ? [seq] : []));
+      const until = tAnswered + drainMs;
+      let seen = -1, changedAt = now();
+      for (;;) {
+        const replies = await all("expect",
+          () => ({ phase, count: Number.MAX_SAFE_INTEGER, timeoutMs: 50, withSeq: true }));
+        const got = replies.reduce((a, r) => a + r.received, 0);
+        if (got !== seen) [seen, changedAt] = [got, now()];
+        const perSeq = new Map();
+        for (const r of replies) for (const [q, n] of r.seqCounts) perSeq.set(q, (perSeq.get(q) || 0) + n);
+        const complete = acceptedSeqs.every((q) => (perSeq.get(q) || 0) >= perMessage);
+        if ((complete && now() - changedAt >= 1000) || now() > until) break;
+      }
+      tDrained = now();
+      return expectAll(phase, 0);
+    });
+    const drops1 = await all("drops");
+    const { received, hist, perSeq, lastAt } = w.result;
+    const reasons = {};
+    for (const r of drops1) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] || 0) + v;
+    for (const r of drops0) for (const [k, v] of Object.entries(r.reasons)) reasons[k] -= v;
+    for (const k of Object.keys(reasons)) if (!reasons[k]) delete reasons[k];
+    const failures = {};
+    let accepted = 0, refused = 0, acceptedShort = 0, refusedDelivered = 0, minPerAccepted = Infinity;
+    const afterAnswer = new Map(); // latency counted from the POST's answer instead of its firing, 1 ms buckets
+    const posts = []; // per message: how its POST was answered and when (ms after firing), its deliveries, when
+    outcomes.forEach((o, seq) => {
+      const e = perSeq.get(seq);
+      const got = e ? e.n : 0;
+      let first = Infinity, last = -Infinity;
+      if (e) {
+        for (const [b, c] of e.h) {
+          const k = Math.max(0, Math.round(b - answeredAfter[seq]));
+          afterAnswer.set(k, (afterAnswer.get(k) || 0) + c);
+          first = Math.min(first, b);
+          last = Math.max(last, b);
+        }
+      }
+      posts.push({ seq, outcome: o, answerMs: Math.round(answeredAfter[seq]), deliveries: got,
+        firstDeliveryMs: got ? first : null, lastDeliveryMs: got ? last : null });
+      if (o === "accepted") {
+        accepted++;
+        minPerAccepted = Math.min(minPerAccepted, got);
+        if (got < perMessage) acceptedShort++;
+      } else {
+        if (o === "refused") refused++;
+        else failures[o] = (failures[o] || 0) + 1;
+        if (got > 0) refusedDelivered++;
+      }
+    });
+    const quantiles = (xs) => {
+      xs.sort((a, b) => a - b);
+      const at = (p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN);
+      return { p50: at(0.5), p99: at(0.99), max: xs.length ? xs[xs.length - 1] : NaN };
+    };
+    const refusedMs = outcomes.flatMap((o, seq) => (o === "refused" ? [answeredAfter[seq]] : []));
+    // ours: its own counts of held and refused publishers and of disconnects, for the record
+    let serverMetrics;
+    if (opt.kind === "java") {
+      serverMetrics = await httpText(`${urls[0]}/metrics`).then((text) => text.split("\n")
+        .filter((l) => /^sessions_(publishers_|backlog_|disconnects_total)/.test(l)).join("\n"), (e) => String(e));
+    }
+    const result = {
+      messages: count, rate, offeredPerSec: rate * perMessage, connections: perMessage,
+      accepted, refused, failed: count - accepted - refused, failures,
+      expected: accepted * perMessage, received, allDelivered: acceptedShort === 0 && received >= accepted * perMessage,
+      acceptedNotFullyDelivered: acceptedShort, minDeliveriesOfAccepted: accepted ? minPerAccepted : NaN,
+      notAcceptedButDelivered: refusedDelivered,
+      dropped: drops1.reduce((a, r) => a + r.dropped, 0) - drops0.reduce((a, r) => a + r.dropped, 0),
+      dropReasons: reasons,
+      deliveriesPerSec: lastAt > t0 ? received / ((lastAt - t0) / 1000) : 0,
+      latencyMs: percentiles(hist, 0.1), latencyAfterAnswerMs: percentiles(afterAnswer, 1),
+      answerMs: quantiles(answerMs), refusedAnswerMs: quantiles(refusedMs),
+      sendSeconds: (tAnswered - t0) / 1000, drainSeconds: Math.max(0, lastAt - tAnswered) / 1000,
+      lastDeliverySeconds: lastAt > t0 ? (lastAt - t0) / 1000 : NaN, drainTimedOut: tDrained - tAnswered >= drainMs,
+      inflightCap: cap, maxInFlight, capWaits, maxLateMs,
+      serverCpuPerDeliveryUs: (w.serverCpu / received) * 1e6, genCpuPerDeliveryUs: (w.genCpu / received) * 1e6,
+      genMaxProcUtil: w.genMaxProcUtil, serverUtil: w.serverUtil, serverSysShare: w.serverSysShare, wall: w.wall,
+      serverMetrics, posts,
+    };
+    log(`overload: ${count} messages at ${rate}/s to ${perMessage}: accepted ${accepted}, refused ${refused}, failed `
+      + `${result.failed} ${JSON.stringify(failures)}; ${received}/${result.expected} deliveries, `
+      + `${result.deliveriesPerSec.toFixed(0)}/s, p50 ${result.latencyMs.p50.toFixed(1)} ms p99 `
+      + `${result.latencyMs.p99.toFixed(1)} ms; dropped ${result.dropped} ${JSON.stringify(reasons)}; max in flight `
+      + `${maxInFlight}/${cap}, ${capWaits} waits, late by up to ${maxLateMs.toFixed(1)} ms; all delivered `
+      + `${result.allDelivered}; drain ${result.drainSeconds.toFixed(1)} s`);
+    return result;
+  }
+
   // If a server dies (or is killed by something else on the machine), stop at once rather than wait for timeouts.
   const watchdog = setInterval(() => {
     for (const pid of [...pids, ...redisPids]) {
@@ -450,7 +775,7 @@ async function coordinator() {
   watchdog.unref();
 
   const out = { label: opt.label, kind: opt.kind, mode: opt.mode, connections: N, workers: W,
-    transports: String(opt.transports), loadavgStart: loadavg() };
+    transports: String(opt.transports), client, loadavgStart: loadavg() };
   const t0 = now();
   try {
     if (opt.mode === "single") {
@@ -572,6 +897,12 @@ async function coordinator() {
       // the same at a rate that neither server nor generator saturates: the fan-out time itself
       out.latencyLight = await deliveries("latency-light", [{ participantId: opt.group }],
         Number(opt["light-messages"]), Number(opt["light-rate"]), out.rampGroup.ok);
+      if (!opt["no-overload"] && Number(opt["overload-rate"]) > 0) {
+        await sleep(1000);
+        out.overload = await overload(out.rampGroup.ok);
+        const light = out.latencyLight.latencyMs.p99;
+        out.overload.p99OverUnsaturatedP99 = light > 0 ? out.overload.latencyMs.p99 / light : NaN;
+      }
       await all("disconnect");
     } else if (opt.mode === "scale") {
       // routed delivery: does a node pay for messages it holds no recipient of?
@@ -669,6 +1000,7 @@ async function coordinator() {
     out.seconds = (now() - t0) / 1000;
     await all("exit").catch(() => {});
     agent.destroy();
+    postAgent.destroy();
   }
   process.stdout.write(JSON.stringify(out) + "\n");
   process.exit(0);

@@ -1,5 +1,5 @@
 // Prints the benchmark's table from the loadgen.mjs results in a folder: figure | ours | Node | ratio, medians of
-// the runs. Usage: node report.mjs DIR
+// the runs; one set of tables per generator client (socket.io-client, raw frames). Usage: node report.mjs DIR
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -9,13 +9,14 @@ if (!dir) {
   process.exit(2);
 }
 const modes = () => ({ single: [], cluster: [], topics: [], scale: [] });
-const results = { ours: modes(), node: modes(), "node-sharded": modes() };
+const loaded = [];
 for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
   const text = readFileSync(join(dir, f), "utf8").trim();
   if (!text) continue;
-  const r = JSON.parse(text);
-  if (results[r.label] && results[r.label][r.mode]) results[r.label][r.mode].push(r);
+  loaded.push(JSON.parse(text));
 }
+const clientOf = (r) => r.client || "socket.io"; // results from before the raw client have no `client`
+const clients = [...new Set(loaded.map(clientOf))].sort().reverse(); // socket.io (the reference) first
 
 const median = (xs) => {
   const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
@@ -24,6 +25,16 @@ const median = (xs) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 const get = (obj, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "-");
+const lines = [];
+for (const client of clients) {
+  const results = { ours: modes(), node: modes(), "node-sharded": modes() };
+  for (const r of loaded) if (clientOf(r) === client && results[r.label] && results[r.label][r.mode]) results[r.label][r.mode].push(r);
+  if (lines.length) lines.push("");
+  tables(results, client);
+}
+
+function tables(results, client) {
 const fig = (who, mode, path) => median(results[who][mode].map((r) => get(r, path)));
 
 // figure, mode, path, unit, better (lower|higher), target for ours, Node figure measured earlier, digits
@@ -55,13 +66,28 @@ const rows = [
   ["  Message bytes per delivery, 1,000-member topic", "topics", "topic.bytesPerDelivery", "B", "lower", "", "", 0],
   ["  Message bytes per delivery, 10-member topic", "topics", "topicSmall.bytesPerDelivery", "B", "lower", "= 1,000-member", "", 0],
   ["  Message bytes per delivery, 1,000-entry to list", "topics", "topicList.bytesPerDelivery", "B", "lower", "", "", 0],
+  ["overload: offered deliveries/s (fixed POST schedule to all)", "single", "overload.offeredPerSec", "/s", "", "", "", 0],
+  ["  deliveries/s achieved", "single", "overload.deliveriesPerSec", "/s", "higher", ">=1.0x", "", 0],
+  ["  delivery latency p50 (what was delivered)", "single", "overload.latencyMs.p50", "ms", "lower", "", "", 1],
+  ["  delivery latency p99 (what was delivered)", "single", "overload.latencyMs.p99", "ms", "lower", "", "", 1],
+  ["  latency p50 counted from the POST's answer", "single", "overload.latencyAfterAnswerMs.p50", "ms", "lower", "", "", 0],
+  ["  latency p99 counted from the POST's answer", "single", "overload.latencyAfterAnswerMs.p99", "ms", "lower", "", "", 0],
+  ["  p99 / unsaturated p99 (1 msg/s) of the same server", "single", "overload.p99OverUnsaturatedP99", "x", "lower", "<=2", "", 2],
+  ["  POSTs accepted (202)", "single", "overload.accepted", "", "", "", "", 0],
+  ["  POSTs refused (503, back-pressure)", "single", "overload.refused", "", "", "", "", 0],
+  ["  POSTs failed (other status, error, timeout)", "single", "overload.failed", "", "lower", "0", "", 0],
+  ["  POST answer time p50 (accepted)", "single", "overload.answerMs.p50", "ms", "lower", "", "", 0],
+  ["  POST answer time p99 (accepted)", "single", "overload.answerMs.p99", "ms", "lower", "", "", 0],
+  ["  POST answer time p99 (refused)", "single", "overload.refusedAnswerMs.p99", "ms", "lower", "", "", 0],
+  ["  connections dropped", "single", "overload.dropped", "", "lower", "0", "", 0],
+  ["  accepted messages not delivered to every connection", "single", "overload.acceptedNotFullyDelivered", "", "lower", "0", "", 0],
+  ["  seconds from the last POST answer to the last delivery", "single", "overload.drainSeconds", "s", "lower", "", "", 1],
 ];
-const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "-");
 const n = (who, mode) => results[who][mode].length;
 const connections = median([...results.ours.single, ...results.node.single].map((r) => r.connections));
 
-const lines = [];
-lines.push(`Session server (ours) vs Node socket.io 4.8.4 (node), ${connections} connections; medians of ` +
+lines.push(`Client: ${client === "raw" ? "raw Engine.IO/Socket.IO frames over ws" : "socket.io-client 4.8.4"}. ` +
+  `Session server (ours) vs Node socket.io 4.8.4 (node), ${connections} connections; medians of ` +
   `${n("ours", "single")}/${n("node", "single")} single-node and ${n("ours", "cluster")}/${n("node", "cluster")} two-node runs`);
 lines.push("");
 lines.push("| figure | unit | ours | node | ours/node | better | target (ours) | node, measured earlier |");
@@ -86,6 +112,7 @@ for (const [name, mode, key, unitKey] of [
   ["broadcast", "single", "broadcast", "genCpuPerDeliveryUs"],
   ["latency", "single", "latency", "genCpuPerDeliveryUs"],
   ["latency, 1 msg/s", "single", "latencyLight", "genCpuPerDeliveryUs"],
+  ["overload", "single", "overload", "genCpuPerDeliveryUs"],
   ["broadcast, 2 nodes", "cluster", "broadcast", "genCpuPerDeliveryUs"],
 ]) {
   const u = (who) => fig(who, mode, `${key}.genMaxProcUtil`);
@@ -124,7 +151,9 @@ for (const deployment of ["standalone", "cluster"]) {
   }
 }
 
-const all = Object.values(results).flatMap((r) => Object.values(r).flat());
+}
+
+const all = loaded;
 const problems = [];
 for (const r of all) {
   for (const k of ["rampFirst", "ramp", "rampGroup"]) if (r[k] && r[k].failed) problems.push(`${r.label} ${r.mode}: ${r[k].failed} connections failed in ${k} ${JSON.stringify(r[k].reasons)}`);
@@ -134,6 +163,13 @@ for (const r of all) {
     if (x && x.received < expected) problems.push(`${r.label} ${r.mode}: ${k} received ${x.received} of ${expected}`);
   }
   if (r.ack && (r.ack.errors || r.ack.lost)) problems.push(`${r.label}: ack errors ${r.ack.errors}, lost ${r.ack.lost}`);
+  const o = r.overload;
+  if (o && o.capWaits) problems.push(`${r.label} ${clientOf(r)}: overload: the in-flight cap (${o.inflightCap}) bound ${o.capWaits} times: the schedule was not kept`);
+  if (o && o.maxLateMs > 100) problems.push(`${r.label} ${clientOf(r)}: overload: a POST left ${o.maxLateMs.toFixed(0)} ms late (generator busy)`);
+  if (o && o.acceptedNotFullyDelivered) problems.push(`${r.label} ${clientOf(r)}: overload: ${o.acceptedNotFullyDelivered} accepted messages did not reach every connection within the drain (${o.received} of ${o.expected} deliveries)`);
+  if (o && o.dropped) problems.push(`${r.label} ${clientOf(r)}: overload: ${o.dropped} connections dropped ${JSON.stringify(o.dropReasons)}`);
+  if (o && o.notAcceptedButDelivered) problems.push(`${r.label} ${clientOf(r)}: overload: ${o.notAcceptedButDelivered} messages not accepted were delivered`);
+  if (o && o.offeredPerSec && o.deliveriesPerSec > 0.9 * o.offeredPerSec) problems.push(`${r.label} ${clientOf(r)}: overload: ${o.deliveriesPerSec.toFixed(0)} of ${o.offeredPerSec} deliveries/s offered: not an overload`);
 }
 const loads = all.flatMap((r) => [r.loadavgStart && r.loadavgStart[0], r.loadavgEnd && r.loadavgEnd[0]]).filter(Number.isFinite);
 lines.push("");

@@ -2,10 +2,13 @@
 # The benchmark: this session server against a reference Node socket.io 4.x server, same load generator, same run.
 #
 #   compat-tests/bench/run.sh [--connections 10000] [--runs 3] [--workers 2] [--no-cluster] [--out DIR]
-#                             [--quick] [--only ours|node] [--topics-only] [--scale-only] [--redis-cluster]
-#                             [--scale-nodes "1 2 4"]
+#                             [--quick] [--only ours|node] [--single-only] [--topics-only] [--scale-only]
+#                             [--redis-cluster]
+#                             [--scale-nodes "1 2 4"] [--client socket.io|raw|raw,socket.io]
 #                             [-- extra loadgen.mjs options]
 #
+# --client: the generator's client: socket.io (socket.io-client, the default) or raw (Engine.IO/Socket.IO frames over
+# `ws`); a list runs each of them in every run (results are labelled with it, and the report prints a table each).
 # --redis-cluster: the routed-delivery scenario (scale) runs over a Redis Cluster of 3 masters instead of one Redis;
 # --scale-nodes "1 2 4": its counts of active nodes.
 #
@@ -28,21 +31,29 @@ SCALE_NODES="1 2 4"
 OUT=""
 ONLY=""
 EXTRA=()
+CLIENTS="socket.io"
 while [ $# -gt 0 ]; do
   case "$1" in
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
     --no-cluster) CLUSTER=0; shift ;;
+    --single-only) SINGLE=1; CLUSTER=0; TOPICS=0; SCALE=0; shift ;;
     --topics-only) SINGLE=0; CLUSTER=0; TOPICS=1; SCALE=0; shift ;;
     --scale-only) SINGLE=0; CLUSTER=0; TOPICS=0; SCALE=1; shift ;;
     --redis-cluster) SCALE_CLUSTER=1; shift ;;
     --scale-nodes) SCALE_NODES="$2"; shift 2 ;;
+    --client) CLIENTS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10); shift ;;
-    --) shift; EXTRA+=("$@"); break ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10 --overload-rate 400 --overload-seconds 2); shift ;;
+    --) shift
+        # `-- --client X` is taken as run.sh's own --client (the result files are named after it)
+        while [ $# -gt 0 ]; do
+          if [ "$1" = --client ] && [ $# -gt 1 ]; then CLIENTS="$2"; shift 2; else EXTRA+=("$1"); shift; fi
+        done
+        break ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -124,11 +135,11 @@ start_server() {
   wait_ready "$port" "$SERVER_PID"
 }
 
-loadgen() { # label kind mode nodes outfile [extra...]
+loadgen() { # label kind mode nodes outfile [extra...]: with the client $CLIENT, into outfile-$CLIENT.json
   local label="$1" kind="$2" mode="$3" nodes="$4" outfile="$5"; shift 5
   timeout 900 node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
-    --engine-key "$ENGINE_KEY" --connections "$CONNECTIONS" --workers "$WORKERS" --clk-tck "$CLK_TCK" \
-    "$@" ${EXTRA[@]+"${EXTRA[@]}"} >"$outfile" 2>>"$WORK/loadgen.log"
+    --engine-key "$ENGINE_KEY" --connections "$CONNECTIONS" --workers "$WORKERS" --clk-tck "$CLK_TCK" --client "$CLIENT" \
+    "$@" ${EXTRA[@]+"${EXTRA[@]}"} >"${outfile%.json}-$CLIENT.json" 2>>"$WORK/loadgen.log"
 }
 
 kind_of() { [ "$1" = ours ] && echo java || echo node; }
@@ -173,69 +184,71 @@ if [ "$SCALE" = 1 ] && [ "$SCALE_CLUSTER" = 1 ]; then
   SCALE_DEPLOYMENT=cluster
 fi
 
-echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $WORK" >&2
+echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers, client(s) $CLIENTS, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $WORK" >&2
 for run in $(seq "$RUNS"); do
-  # alternate who goes first so that a drift of the machine's load does not favour one side
-  if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
-  [ -z "$ONLY" ] || ORDER="$ONLY"
-  for who in $([ "$SINGLE" = 1 ] && echo "$ORDER"); do
-    echo "bench: run $run/$RUNS, $who, one node (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    port="$(free_port)"
-    start_server "$who" "$port" "$WORK/$who-single-$run.log"
-    loadgen "$who" "$(kind_of "$who")" single "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-single-$run.json" \
-      || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
-    stop "$SERVER_PID"
-  done
-  for who in $([ "$TOPICS" = 1 ] && echo "$ORDER"); do
-    echo "bench: run $run/$RUNS, $who, topics (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    port="$(free_port)"
-    start_server "$who" "$port" "$WORK/$who-topics-$run.log"
-    loadgen "$who" "$(kind_of "$who")" topics "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-topics-$run.json" \
-      || echo "bench: the generator failed ($who topics, run $run): see $WORK/loadgen.log" >&2
-    stop "$SERVER_PID"
-  done
-  # routed delivery: 1, 2 and 4 active nodes and one idle node over Redis; Node with both of its Redis adapters
-  for who in $([ "$SCALE" = 1 ] && echo "$ORDER" | sed 's/node/node node-sharded/'); do
-    for active in $SCALE_NODES; do
-      echo "bench: run $run/$RUNS, $who, $active node(s) and an idle one (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      for p in $SCALE_REDIS_PORTS; do redis-cli -p "$p" flushall >/dev/null; done
-      server="${who%-sharded}"
-      adapter=classic; [ "$who" = node-sharded ] && adapter=sharded
-      list=""
-      pids=()
-      for n in $(seq 0 "$active"); do
-        p="$(free_port)"
-        start_server "$server" "$p" "$WORK/$who-scale$active-$n-$run.log" REDIS_URL="$SCALE_REDIS_URL" \
-          ${SCALE_REDIS_ENV[@]+"${SCALE_REDIS_ENV[@]}"} NODE_ID="scale-$n" REDIS_ADAPTER="$adapter"
-        list="$list${list:+,}http://127.0.0.1:$p=$SERVER_PID"
-        pids+=("$SERVER_PID")
+  for CLIENT in ${CLIENTS//,/ }; do
+    # alternate who goes first so that a drift of the machine's load does not favour one side
+    if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
+    [ -z "$ONLY" ] || ORDER="$ONLY"
+    for who in $([ "$SINGLE" = 1 ] && echo "$ORDER"); do
+      echo "bench: run $run/$RUNS, $who, one node, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+      port="$(free_port)"
+      start_server "$who" "$port" "$WORK/$who-single-$run-$CLIENT.log"
+      loadgen "$who" "$(kind_of "$who")" single "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-single-$run.json" \
+        || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
+      stop "$SERVER_PID"
+    done
+    for who in $([ "$TOPICS" = 1 ] && echo "$ORDER"); do
+      echo "bench: run $run/$RUNS, $who, topics, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+      port="$(free_port)"
+      start_server "$who" "$port" "$WORK/$who-topics-$run-$CLIENT.log"
+      loadgen "$who" "$(kind_of "$who")" topics "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-topics-$run.json" \
+        || echo "bench: the generator failed ($who topics, run $run): see $WORK/loadgen.log" >&2
+      stop "$SERVER_PID"
+    done
+    # routed delivery: 1, 2 and 4 active nodes and one idle node over Redis; Node with both of its Redis adapters
+    for who in $([ "$SCALE" = 1 ] && echo "$ORDER" | sed 's/node/node node-sharded/'); do
+      for active in $SCALE_NODES; do
+        echo "bench: run $run/$RUNS, $who, $active node(s) and an idle one, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        for p in $SCALE_REDIS_PORTS; do redis-cli -p "$p" flushall >/dev/null; done
+        server="${who%-sharded}"
+        adapter=classic; [ "$who" = node-sharded ] && adapter=sharded
+        list=""
+        pids=()
+        for n in $(seq 0 "$active"); do
+          p="$(free_port)"
+          start_server "$server" "$p" "$WORK/$who-scale$active-$n-$run-$CLIENT.log" REDIS_URL="$SCALE_REDIS_URL" \
+            ${SCALE_REDIS_ENV[@]+"${SCALE_REDIS_ENV[@]}"} NODE_ID="scale-$n" REDIS_ADAPTER="$adapter"
+          list="$list${list:+,}http://127.0.0.1:$p=$SERVER_PID"
+          pids+=("$SERVER_PID")
+        done
+        loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$SCALE_DEPLOYMENT-$run.json" \
+          --redis-pid "$SCALE_REDIS_PIDS" --deployment "$SCALE_DEPLOYMENT" --connections "$SCALE_CONNECTIONS" \
+          || echo "bench: the generator failed ($who scale $active, run $run): see $WORK/loadgen.log" >&2
+        for pid in "${pids[@]}"; do stop "$pid"; done
       done
-      loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$SCALE_DEPLOYMENT-$run.json" \
-        --redis-pid "$SCALE_REDIS_PIDS" --deployment "$SCALE_DEPLOYMENT" --connections "$SCALE_CONNECTIONS" \
-        || echo "bench: the generator failed ($who scale $active, run $run): see $WORK/loadgen.log" >&2
-      for pid in "${pids[@]}"; do stop "$pid"; done
     done
+    if [ "$CLUSTER" = 1 ]; then
+      for who in $ORDER; do
+        echo "bench: run $run/$RUNS, $who, two nodes over Redis, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        if ! redis-cli -p "$REDIS_PORT" flushall >/dev/null 2>&1; then
+          echo "bench: redis-server (pid $REDIS_PID) is gone: skipping the two-node scenario" >&2
+          break
+        fi
+        pa="$(free_port)"
+        start_server "$who" "$pa" "$WORK/$who-a-$run-$CLIENT.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-a
+        pida="$SERVER_PID"
+        pb="$(free_port)"
+        start_server "$who" "$pb" "$WORK/$who-b-$run-$CLIENT.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-b
+        pidb="$SERVER_PID"
+        loadgen "$who" "$(kind_of "$who")" cluster "http://127.0.0.1:$pa=$pida,http://127.0.0.1:$pb=$pidb" \
+          "$OUT/$who-cluster-$run.json" --redis-pid "$REDIS_PID" \
+          || echo "bench: the generator failed ($who cluster, run $run): see $WORK/loadgen.log" >&2
+        stop "$pida"
+        stop "$pidb"
+      done
+    fi
   done
-  if [ "$CLUSTER" = 1 ]; then
-    for who in $ORDER; do
-      echo "bench: run $run/$RUNS, $who, two nodes over Redis (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      if ! redis-cli -p "$REDIS_PORT" flushall >/dev/null 2>&1; then
-        echo "bench: redis-server (pid $REDIS_PID) is gone: skipping the two-node scenario" >&2
-        break
-      fi
-      pa="$(free_port)"
-      start_server "$who" "$pa" "$WORK/$who-a-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-a
-      pida="$SERVER_PID"
-      pb="$(free_port)"
-      start_server "$who" "$pb" "$WORK/$who-b-$run.log" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" NODE_ID=bench-b
-      pidb="$SERVER_PID"
-      loadgen "$who" "$(kind_of "$who")" cluster "http://127.0.0.1:$pa=$pida,http://127.0.0.1:$pb=$pidb" \
-        "$OUT/$who-cluster-$run.json" --redis-pid "$REDIS_PID" \
-        || echo "bench: the generator failed ($who cluster, run $run): see $WORK/loadgen.log" >&2
-      stop "$pida"
-      stop "$pidb"
-    done
-  fi
 done
 
 node "$HERE/report.mjs" "$OUT"
