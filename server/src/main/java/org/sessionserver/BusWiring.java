@@ -112,6 +112,16 @@ public final class BusWiring implements AutoCloseable {
         }
     }
 
+    /**
+     * Called with each sharded channel (a participant's, a topic's, a node's) subscribed again after a gap: a
+     * failover, a slot moved to another master, a reconnect. What was published there meanwhile was lost.
+     */
+    public void onResubscribed(java.util.function.Consumer<String> listener) {
+        if (connections instanceof RedisConnections redis) {
+            redis.onResubscribed(listener);
+        }
+    }
+
     @Override
     public void close() {
         closeQuietly(engine);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -94,6 +95,20 @@ public final class SessionServer implements AutoCloseable {
             metrics.busReconnected();
             log.warn("back on Redis after an outage: engine messages published meanwhile were not received");
             topics.reloadAll();
+        });
+        // A failover or a slot moved to another master loses what was published on the sharded channels of the
+        // slots concerned, with or without an outage of this node: each channel counts; one line per 10 s says so
+        // (a failover subscribes again every channel of a master at once).
+        AtomicLong lastGapLine = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+        wiring.onResubscribed(channel -> {
+            metrics.busResubscribed();
+            long now = System.nanoTime();
+            long last = lastGapLine.get();
+            if (now - last >= TimeUnit.SECONDS.toNanos(10) && lastGapLine.compareAndSet(last, now)) {
+                log.warn("sharded channel {} subscribed again after a gap (failover, slot moved or reconnect): "
+                        + "engine messages published there meanwhile were not received "
+                        + "(sessions_bus_resubscribed_total counts every channel)", channel);
+            }
         });
         this.sessions = new LocalSessions(config.nodeId(), topics);
         metrics.gauges(sessions::connections, sessions::participants);

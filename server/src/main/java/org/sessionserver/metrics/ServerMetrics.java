@@ -26,6 +26,7 @@ public final class ServerMetrics {
     private final Counter topicDeliveries;
     private final Counter busMissed;
     private final Counter busReconnects;
+    private final Counter busResubscribed;
     private final Counter publishersHeld;
     private final Counter publishersRefused;
     private final Timer ackLatency;
@@ -50,6 +51,10 @@ public final class ServerMetrics {
                 .register(registry);
         busReconnects = Counter.builder("sessions_bus_reconnects")
                 .description("Times this node got back on Redis after an outage (engine messages of the outage are lost)")
+                .register(registry);
+        busResubscribed = Counter.builder("sessions_bus_resubscribed")
+                .description("Sharded channels subscribed again after a gap (a failover, a slot moved, a reconnect): "
+                        + "engine messages published there meanwhile are lost")
                 .register(registry);
         publishersHeld = Counter.builder("sessions_publishers_held")
                 .description("POST /messages that waited for the outbound backlog to come under its bound")
@@ -150,6 +155,10 @@ public final class ServerMetrics {
 
     public void busReconnected() {
         busReconnects.increment();
+    }
+
+    public void busResubscribed() {
+        busResubscribed.increment();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -4,6 +4,9 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -12,6 +15,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,7 +80,7 @@ public final class RedisConnections implements AutoCloseable {
         });
         this.commands = link.connect();
         this.pubSub = link.connectPubSub();
-        this.sharded = new ShardedSubscriptions(pubSub, timer);
+        this.sharded = new ShardedSubscriptions(pubSub, timer, link::commandFailed);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -92,10 +96,27 @@ public final class RedisConnections implements AutoCloseable {
             }
 
             @Override
+            public void ssubscribed(String channel, long count) {
+                if (!link.deployment().isCluster()) {
+                    sharded.confirmedOn(channel, "");
+                }
+            }
+
+            @Override
             public void sunsubscribed(String channel, long count) {
                 sharded.dropped(channel);
             }
         });
+        if (pubSub instanceof StatefulRedisClusterPubSubConnection<String, String> clustered) {
+            clustered.addListener(new RedisClusterPubSubAdapter<>() {
+                @Override
+                public void ssubscribed(RedisClusterNode node, String channel, long count) {
+                    String confirmedBy = RedisLink.hostPort(node);
+                    sharded.confirmedOn(channel, confirmedBy != null ? confirmedBy
+                            : Objects.requireNonNullElse(RedisLink.ownerOf(clustered, channel), "?"));
+                }
+            });
+        }
         this.events = link.onEvent(event -> {
             if (event instanceof ConnectionActivatedEvent || event instanceof ClusterTopologyChangedEvent) {
                 sharded.reconcileSoon();
@@ -141,6 +162,16 @@ public final class RedisConnections implements AutoCloseable {
         return link.connect();
     }
 
+    /** Reloads a cluster's topology now (at most every 500 ms); nothing elsewhere. */
+    void refreshTopology() {
+        link.refreshTopology();
+    }
+
+    /** A command failed: in a cluster the failure may say that the topology is stale ({@link RedisLink#commandFailed}). */
+    void commandFailed(Throwable failure) {
+        link.commandFailed(failure);
+    }
+
     /** The timer thread of this link; tasks on it must not block. */
     ScheduledExecutorService timer() {
         return timer;
@@ -175,7 +206,11 @@ public final class RedisConnections implements AutoCloseable {
 
     /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
     public CompletableFuture<Long> publishSharded(String channel, String message) {
-        return commands.async().spublish(channel, message).toCompletableFuture();
+        return commands.async().spublish(channel, message).toCompletableFuture().whenComplete((count, failure) -> {
+            if (failure != null) {
+                link.commandFailed(failure);
+            }
+        });
     }
 
     /**

@@ -104,22 +104,30 @@ public final class RedisEngineBus implements EngineBus {
 
     /**
      * A write to {@code stream}, and with {@code waitReplicas} > 0 its WAIT on the same connection to the stream's
-     * master ({@code dedicated}): fails when fewer replicas confirm it in time.
+     * master ({@code dedicated}): fails when fewer replicas confirm it in time. A failure may also say that a
+     * cluster's topology is stale ({@link RedisConnections#commandFailed}).
      */
     private CompletableFuture<Void> durably(DataConnection dedicated, String stream,
                                            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<?>> write) {
+        CompletableFuture<Void> written;
         if (dedicated == null) {
-            return write.apply(redis.async()).toCompletableFuture().thenApply(written -> null);
+            written = write.apply(redis.async()).toCompletableFuture().thenApply(reply -> null);
+        } else {
+            written = dedicated.masterOf(stream).thenCompose(master -> write.apply(master).toCompletableFuture()
+                            .thenCompose(reply -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
+                    .thenApply(replicas -> {
+                        if (replicas < waitReplicas) {
+                            throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
+                                    + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
+                        }
+                        return null;
+                    });
         }
-        return dedicated.masterOf(stream).thenCompose(master -> write.apply(master).toCompletableFuture()
-                        .thenCompose(written -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
-                .thenApply(replicas -> {
-                    if (replicas < waitReplicas) {
-                        throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
-                                + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
-                    }
-                    return null;
-                });
+        return written.whenComplete((done, failure) -> {
+            if (failure != null) {
+                redis.commandFailed(failure);
+            }
+        });
     }
 
     /**

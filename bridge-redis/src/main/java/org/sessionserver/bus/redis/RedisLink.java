@@ -3,6 +3,8 @@ package org.sessionserver.bus.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -19,25 +21,39 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
  * One Lettuce client for a {@link RedisDeployment}, with the options that make a failover short: reconnects at most
- * a second apart, a 1 s connect timeout, a command timeout, and in a cluster a topology refresh every second plus the
- * adaptive triggers, dropping nodes marked FAIL so that commands queued for a dead master are re-routed. While a
- * connection to one server or a Sentinel master is down its commands fail at once (never queued), so callers can
- * refuse instead of hanging; in a cluster they wait for the new master, up to the command timeout.
+ * a second apart, a 1 s connect timeout, a command timeout, and in a cluster the topology reloaded on Lettuce's
+ * adaptive triggers and on ours ({@link #commandFailed}), every {@link #TOPOLOGY_REFRESH} besides, dropping nodes
+ * marked FAIL so that commands queued for a dead master are re-routed. While a connection to one server or a Sentinel
+ * master is down its commands fail at once (never queued), so callers can refuse instead of hanging; in a cluster they
+ * wait for the new master, up to the command timeout.
  */
 final class RedisLink implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
+    /**
+     * The periodic topology reload, a safety net only: each one opens a connection to every node of the cluster,
+     * asks it CLUSTER NODES and INFO, and closes it, which cost an idle node more CPU than its share of the traffic
+     * when it ran every 5 s. Failovers and slot moves are seen at once by the adaptive triggers instead (MOVED and ASK
+     * redirects, reconnect attempts to a lost node, uncovered slots) and by {@link #commandFailed}.
+     */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(60);
+    /** At most one topology reload this often on Lettuce's adaptive triggers, and on ours. */
+    private static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofMillis(500);
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
     private final RedisDeployment deployment;
     private final ClientResources resources;
     private final PubSubReading pubSubReading = new PubSubReading();
     private final RedisClient client;
     private final RedisClusterClient cluster;
+    private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - ADAPTIVE_REFRESH_TIMEOUT.toNanos());
 
     private RedisLink(RedisDeployment deployment, Duration commandTimeout) {
         this.deployment = deployment;
@@ -61,7 +77,7 @@ final class RedisLink implements AutoCloseable {
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH)
                             .enableAllAdaptiveRefreshTriggers()
-                            .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
                             .refreshTriggersReconnectAttempts(2)
                             .dynamicRefreshSources(true)
                             .closeStaleConnections(true)
@@ -101,6 +117,41 @@ final class RedisLink implements AutoCloseable {
         return client != null ? DataConnection.of(client.connect()) : DataConnection.of(cluster.connect());
     }
 
+    /**
+     * A command of ours failed with {@code failure}. In a cluster, two failures mean the topology this client knows is
+     * stale, and Lettuce's adaptive triggers see neither: a MOVED on a master's own connection ({@link
+     * DataConnection#masterOf}: the slot moved; Lettuce follows redirects, and learns from them, only for the commands
+     * it routes itself), and a master that cannot be connected to at all (it died before this client had a connection
+     * to it, so no reconnect attempt triggers a reload). Either reloads the topology now, rather than at the next
+     * periodic reload ({@link #TOPOLOGY_REFRESH}).
+     */
+    void commandFailed(Throwable failure) {
+        if (cluster == null) {
+            return;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisConnectionException || cause instanceof RedisCommandExecutionException
+                    && String.valueOf(cause.getMessage()).startsWith("MOVED")) {
+                refreshTopology();
+                return;
+            }
+        }
+    }
+
+    /** Reloads the cluster's topology now, unless a reload began less than {@link #ADAPTIVE_REFRESH_TIMEOUT} ago. */
+    void refreshTopology() {
+        long now = System.nanoTime();
+        long last = lastRefresh.get();
+        if (cluster == null || now - last < ADAPTIVE_REFRESH_TIMEOUT.toNanos() || !lastRefresh.compareAndSet(last, now)) {
+            return;
+        }
+        cluster.refreshPartitionsAsync().whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("reloading the cluster topology failed: {}", failure.toString());
+            }
+        });
+    }
+
     /** Stops and resumes reading this client's pub/sub connections. */
     PubSubReading pubSubReading() {
         return pubSubReading;
@@ -119,8 +170,12 @@ final class RedisLink implements AutoCloseable {
             return "";
         }
         Partitions partitions = clustered.getPartitions();
-        RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(channel));
-        return master == null ? null : master.getUri().getHost() + ":" + master.getUri().getPort();
+        return hostPort(partitions.getMasterBySlot(SlotHash.getSlot(channel)));
+    }
+
+    /** A cluster node's {@code host:port} as the topology names it; null for none. */
+    static String hostPort(RedisClusterNode node) {
+        return node == null || node.getUri() == null ? null : node.getUri().getHost() + ":" + node.getUri().getPort();
     }
 
     /** Lettuce's events (connections activated and deactivated, cluster topology changes), on a Lettuce thread. */

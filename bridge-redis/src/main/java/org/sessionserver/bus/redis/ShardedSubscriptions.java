@@ -28,7 +28,10 @@ final class ShardedSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(ShardedSubscriptions.class);
     static final long RECONCILE_MS = 1_000;
 
-    /** A wanted channel; {@code owner} is where it was last confirmed, null while not confirmed. */
+    /**
+     * A wanted channel; {@code owner} is the node that last confirmed it ("" outside a cluster), null until then and
+     * after its subscription was lost ({@code gap}).
+     */
     private static final class Wanted {
         final Consumer<String> handler;
         volatile String owner;
@@ -42,12 +45,16 @@ final class ShardedSubscriptions {
 
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final ScheduledExecutorService timer;
+    private final Consumer<Throwable> failed;
     private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
     private final List<Consumer<String>> resubscribed = new CopyOnWriteArrayList<>();
 
-    ShardedSubscriptions(StatefulRedisPubSubConnection<String, String> pubSub, ScheduledExecutorService timer) {
+    /** @param failed told each failed SSUBSCRIBE ({@link RedisLink#commandFailed}) */
+    ShardedSubscriptions(StatefulRedisPubSubConnection<String, String> pubSub, ScheduledExecutorService timer,
+                         Consumer<Throwable> failed) {
         this.pubSub = pubSub;
         this.timer = timer;
+        this.failed = failed;
         timer.scheduleWithFixedDelay(this::reconcileQuietly, RECONCILE_MS, RECONCILE_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -85,6 +92,25 @@ final class ShardedSubscriptions {
         }
     }
 
+    /**
+     * Redis confirmed a subscription to {@code channel}: {@code node} ({@code host:port}; "" outside a cluster) is
+     * where it is subscribed now, whatever the topology this node knows says (an SSUBSCRIBE sent to a slot's former
+     * master is redirected by Lettuce to the new one before the topology is reloaded). A gap is told when the
+     * subscription was lost meanwhile, or when it now lives on another node than before.
+     */
+    void confirmedOn(String channel, String node) {
+        Wanted entry = wanted.get(channel);
+        if (entry == null) {
+            return;
+        }
+        String before = entry.owner;
+        entry.owner = node;
+        if (entry.gap || before != null && !before.equals(node)) {
+            entry.gap = false;
+            resubscribed.forEach(listener -> listener.accept(channel));
+        }
+    }
+
     /** A pub/sub connection to {@code owner} ("" for every channel outside a cluster) went down. */
     void lost(String owner) {
         wanted.values().forEach(entry -> {
@@ -100,35 +126,29 @@ final class ShardedSubscriptions {
         timer.execute(this::reconcileQuietly);
     }
 
-    /** Subscribes again each wanted channel that is not confirmed on its slot's current master. */
+    /**
+     * Subscribes again each wanted channel that is not confirmed, or confirmed on another node than its slot's master
+     * in the topology (a slot moved and its {@code sunsubscribe} went missing; or the topology is stale, and the
+     * SSUBSCRIBE, redirected, is confirmed where it already was: nothing lost).
+     */
     void reconcile() {
         wanted.forEach((channel, entry) -> {
-            String owner = RedisLink.ownerOf(pubSub, channel);
-            if (!entry.inFlight && (entry.owner == null || !Objects.equals(owner, entry.owner))) {
-                if (entry.owner != null) {
-                    entry.gap = true; // its slot moved: confirmed on a node that no longer serves it
-                }
+            if (!entry.inFlight && (entry.owner == null
+                    || !Objects.equals(RedisLink.ownerOf(pubSub, channel), entry.owner))) {
                 issue(channel, entry);
             }
         });
     }
 
+    /** Completes once Redis confirmed it; {@link #confirmedOn} follows, from the listener of the pub/sub connection. */
     private CompletableFuture<Void> issue(String channel, Wanted entry) {
-        String owner = RedisLink.ownerOf(pubSub, channel);
         entry.inFlight = true;
         return pubSub.async().ssubscribe(channel).toCompletableFuture().handle((count, failure) -> {
             entry.inFlight = false;
             if (failure != null) {
-                entry.owner = null;
+                failed.accept(failure);
                 log.debug("SSUBSCRIBE {} failed, retrying within {} ms: {}", channel, RECONCILE_MS, failure.toString());
                 throw new IllegalStateException("SSUBSCRIBE " + channel + " failed: " + failure, failure);
-            }
-            if (wanted.get(channel) == entry) {
-                entry.owner = owner == null ? "?" : owner;
-                if (entry.gap) {
-                    entry.gap = false;
-                    resubscribed.forEach(listener -> listener.accept(channel));
-                }
             }
             return null;
         });

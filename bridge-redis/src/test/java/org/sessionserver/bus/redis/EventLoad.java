@@ -35,6 +35,7 @@ final class EventLoad implements AutoCloseable {
 
     private final EngineBus bus;
     private final long periodMs;
+    private final String idPrefix;
     private final AtomicLong next = new AtomicLong();
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final List<Outcome> ordered = new CopyOnWriteArrayList<>();
@@ -42,16 +43,22 @@ final class EventLoad implements AutoCloseable {
     private volatile boolean running = true;
 
     EventLoad(EngineBus bus, long periodMs) {
+        this(bus, periodMs, "load-");
+    }
+
+    /** Event ids start with {@code idPrefix}, so that several loads can share the streams. */
+    EventLoad(EngineBus bus, long periodMs, String idPrefix) {
         this.bus = bus;
         this.periodMs = periodMs;
-        this.thread = new Thread(this::run, "event-load");
+        this.idPrefix = idPrefix;
+        this.thread = new Thread(this::run, "event-load-" + idPrefix);
         thread.setDaemon(true);
         thread.start();
     }
 
     private void run() {
         while (running) {
-            String id = "load-" + next.incrementAndGet();
+            String id = idPrefix + next.incrementAndGet();
             long sent = System.nanoTime();
             EventEnvelope envelope = envelope(id);
             bus.publishEvent(envelope).whenComplete((done, failure) -> {
@@ -99,6 +106,11 @@ final class EventLoad implements AutoCloseable {
         return back == null ? null : Duration.ofNanos(back - killedAtNanos);
     }
 
+    /** Whether an event of {@code participants} sent after {@code nanos} was acknowledged. */
+    boolean ackedSince(long nanos, Predicate<String> participants) {
+        return ordered.stream().anyMatch(o -> o.acked() && o.sentAtNanos() > nanos && participants.test(o.participant()));
+    }
+
     boolean ackedSince(long nanos) {
         return ordered.stream().anyMatch(o -> o.acked() && o.sentAtNanos() > nanos);
     }
@@ -132,12 +144,25 @@ final class EventLoad implements AutoCloseable {
         return missing;
     }
 
+    Set<String> ackedIds() {
+        Set<String> ids = new HashSet<>();
+        ordered.forEach(o -> {
+            if (o.acked()) {
+                ids.add(o.id());
+            }
+        });
+        return ids;
+    }
+
     int acked() {
         return (int) ordered.stream().filter(Outcome::acked).count();
     }
 
     @Override
     public void close() {
+        if (!running) {
+            return;
+        }
         running = false;
         thread.interrupt();
         try {

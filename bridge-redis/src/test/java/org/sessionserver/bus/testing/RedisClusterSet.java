@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * A Redis Cluster for tests: six redis-server processes (three masters, three replicas, {@code cluster-node-timeout}
  * 1000, full coverage not required) on free loopback ports, made a cluster by {@code redis-cli --cluster create}.
  * {@link #killMasterOf} kills the master of a key's slot with SIGKILL; its replica takes over, and the killed server,
- * started again, rejoins as a replica.
+ * started again, rejoins as a replica. {@link #migrateSlot} moves a slot to another master, keys and all.
  */
 public final class RedisClusterSet implements TestRedis {
     public static final long NODE_TIMEOUT_MS = 1_000;
@@ -116,7 +116,11 @@ public final class RedisClusterSet implements TestRedis {
 
     /** The server that is master of {@code key}'s slot now, as a running server sees it. */
     public RedisServerProcess masterOf(String key) {
-        int slot = SlotHash.getSlot(key);
+        return masterOfSlot(SlotHash.getSlot(key));
+    }
+
+    /** The server that is master of {@code slot} now, as a running server sees it. */
+    public RedisServerProcess masterOfSlot(int slot) {
         for (RedisServerProcess server : servers) {
             if (!server.isRunning()) {
                 continue;
@@ -141,6 +145,43 @@ public final class RedisClusterSet implements TestRedis {
         RedisServerProcess master = masterOf(key);
         master.stop();
         return master;
+    }
+
+    /**
+     * Moves {@code slot} from its master to another master as {@code redis-cli --cluster reshard} does: the target
+     * IMPORTING and the source MIGRATING it, its keys MIGRATEd one at a time {@code pause} apart (clients meanwhile
+     * get ASK for the keys already moved), then {@code SETSLOT <slot> NODE <target>} on the target, the source and
+     * the other masters. Returns the new master.
+     */
+    public RedisServerProcess migrateSlot(int slot, Duration pause) {
+        RedisServerProcess source = masterOfSlot(slot);
+        RedisServerProcess target = servers.stream().filter(RedisServerProcess::isRunning)
+                .filter(server -> server != source && isMaster(server.port())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no other master to move slot " + slot + " to"));
+        try (StatefulRedisConnection<String, String> from = single(source.port());
+             StatefulRedisConnection<String, String> to = single(target.port())) {
+            String sourceId = from.sync().clusterMyId();
+            String targetId = to.sync().clusterMyId();
+            to.sync().clusterSetSlotImporting(slot, sourceId);
+            from.sync().clusterSetSlotMigrating(slot, targetId);
+            for (List<String> keys = from.sync().clusterGetKeysInSlot(slot, 1); !keys.isEmpty();
+                 keys = from.sync().clusterGetKeysInSlot(slot, 1)) {
+                from.sync().migrate("127.0.0.1", target.port(), 0, 5_000,
+                        io.lettuce.core.MigrateArgs.Builder.keys(keys));
+                Wait.settle(pause);
+            }
+            to.sync().clusterSetSlotNode(slot, targetId);
+            from.sync().clusterSetSlotNode(slot, targetId);
+            for (RedisServerProcess other : servers) {
+                if (other != source && other != target && other.isRunning() && isMaster(other.port())) {
+                    try (StatefulRedisConnection<String, String> single = single(other.port())) {
+                        single.sync().clusterSetSlotNode(slot, targetId);
+                    }
+                }
+            }
+        }
+        Wait.until(READY, () -> masterOfSlot(slot) == target, "slot " + slot + " served by " + target.port());
+        return target;
     }
 
     @Override
@@ -231,6 +272,14 @@ public final class RedisClusterSet implements TestRedis {
         int low = Integer.parseInt(bounds[0]);
         int high = bounds.length > 1 ? Integer.parseInt(bounds[1]) : low;
         return slot >= low && slot <= high;
+    }
+
+    private boolean isMaster(int port) {
+        try (StatefulRedisConnection<String, String> single = single(port)) {
+            return single.sync().info("replication").contains("role:master");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A master, or a replica whose link to its master is up (a restarted server has resynced). */

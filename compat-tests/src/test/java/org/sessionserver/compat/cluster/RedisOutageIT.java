@@ -131,6 +131,12 @@ class RedisOutageIT {
                         "nothing refused during the outage may come through");
                 assertTrue(client.disconnects.isEmpty(), "disconnected: " + client.disconnects);
             }
+            // Each node's sharded channels (the participant's, its own) came back after a gap, which it counts.
+            for (int node = 1; node <= 3; node++) {
+                int n = node;
+                Wait.until(WAIT, () -> TestServer.metric(Cluster.get(cluster.port(n), "/metrics", null).body(),
+                        "sessions_bus_resubscribed_total", null) >= 2, "n" + n + " counts its channels resubscribed");
+            }
             // The directory was emptied with Redis; each node's heartbeat writes its sessions again.
             Wait.until(Duration.ofMillis(Cluster.NODE_TTL_MS + 2_000), () -> listsAll(clients),
                     () -> "listed after the restart: " + Cluster.connectionsOrNull(cluster.port(1)));
