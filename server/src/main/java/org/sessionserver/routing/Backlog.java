@@ -10,9 +10,9 @@ import org.sessionserver.sessions.Connection;
  * plus what connections hold written and not yet taken by their clients. {@link PublishGate} holds publishers back
  * while it is over its bound.
  *
- * <p>How it is measured, cheaply. Queued: {@link Fanout} adds a task's bytes (the message's size times its
- * connections) when it hands the task to a loop and removes them once the task has run: one atomic add each way per
- * loop and message. Unsent: after each delivery the fan-out reads the connection's unsent bytes (Netty's pending
+ * <p>How it is measured, cheaply. Queued: an {@link Outbox} adds a batch's bytes (the message's size times its
+ * connections) when it is handed a batch and removes them as its turns write them: one atomic add per loop and
+ * message, one per turn. Unsent: after each delivery the fan-out reads the connection's unsent bytes (Netty's pending
  * write bytes, two volatile reads; a polling session's buffer); a connection that holds some is kept in
  * {@link #congested} with the figure last counted, and {@link #resample} reads those again, since Netty tells nobody
  * when a slow client finally reads. The total is exact for the loops' queues and, for unsent bytes, as fresh as the

@@ -10,9 +10,9 @@ import org.sessionserver.sessions.OutboundMessage;
 
 /**
  * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each
- * loop one task that writes to all of its connections, instead of one task (and one queue hand-off) per connection.
- * Each loop runs its tasks in order, so every connection still gets the messages in the order they were routed. What
- * is handed to loops, and what connections leave unsent, is counted in the {@link Backlog}.
+ * loop's {@link Outbox} one batch for all of its connections, instead of one task (and one queue hand-off) per
+ * connection. Each outbox writes its batches in order, so every connection still gets the messages in the order they
+ * were routed. What is handed to loops, and what connections leave unsent, is counted in the {@link Backlog}.
  */
 final class Fanout {
     private final Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>(4);
@@ -23,27 +23,23 @@ final class Fanout {
         size++;
     }
 
-    /** Hands the message to every connection added; returns how many. */
-    int deliver(OutboundMessage message, Backlog backlog) {
+    /**
+     * Hands the message to every connection added; returns how many. A loop whose outbox is empty is written to at
+     * once when this runs on it (a targeted message read on its connection's loop), others through their outbox.
+     */
+    int deliver(OutboundMessage message, Backlog backlog, Outboxes outboxes) {
         byLoop.forEach((loop, connections) -> {
-            if (loop.inEventLoop()) {
+            Outbox outbox = outboxes.of(loop);
+            if (loop.inEventLoop() && outbox.idle()) {
                 deliverAll(connections, message, backlog);
             } else {
-                long bytes = (long) message.size() * connections.size();
-                backlog.queued(bytes);
-                loop.execute(() -> {
-                    try {
-                        deliverAll(connections, message, backlog);
-                    } finally {
-                        backlog.written(bytes);
-                    }
-                });
+                outbox.add(connections, message);
             }
         });
         return size;
     }
 
-    private static void deliverAll(List<Connection> connections, OutboundMessage message, Backlog backlog) {
+    static void deliverAll(List<Connection> connections, OutboundMessage message, Backlog backlog) {
         for (Connection connection : connections) {
             connection.deliver(message);
             backlog.noteUnsent(connection);

@@ -8,18 +8,21 @@ import org.sessionserver.sessions.OutboundMessage;
 
 /**
  * Delivers each engine message to the sessions of this node it is addressed to: encoded once, then handed to every
- * recipient the session index names ({@link LocalSessions#forEachRecipient}), live connections one task per event
- * loop ({@link Fanout}, counted in the {@link Backlog}), recoverable sessions whose client is away into their logs.
+ * recipient the session index names ({@link LocalSessions#forEachRecipient}), live connections through their event
+ * loop's {@link Outbox} ({@link Fanout}, counted in the {@link Backlog}), recoverable sessions whose client is away
+ * into their logs.
  */
 public final class MessageRouter {
     private final LocalSessions sessions;
     private final ServerMetrics metrics;
     private final Backlog backlog;
+    private final Outboxes outboxes;
 
     public MessageRouter(LocalSessions sessions, ServerMetrics metrics, Backlog backlog) {
         this.sessions = sessions;
         this.metrics = metrics;
         this.backlog = backlog;
+        this.outboxes = new Outboxes(backlog);
     }
 
     /** Routes a copy of the message that serves every entry. */
@@ -33,7 +36,7 @@ public final class MessageRouter {
         OutboundMessage outbound = new OutboundMessage(message);
         Fanout fanout = new Fanout();
         sessions.forEachRecipient(message, copyFor, fanout::add, away -> away.deliver(outbound));
-        int delivered = fanout.deliver(outbound, backlog);
+        int delivered = fanout.deliver(outbound, backlog, outboxes);
         metrics.messageRouted(start, delivered);
         if (message.hasTopic()) {
             metrics.topicDelivered(delivered);

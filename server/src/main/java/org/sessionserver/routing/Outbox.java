@@ -1,0 +1,97 @@
+package org.sessionserver.routing;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sessionserver.sessions.Connection;
+import org.sessionserver.sessions.OutboundMessage;
+
+/**
+ * The deliveries waiting for one event loop, written in turns of at most {@value #DELIVERIES_PER_TURN}, with the
+ * loop's I/O between two turns.
+ *
+ * <p>Why turns: Netty's loop reads its sockets only once its task queue is empty (or after 4,096 tasks), and under
+ * overload the publish gate admits the next message as soon as the last one is written, so a queue of whole fan-out
+ * tasks never emptied: the loop wrote for seconds and read nothing, neither the {@code POST /messages} that the gate
+ * should have held or refused (they waited unread in the kernel, 2-7 s) nor pongs and client events. A turn that has
+ * more to do goes on as a task scheduled from the loop itself, which Netty runs in its next pass, after the I/O.
+ */
+final class Outbox implements Runnable {
+    /** About 10 ms of writing for a loop (one WebSocket frame costs 5-15 us, mostly the kernel's send). */
+    static final int DELIVERIES_PER_TURN = 1024;
+
+    /** One message for some of this loop's connections; {@code next} is the first not yet written. */
+    private static final class Batch {
+        final List<Connection> connections;
+        final OutboundMessage message;
+        int next;
+
+        Batch(List<Connection> connections, OutboundMessage message) {
+            this.connections = connections;
+            this.message = message;
+        }
+    }
+
+    private final EventExecutor loop;
+    private final Backlog backlog;
+    private final Queue<Batch> batches = new ConcurrentLinkedQueue<>();
+    /** True from the moment a turn is due until the outbox is found empty. */
+    private final AtomicBoolean turnDue = new AtomicBoolean();
+
+    Outbox(EventExecutor loop, Backlog backlog) {
+        this.loop = loop;
+        this.backlog = backlog;
+    }
+
+    /** Whether nothing waits here: then a caller on the loop may write at once without overtaking anything. */
+    boolean idle() {
+        return !turnDue.get();
+    }
+
+    /** Queues {@code message} for {@code connections} (all on this loop), from any thread. */
+    void add(List<Connection> connections, OutboundMessage message) {
+        backlog.queued((long) message.size() * connections.size());
+        batches.add(new Batch(connections, message));
+        if (turnDue.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    /** One turn, on the loop. */
+    @Override
+    public void run() {
+        try {
+            int budget = DELIVERIES_PER_TURN;
+            for (Batch batch = batches.peek(); batch != null && budget > 0; batch = batches.peek()) {
+                int end = Math.min(batch.connections.size(), batch.next + budget);
+                List<Connection> slice = batch.connections.subList(batch.next, end);
+                budget -= slice.size();
+                batch.next = end;
+                if (end == batch.connections.size()) {
+                    batches.poll();
+                }
+                try {
+                    Fanout.deliverAll(slice, batch.message, backlog);
+                } finally {
+                    backlog.written((long) batch.message.size() * slice.size());
+                }
+            }
+        } finally {
+            nextTurn();
+        }
+    }
+
+    private void nextTurn() {
+        if (!batches.isEmpty()) {
+            loop.schedule(this, 0, TimeUnit.NANOSECONDS); // the next pass, after the loop's I/O
+            return;
+        }
+        turnDue.set(false);
+        if (!batches.isEmpty() && turnDue.compareAndSet(false, true)) { // added between the check and the reset
+            loop.execute(this);
+        }
+    }
+}
