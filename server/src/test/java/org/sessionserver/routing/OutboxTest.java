@@ -66,10 +66,14 @@ class OutboxTest {
         int size = 5 * Outbox.DELIVERIES_PER_TURN;
         CountDownLatch ranAfter = new CountDownLatch(1);
         AtomicInteger deliveredBefore = new AtomicInteger(-1);
-        outbox.add(connections(size), message(1));
-        loop.execute(() -> { // a read, a pong, a POST: whatever the loop has to do besides the fan-out
-            deliveredBefore.set(delivered.get());
-            ranAfter.countDown();
+        List<Connection> all = connections(size);
+        // both queued from the loop itself, so that the other task is surely queued while the fan-out waits
+        loop.execute(() -> {
+            outbox.add(all, message(1));
+            loop.execute(() -> { // a read, a pong, a POST: whatever the loop has to do besides the fan-out
+                deliveredBefore.set(delivered.get());
+                ranAfter.countDown();
+            });
         });
         assertTrue(ranAfter.await(10, TimeUnit.SECONDS));
         assertTrue(deliveredBefore.get() <= Outbox.DELIVERIES_PER_TURN,
