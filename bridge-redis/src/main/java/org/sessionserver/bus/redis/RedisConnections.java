@@ -104,7 +104,9 @@ public final class RedisConnections implements AutoCloseable {
 
             @Override
             public void sunsubscribed(String channel, long count) {
-                sharded.dropped(channel);
+                if (!link.deployment().isCluster()) {
+                    sharded.dropped(channel, "");
+                }
             }
         });
         if (pubSub instanceof StatefulRedisClusterPubSubConnection<String, String> clustered) {
@@ -114,6 +116,11 @@ public final class RedisConnections implements AutoCloseable {
                     String confirmedBy = RedisLink.hostPort(node);
                     sharded.confirmedOn(channel, confirmedBy != null ? confirmedBy
                             : Objects.requireNonNullElse(RedisLink.ownerOf(clustered, channel), "?"));
+                }
+
+                @Override
+                public void sunsubscribed(RedisClusterNode node, String channel, long count) {
+                    sharded.dropped(channel, RedisLink.hostPort(node));
                 }
             });
         }

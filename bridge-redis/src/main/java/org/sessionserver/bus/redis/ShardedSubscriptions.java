@@ -82,10 +82,15 @@ final class ShardedSubscriptions {
         }
     }
 
-    /** Redis said {@code sunsubscribe}: ours (no longer wanted), or pushed by the server after a slot left the node. */
-    void dropped(String channel) {
+    /**
+     * Redis said {@code sunsubscribe}: ours (no longer wanted), or pushed by the server after a slot left the node.
+     * {@code node} is the node that said it ("" outside a cluster, null if unknown): a push from a node the channel
+     * has already left (it was subscribed again on the slot's new master before its former master gave the slot up)
+     * loses nothing.
+     */
+    void dropped(String channel, String node) {
         Wanted entry = wanted.get(channel);
-        if (entry != null && entry.owner != null) {
+        if (entry != null && entry.owner != null && (node == null || node.isEmpty() || node.equals(entry.owner))) {
             entry.owner = null;
             entry.gap = true;
             timer.schedule(this::reconcileQuietly, 100, TimeUnit.MILLISECONDS);
