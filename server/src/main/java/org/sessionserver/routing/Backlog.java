@@ -28,6 +28,7 @@ public final class Backlog {
     private final Map<Connection, Long> congested = new ConcurrentHashMap<>();
     private volatile long limitBytes = Long.MAX_VALUE;
     private volatile Runnable overLimit = () -> { };
+    private volatile Runnable congestedAction = () -> { };
 
     /** Runs {@code action} each time the backlog grows while at or over {@code limit} bytes; set once. */
     void whenOver(long limit, Runnable action) {
@@ -48,15 +49,14 @@ public final class Backlog {
 
     /** Reads what {@code connection} holds unsent now (after a delivery to it). */
     void noteUnsent(Connection connection) {
-        long now = connection.unsentBytes();
-        if (now > 0 || (!congested.isEmpty() && congested.containsKey(connection))) {
-            count(connection, now);
+        if (connection.unsentBytes() > 0 || (!congested.isEmpty() && congested.containsKey(connection))) {
+            count(connection);
         }
     }
 
     /** Reads again every connection that held unsent bytes: slow clients that read since, or closed. */
     void resample() {
-        congested.keySet().forEach(connection -> count(connection, connection.unsentBytes()));
+        congested.keySet().forEach(this::count);
     }
 
     /** The backlog now, in bytes. */
@@ -69,14 +69,26 @@ public final class Backlog {
         return congested.size();
     }
 
-    /** Moves the figure counted for {@code connection} to {@code now}, atomically per connection. */
-    private void count(Connection connection, long now) {
-        long grown = now - congested.getOrDefault(connection, 0L);
+    /**
+     * Runs {@code action} when a connection starts holding unsent bytes (on the thread that saw it): only a resample
+     * sees it read them, or close.
+     */
+    void whenCongested(Runnable action) {
+        this.congestedAction = action;
+    }
+
+    /** Moves the figure counted for {@code connection} to what it holds now, read and counted atomically. */
+    private void count(Connection connection) {
+        long[] grown = new long[1];
         congested.compute(connection, (key, before) -> {
-            unsent.addAndGet(now - (before == null ? 0 : before));
+            long now = connection.unsentBytes();
+            long was = before == null ? 0 : before;
+            grown[0] = now - was;
+            unsent.addAndGet(now - was);
             return now > 0 ? now : null;
         });
-        if (grown > 0) {
+        if (grown[0] > 0) {
+            congestedAction.run();
             checkOver();
         }
     }

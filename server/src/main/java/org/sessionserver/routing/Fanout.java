@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each
@@ -15,6 +17,7 @@ import org.sessionserver.sessions.OutboundMessage;
  * were routed. What is handed to loops, and what connections leave unsent, is counted in the {@link Backlog}.
  */
 final class Fanout {
+    private static final Logger log = LoggerFactory.getLogger(Fanout.class);
     private final Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>(4);
     private int size;
 
@@ -39,10 +42,15 @@ final class Fanout {
         return size;
     }
 
+    /** Writes to each connection; one that fails is logged and costs the others nothing. */
     static void deliverAll(List<Connection> connections, OutboundMessage message, Backlog backlog) {
         for (Connection connection : connections) {
-            connection.deliver(message);
-            backlog.noteUnsent(connection);
+            try {
+                connection.deliver(message);
+                backlog.noteUnsent(connection);
+            } catch (RuntimeException e) {
+                log.warn("delivering to session {} failed", connection.session().sessionId(), e);
+            }
         }
     }
 }

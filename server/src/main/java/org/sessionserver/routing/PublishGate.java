@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
  * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
  * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. The timer runs only
- * while the node is behind or someone waits: a timer that woke every 10 ms for nothing cost an idle node 9 ms of CPU a
- * second, three quarters of its background. Nothing blocks: {@link #admit} returns a stage.
+ * while the node is behind, someone waits or a client holds unsent bytes: a timer that woke every 10 ms for nothing
+ * cost an idle node 9 ms of CPU a second, three quarters of its background. Nothing blocks: {@link #admit} returns a
+ * stage.
  */
 public final class PublishGate implements AutoCloseable {
     static final long TICK_MS = 10;
@@ -70,6 +71,7 @@ public final class PublishGate implements AutoCloseable {
             return backlog.bytes();
         }, () -> behind);
         backlog.whenOver(limitBytes, this::fallBehind);
+        backlog.whenCongested(this::tickWhileNeeded);
     }
 
     /**
@@ -108,8 +110,9 @@ public final class PublishGate implements AutoCloseable {
         return ticking.get();
     }
 
+    /** Behind, someone waits, or a connection holds unsent bytes (only a tick sees it read them or close). */
     private boolean hasWork() {
-        return behind || !waiting.isEmpty();
+        return behind || !waiting.isEmpty() || backlog.congestedConnections() > 0;
     }
 
     /** Starts the timer unless it runs; it stops by itself once the node has caught up and nobody waits. */

@@ -154,4 +154,22 @@ class PublishGateTest {
             assertFalse(gate.ticking(), "caught up with nobody waiting: the timer stops");
         }
     }
+
+    @Test
+    void aClientThatHoldsUnsentBytesIsReadAgainUntilItHasReadThem() throws Exception {
+        try (PublishGate gate = PublishGate.start(backlog, LIMIT, 60_000, metrics)) {
+            UnsentConnection slow = new UnsentConnection();
+            slow.unsent = LIMIT / 10; // under the bound: the node is not behind, yet the figure must not go stale
+            backlog.noteUnsent(slow);
+            assertTrue(gate.ticking());
+            slow.unsent = 0; // it read them (or closed): only the timer can see that
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((backlog.bytes() != 0 || gate.ticking()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, backlog.bytes());
+            assertEquals(0, backlog.congestedConnections());
+            assertFalse(gate.ticking());
+        }
+    }
 }

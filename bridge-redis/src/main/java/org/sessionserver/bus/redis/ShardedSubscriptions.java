@@ -90,11 +90,17 @@ final class ShardedSubscriptions {
      */
     void dropped(String channel, String node) {
         Wanted entry = wanted.get(channel);
-        if (entry != null && entry.owner != null && (node == null || node.isEmpty() || node.equals(entry.owner))) {
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) { // against a confirmation from another node, on another of Lettuce's threads
+            if (entry.owner == null || node != null && !node.isEmpty() && !node.equals(entry.owner)) {
+                return;
+            }
             entry.owner = null;
             entry.gap = true;
-            timer.schedule(this::reconcileQuietly, 100, TimeUnit.MILLISECONDS);
         }
+        timer.schedule(this::reconcileQuietly, 100, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -108,10 +114,14 @@ final class ShardedSubscriptions {
         if (entry == null) {
             return;
         }
-        String before = entry.owner;
-        entry.owner = node;
-        if (entry.gap || before != null && !before.equals(node)) {
+        boolean told;
+        synchronized (entry) {
+            String before = entry.owner;
+            entry.owner = node;
+            told = entry.gap || before != null && !before.equals(node);
             entry.gap = false;
+        }
+        if (told) {
             resubscribed.forEach(listener -> listener.accept(channel));
         }
     }

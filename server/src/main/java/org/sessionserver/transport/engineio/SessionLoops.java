@@ -22,7 +22,12 @@ final class SessionLoops {
      */
     static void move(Channel channel, EventLoop loop, Runnable then) {
         if (channel.eventLoop() == loop) {
-            loop.execute(then);
+            // frames are handled where they are read (WebSocketFrameHandler): none may come before then has run
+            channel.config().setAutoRead(false);
+            loop.execute(() -> {
+                then.run();
+                channel.config().setAutoRead(true);
+            });
             return;
         }
         channel.config().setAutoRead(false);

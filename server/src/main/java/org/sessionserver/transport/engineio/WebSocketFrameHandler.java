@@ -48,7 +48,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     private void onLoop(Runnable task) {
         if (session.loop().inEventLoop()) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException e) { // as the loop would have logged it for a task: the session lives on
+                log.warn("handling a frame of session {} failed", session.sid(), e);
+            }
         } else {
             session.loop().execute(task);
         }
