@@ -70,8 +70,8 @@ public final class Backlog {
     }
 
     /**
-     * Runs {@code action} when a connection starts holding unsent bytes (on the thread that saw it): only a resample
-     * sees it read them, or close.
+     * Runs {@code action} each time a connection is found holding more unsent bytes than counted (on the thread that
+     * saw it): only a resample sees it read them, or close.
      */
     void whenCongested(Runnable action) {
         this.congestedAction = action;

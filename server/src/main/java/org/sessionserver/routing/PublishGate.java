@@ -115,7 +115,7 @@ public final class PublishGate implements AutoCloseable {
         return behind || !waiting.isEmpty() || backlog.congestedConnections() > 0;
     }
 
-    /** Starts the timer unless it runs; it stops by itself once the node has caught up and nobody waits. */
+    /** Starts the timer unless it runs; it stops by itself once {@link #hasWork} is false. */
     private void tickWhileNeeded() {
         if (timer != null && ticking.compareAndSet(false, true)) {
             scheduleTick();
