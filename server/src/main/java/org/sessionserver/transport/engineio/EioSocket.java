@@ -1,14 +1,9 @@
 package org.sessionserver.transport.engineio;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +43,7 @@ public final class EioSocket {
     /** Written on the loop only; volatile for the admin UI's stats, read from their own thread. */
     private volatile EioTransport transport;
 
-    private final ArrayDeque<Object> pollBuffer = new ArrayDeque<>();
-    /** Written on the loop only; volatile for {@link #unsentBytes}, which the backlog reads from other threads. */
-    private volatile long pollBufferBytes;
-    private HttpExchange pendingPoll;
+    private final PollBuffer polling = new PollBuffer();
 
     private volatile Channel webSocket;
     private final TransportUpgrade upgrade = new TransportUpgrade(this);
@@ -99,7 +91,7 @@ public final class EioSocket {
      */
     public long unsentBytes() {
         Channel ws = webSocket;
-        return ws != null ? UnsentBytes.of(ws) : pollBufferBytes;
+        return ws != null ? UnsentBytes.of(ws) : polling.bytes();
     }
 
     void listen(EioSocketListener listener) {
@@ -138,10 +130,10 @@ public final class EioSocket {
             if (state != State.OPEN) {
                 return;
             }
-            if (transport == EioTransport.POLLING && !pollBuffer.isEmpty() && pendingPoll == null) {
+            if (transport == EioTransport.POLLING && !polling.isEmpty() && !polling.hasPoll()) {
                 // Let the next poll carry what is buffered and the close packet, as engine.io does.
                 state = State.CLOSING;
-                pollBuffer.add(String.valueOf(EioPacketType.CLOSE.code));
+                polling.add(String.valueOf(EioPacketType.CLOSE.code));
                 heartbeat.stop();
                 drainDeadline = loop.schedule(() -> terminate(reason, false), options.pingTimeoutMs(), TimeUnit.MILLISECONDS);
                 notifyClosed(reason);
@@ -186,7 +178,7 @@ public final class EioSocket {
         }
         if (transport == EioTransport.WEBSOCKET) {
             for (Object packet : packets) {
-                webSocket.write(frame(webSocket, packet), webSocket.voidPromise());
+                webSocket.write(WebSocketFrames.of(webSocket, packet), webSocket.voidPromise());
             }
             if (!holding) {
                 flushHeld();
@@ -194,10 +186,9 @@ public final class EioSocket {
         } else {
             for (Object packet : packets) {
                 Object buffered = packet instanceof EncodedText encoded ? encoded.packet() : packet;
-                pollBuffer.add(buffered);
-                pollBufferBytes += buffered instanceof byte[] binary ? binary.length : ((String) buffered).length();
+                polling.add(buffered);
             }
-            if (pollBufferBytes > UnsentBytes.LIMIT) {
+            if (polling.bytes() > UnsentBytes.LIMIT) {
                 terminate(SLOW_CONSUMER, false);
                 return;
             }
@@ -243,14 +234,14 @@ public final class EioSocket {
             server.reject(exchange, state == State.CLOSED ? EioError.UNKNOWN_SID : EioError.BAD_REQUEST);
             return;
         }
-        if (pendingPoll != null) {
+        if (polling.hasPoll()) {
             // Two polls at once: a broken or hostile client. engine.io answers the first with a close and drops it.
             server.reject(exchange, EioError.BAD_REQUEST);
             terminate("transport error", false);
             return;
         }
-        pendingPoll = exchange;
-        if (upgrade.isProbed() && pollBuffer.isEmpty()) {
+        polling.hold(exchange);
+        if (upgrade.isProbed() && polling.isEmpty()) {
             upgrade.releaseSoon(exchange);
             return;
         }
@@ -289,34 +280,19 @@ public final class EioSocket {
     }
 
     private void flushPoll() {
-        if (pendingPoll == null || pollBuffer.isEmpty()) {
-            return;
-        }
-        String payload = PollingPayload.encode(pollBuffer);
-        pollBuffer.clear();
-        pollBufferBytes = 0;
-        answerPoll(payload);
-        if (state == State.CLOSING) {
+        if (polling.flush() && state == State.CLOSING) {
             terminate("closed after the last poll", false); // listeners were told when the close began
         }
     }
 
-    private void answerPoll(String payload) {
-        HttpExchange poll = pendingPoll;
-        pendingPoll = null;
-        poll.send(HttpResponseStatus.OK, HttpExchange.TEXT, payload);
-    }
-
     /** The pending poll when there is nothing to send on it, else null. */
     HttpExchange idlePoll() {
-        return pollBuffer.isEmpty() ? pendingPoll : null;
+        return polling.idlePoll();
     }
 
     /** Answers this poll with a noop if it is still pending: an upgrade held it (see {@link TransportUpgrade}). */
     void releaseHeldPoll(HttpExchange poll) {
-        if (pendingPoll == poll) {
-            answerPoll(String.valueOf(EioPacketType.NOOP.code));
-        }
+        polling.release(poll);
     }
 
     // ---- WebSocket
@@ -359,30 +335,15 @@ public final class EioSocket {
     void switchTo(Channel socket) {
         webSocket = socket;
         transport = EioTransport.WEBSOCKET;
-        if (pendingPoll != null) { // see TransportUpgrade#releaseSoon
-            HttpExchange late = pendingPoll;
-            pendingPoll = null;
+        HttpExchange late = polling.takePoll();
+        if (late != null) { // see TransportUpgrade#releaseSoon
             server.reject(late, EioError.BAD_REQUEST);
         }
-        for (Object buffered; (buffered = pollBuffer.poll()) != null; ) {
-            socket.write(frame(socket, buffered), socket.voidPromise());
-        }
-        pollBufferBytes = 0;
+        polling.drainTo(buffered -> socket.write(WebSocketFrames.of(socket, buffered), socket.voidPromise()));
         socket.flush();
         if (listener != null) {
             listener.onUpgrade(this);
         }
-    }
-
-    private static Object frame(Channel socket, Object packet) {
-        if (packet instanceof byte[] binary) {
-            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(binary));
-        }
-        if (packet instanceof EncodedText encoded) {
-            return encoded.webSocketFrame().view();
-        }
-        ByteBuf text = ByteBufUtil.writeUtf8(socket.alloc(), (String) packet);
-        return new TextWebSocketFrame(text);
     }
 
     // ---- packets common to both transports
@@ -420,12 +381,11 @@ public final class EioSocket {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
-        awaitingRacingPoll = byClient && transport == EioTransport.POLLING && pendingPoll == null;
-        if (pendingPoll != null) {
-            answerPoll(String.valueOf(byClient ? EioPacketType.NOOP.code : EioPacketType.CLOSE.code));
+        awaitingRacingPoll = byClient && transport == EioTransport.POLLING && !polling.hasPoll();
+        if (polling.hasPoll()) {
+            polling.answer(String.valueOf(byClient ? EioPacketType.NOOP.code : EioPacketType.CLOSE.code));
         }
-        pollBuffer.clear();
-        pollBufferBytes = 0; // else the backlog would count a closed session's buffer for good
+        polling.clear();
         if (webSocket != null) {
             // Closed at the TCP level, without a close frame: socket.io-client-java (OkHttp) stops reading after a
             // close frame and engine.io-client-java never answers it, so the client would only notice at its ping
