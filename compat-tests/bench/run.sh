@@ -184,28 +184,25 @@ if [ "$SCALE" = 1 ] && [ "$SCALE_CLUSTER" = 1 ]; then
   SCALE_DEPLOYMENT=cluster
 fi
 
+one_server() { # who mode title: a fresh server, the generator's mode against it, the server stopped
+  local who="$1" mode="$2"
+  echo "bench: run $run/$RUNS, $who, $3, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  local port
+  port="$(free_port)"
+  start_server "$who" "$port" "$WORK/$who-$mode-$run-$CLIENT.log"
+  loadgen "$who" "$(kind_of "$who")" "$mode" "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-$mode-$run.json" \
+    || echo "bench: the generator failed ($who $mode, run $run): see $WORK/loadgen.log" >&2
+  stop "$SERVER_PID"
+}
+
 echo "bench: $CONNECTIONS connections, $RUNS run(s), $WORKERS generator workers, client(s) $CLIENTS, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); logs in $WORK" >&2
 for run in $(seq "$RUNS"); do
   for CLIENT in ${CLIENTS//,/ }; do
     # alternate who goes first so that a drift of the machine's load does not favour one side
     if [ $((run % 2)) = 1 ]; then ORDER="ours node"; else ORDER="node ours"; fi
     [ -z "$ONLY" ] || ORDER="$ONLY"
-    for who in $([ "$SINGLE" = 1 ] && echo "$ORDER"); do
-      echo "bench: run $run/$RUNS, $who, one node, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      port="$(free_port)"
-      start_server "$who" "$port" "$WORK/$who-single-$run-$CLIENT.log"
-      loadgen "$who" "$(kind_of "$who")" single "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-single-$run.json" \
-        || echo "bench: the generator failed ($who single, run $run): see $WORK/loadgen.log" >&2
-      stop "$SERVER_PID"
-    done
-    for who in $([ "$TOPICS" = 1 ] && echo "$ORDER"); do
-      echo "bench: run $run/$RUNS, $who, topics, client $CLIENT (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-      port="$(free_port)"
-      start_server "$who" "$port" "$WORK/$who-topics-$run-$CLIENT.log"
-      loadgen "$who" "$(kind_of "$who")" topics "http://127.0.0.1:$port=$SERVER_PID" "$OUT/$who-topics-$run.json" \
-        || echo "bench: the generator failed ($who topics, run $run): see $WORK/loadgen.log" >&2
-      stop "$SERVER_PID"
-    done
+    for who in $([ "$SINGLE" = 1 ] && echo "$ORDER"); do one_server "$who" single "one node"; done
+    for who in $([ "$TOPICS" = 1 ] && echo "$ORDER"); do one_server "$who" topics topics; done
     # routed delivery: 1, 2 and 4 active nodes and one idle node over Redis; Node with both of its Redis adapters
     for who in $([ "$SCALE" = 1 ] && echo "$ORDER" | sed 's/node/node node-sharded/'); do
       for active in $SCALE_NODES; do
