@@ -14,7 +14,6 @@ final class Outboxes {
     }
 
     Outbox of(EventExecutor loop) {
-        Outbox outbox = byLoop.get(loop);
-        return outbox != null ? outbox : byLoop.computeIfAbsent(loop, key -> new Outbox(key, backlog));
+        return byLoop.computeIfAbsent(loop, key -> new Outbox(key, backlog));
     }
 }
