@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --client) CLIENTS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --broadcast-messages 5 --latency-messages 10 --overload-rate 400 --overload-seconds 2); shift ;;
+    --quick) CONNECTIONS=500; RUNS=1; EXTRA+=(--warmup 200 --warmup-messages 1000 --warmup-ack-seconds 2 --ack-seconds 3 --idle-seconds 3 --broadcast-messages 5 --latency-messages 10 --overload-rate 400 --overload-seconds 2); shift ;;
     --) shift
         # `-- --client X` is taken as run.sh's own --client (the result files are named after it)
         while [ $# -gt 0 ]; do
