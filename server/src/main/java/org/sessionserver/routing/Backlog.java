@@ -23,6 +23,7 @@ import org.sessionserver.sessions.Connection;
  */
 public final class Backlog {
     private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
     private final AtomicLong unsent = new AtomicLong();
     /** Connections that held unsent bytes when last read, with the figure counted in {@link #unsent}. */
     private final Map<Connection, Long> congested = new ConcurrentHashMap<>();
@@ -45,6 +46,7 @@ public final class Backlog {
     /** Bytes {@link #queued} earlier that their loop has now written. */
     void written(long bytes) {
         queued.addAndGet(-bytes);
+        written.addAndGet(bytes);
     }
 
     /** Reads what {@code connection} holds unsent now (after a delivery to it). */
@@ -62,6 +64,16 @@ public final class Backlog {
     /** The backlog now, in bytes. */
     public long bytes() {
         return queued.get() + unsent.get();
+    }
+
+    /** Bytes handed to event loops that they have not written yet (the part of the backlog that is their work). */
+    long queuedBytes() {
+        return queued.get();
+    }
+
+    /** Bytes the event loops have written since the start: how fast they go, read between two ticks. */
+    long writtenBytes() {
+        return written.get();
     }
 
     /** Connections that hold unsent bytes, as last read. */

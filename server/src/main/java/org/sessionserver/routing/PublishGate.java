@@ -1,9 +1,9 @@
 package org.sessionserver.routing;
 
 import java.util.List;
-import java.util.Queue;
+import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,9 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Back-pressure on publishers: while this node's {@link Backlog} is over its bound, a publisher ({@code POST
- * /messages}) waits, in arrival order, until the backlog is under the bound again, or is refused after the wait. The
- * node is <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
+ * Back-pressure on publishers: while this node's {@link Backlog} is over its bound, or its event loops hold more
+ * unwritten fan-out than their {@link LoopPace} (a few ticks of their writing), a publisher ({@code POST /messages})
+ * waits until they are under both again, or is refused after the wait. Waiters go in arrival order until the first
+ * has waited {@value #STANDING_MS} ms: the queue is then standing (the node is overloaded, not hit by a burst) and the
+ * newest goes first ("adaptive LIFO", as in Facebook's "Fail at scale"), so that what is delivered is fresh and those
+ * that waited longest are the ones refused; concurrent publishers had no order between them anyway. The node is
+ * <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
  * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
  * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
  * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. The timer runs only
@@ -30,19 +34,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class PublishGate implements AutoCloseable {
     static final long TICK_MS = 10;
+    static final long STANDING_MS = 100;
     /** What a refused publisher is told to wait before trying again. */
     public static final long RETRY_AFTER_SECONDS = 1;
     private static final Logger log = LoggerFactory.getLogger(PublishGate.class);
     private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
 
-    private record Waiter(CompletableFuture<Void> admitted, long deadline) {
+    private record Waiter(CompletableFuture<Void> admitted, long since, long deadline) {
     }
 
     private final Backlog backlog;
     private final long limitBytes;
     private final long waitNanos;
     private final ServerMetrics metrics;
-    private final Queue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+    private final Deque<Waiter> waiting = new ConcurrentLinkedDeque<>();
+    private final LoopPace pace = new LoopPace();
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final AtomicBoolean ticking = new AtomicBoolean();
@@ -75,19 +81,20 @@ public final class PublishGate implements AutoCloseable {
     }
 
     /**
-     * Completes once the publisher may publish: at once while the backlog is under its bound and nobody waits before
-     * it; else when it is, on the gate's thread. Fails with an {@code unavailable} {@link Refusal} when the wait is
+     * Completes once the publisher may publish: at once while the backlog is under its bound, the loops are within
+     * their pace and nobody waits; else when they are, on the gate's thread. Fails with an {@code unavailable} {@link Refusal} when the wait is
      * over first.
      */
     public CompletableFuture<Void> admit() {
-        if (!behind && waiting.isEmpty() && backlog.bytes() < limitBytes) {
+        if (waiting.isEmpty() && mayPublish()) {
             return ADMITTED;
         }
         metrics.publisherHeld();
         if (waitNanos == 0) {
             return refusal();
         }
-        Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime() + waitNanos);
+        long now = System.nanoTime();
+        Waiter waiter = new Waiter(new CompletableFuture<>(), now, now + waitNanos);
         waiting.add(waiter);
         tickWhileNeeded();
         return waiter.admitted();
@@ -142,10 +149,12 @@ public final class PublishGate implements AutoCloseable {
         }
     }
 
-    /** Re-reads the backlog, tells a change of state, admits waiters in order while it is under the bound. */
+    /** Re-reads the backlog, tells a change of state, admits waiters while it is under the bound and the pace. */
     void tick() {
         try {
+            long now = System.nanoTime();
             backlog.resample();
+            pace.sample(backlog.writtenBytes(), backlog.queuedBytes(), now);
             long bytes = backlog.bytes();
             if (bytes >= limitBytes) {
                 changeState(true, bytes);
@@ -153,10 +162,12 @@ public final class PublishGate implements AutoCloseable {
                 changeState(false, bytes);
             }
             // Admitting one may add its fan-out to the backlog at once (the embedded bus routes on this thread).
-            while (!behind && backlog.bytes() < limitBytes && !waiting.isEmpty()) {
-                waiting.poll().admitted().complete(null);
+            while (!waiting.isEmpty() && mayPublish()) {
+                Waiter next = standing(now) ? waiting.pollLast() : waiting.pollFirst();
+                if (next != null) {
+                    next.admitted().complete(null);
+                }
             }
-            long now = System.nanoTime();
             for (Waiter first = waiting.peek(); first != null && now - first.deadline() >= 0; first = waiting.peek()) {
                 if (waiting.remove(first)) {
                     first.admitted().completeExceptionally(refused());
@@ -165,6 +176,16 @@ public final class PublishGate implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("publish gate: {}", e.toString(), e); // a scheduled task that throws is never run again
         }
+    }
+
+    private boolean mayPublish() {
+        return !behind && backlog.bytes() < limitBytes && backlog.queuedBytes() < pace.aheadBytes();
+    }
+
+    /** The first waiter has waited long enough to call the node overloaded. */
+    private boolean standing(long now) {
+        Waiter first = waiting.peekFirst();
+        return first != null && now - first.since() >= TimeUnit.MILLISECONDS.toNanos(STANDING_MS);
     }
 
     /** The backlog grew past the bound, on whatever thread grew it. */

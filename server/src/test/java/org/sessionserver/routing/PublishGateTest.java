@@ -22,7 +22,11 @@ class PublishGateTest {
     private final List<Boolean> changes = new ArrayList<>();
 
     private PublishGate gate(long waitMs) {
-        PublishGate gate = new PublishGate(backlog, LIMIT, waitMs, metrics, null);
+        return gate(LIMIT, waitMs);
+    }
+
+    private PublishGate gate(long limit, long waitMs) {
+        PublishGate gate = new PublishGate(backlog, limit, waitMs, metrics, null);
         gate.onBehind(changes::add);
         return gate;
     }
@@ -100,6 +104,41 @@ class PublishGateTest {
         gate.tick();
         assertEquals(List.of(0, 1, 2), order);
         assertFalse(later.isDone());
+    }
+
+    @Test
+    void underTheBoundPublishersStillWaitWhileTheLoopsHoldMoreThanTheirPace() {
+        PublishGate gate = gate(100 * LoopPace.MIN_AHEAD_BYTES, 60_000);
+        backlog.queued(LoopPace.MIN_AHEAD_BYTES); // far under the memory bound, but more than the loops' pace
+        CompletableFuture<Void> held = gate.admit();
+        assertFalse(held.isDone());
+        assertFalse(gate.behind(), "the pace holds publishers, not Redis");
+        backlog.written(1);
+        gate.tick();
+        assertTrue(held.isDone());
+        assertFalse(held.isCompletedExceptionally());
+    }
+
+    @Test
+    void onceTheFirstHasWaitedLongTheNewestGoesFirst() throws InterruptedException {
+        PublishGate gate = gate(100 * LoopPace.MIN_AHEAD_BYTES, 60_000);
+        backlog.queued(LoopPace.MIN_AHEAD_BYTES);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int publisher = i;
+            gate.admit().thenRun(() -> {
+                order.add(publisher);
+                backlog.queued(LoopPace.MIN_AHEAD_BYTES);
+            });
+            if (i == 0) {
+                Thread.sleep(PublishGate.STANDING_MS + 20); // the queue stands: the node is overloaded
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            backlog.written(LoopPace.MIN_AHEAD_BYTES);
+            gate.tick();
+        }
+        assertEquals(List.of(2, 1, 0), order);
     }
 
     @Test
