@@ -40,7 +40,7 @@ public final class PublishGate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PublishGate.class);
     private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
 
-    private record Waiter(CompletableFuture<Void> admitted, long since, long deadline) {
+    private record Waiter(CompletableFuture<Void> admitted, long since) {
     }
 
     private final Backlog backlog;
@@ -93,8 +93,7 @@ public final class PublishGate implements AutoCloseable {
         if (waitNanos == 0) {
             return refusal();
         }
-        long now = System.nanoTime();
-        Waiter waiter = new Waiter(new CompletableFuture<>(), now, now + waitNanos);
+        Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime());
         waiting.add(waiter);
         tickWhileNeeded();
         return waiter.admitted();
@@ -168,7 +167,7 @@ public final class PublishGate implements AutoCloseable {
                     next.admitted().complete(null);
                 }
             }
-            for (Waiter first = waiting.peek(); first != null && now - first.deadline() >= 0; first = waiting.peek()) {
+            for (Waiter first = waiting.peek(); first != null && now - first.since() >= waitNanos; first = waiting.peek()) {
                 if (waiting.remove(first)) {
                     first.admitted().completeExceptionally(refused());
                 }
