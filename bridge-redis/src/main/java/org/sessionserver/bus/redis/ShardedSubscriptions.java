@@ -1,9 +1,10 @@
 package org.sessionserver.bus.redis;
 
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,17 +30,46 @@ final class ShardedSubscriptions {
     static final long RECONCILE_MS = 1_000;
 
     /**
-     * A wanted channel; {@code owner} is the node that last confirmed it ("" outside a cluster), null until then and
-     * after its subscription was lost ({@code gap}).
+     * A wanted channel and the nodes ("" outside a cluster) where Redis confirmed it and has not dropped it since:
+     * while a slot moves, the channel is subscribed on its former and its new master at once, and only when the last
+     * of them drops it ({@code gap}) can messages be lost.
      */
     private static final class Wanted {
         final Consumer<String> handler;
-        volatile String owner;
-        volatile boolean gap;
+        final Set<String> nodes = new HashSet<>(2); // guarded by this
+        boolean gap; // guarded by this
         volatile boolean inFlight;
 
         Wanted(Consumer<String> handler) {
             this.handler = handler;
+        }
+
+        /**
+         * Whether this confirmation ends a gap: the last node dropped the channel, or it joined a node while
+         * subscribed elsewhere (what was published to that node before is lost).
+         */
+        synchronized boolean confirmedOn(String node) {
+            boolean told = gap || !nodes.isEmpty() && !nodes.contains(node);
+            nodes.add(node);
+            gap = false;
+            return told;
+        }
+
+        /** Whether dropping it on {@code node} ("" or null: on every node) left the channel subscribed nowhere. */
+        synchronized boolean droppedOn(String node) {
+            boolean wasOn = !nodes.isEmpty();
+            if (node == null || node.isEmpty()) {
+                nodes.clear();
+            } else {
+                nodes.remove(node);
+            }
+            boolean nowhere = wasOn && nodes.isEmpty();
+            gap |= nowhere;
+            return nowhere;
+        }
+
+        synchronized boolean isOn(String node) {
+            return nodes.contains(node);
         }
     }
 
@@ -84,56 +114,31 @@ final class ShardedSubscriptions {
 
     /**
      * Redis said {@code sunsubscribe}: ours (no longer wanted), or pushed by the server after a slot left the node.
-     * {@code node} is the node that said it ("" outside a cluster, null if unknown): a push from a node the channel
-     * has already left (it was subscribed again on the slot's new master before its former master gave the slot up)
-     * loses nothing.
+     * {@code node} is the node that said it ("" outside a cluster, null if unknown); a push from a former master
+     * while the channel is already subscribed on the new one loses nothing.
      */
     void dropped(String channel, String node) {
         Wanted entry = wanted.get(channel);
-        if (entry == null) {
-            return;
+        if (entry != null && entry.droppedOn(node)) {
+            timer.schedule(this::reconcileQuietly, 100, TimeUnit.MILLISECONDS);
         }
-        synchronized (entry) { // against a confirmation from another node, on another of Lettuce's threads
-            if (entry.owner == null || node != null && !node.isEmpty() && !node.equals(entry.owner)) {
-                return;
-            }
-            entry.owner = null;
-            entry.gap = true;
-        }
-        timer.schedule(this::reconcileQuietly, 100, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Redis confirmed a subscription to {@code channel}: {@code node} ({@code host:port}; "" outside a cluster) is
      * where it is subscribed now, whatever the topology this node knows says (an SSUBSCRIBE sent to a slot's former
-     * master is redirected by Lettuce to the new one before the topology is reloaded). A gap is told when the
-     * subscription was lost meanwhile, or when it now lives on another node than before.
+     * master is redirected by Lettuce to the new one before the topology is reloaded).
      */
     void confirmedOn(String channel, String node) {
         Wanted entry = wanted.get(channel);
-        if (entry == null) {
-            return;
-        }
-        boolean told;
-        synchronized (entry) {
-            String before = entry.owner;
-            entry.owner = node;
-            told = entry.gap || before != null && !before.equals(node);
-            entry.gap = false;
-        }
-        if (told) {
+        if (entry != null && entry.confirmedOn(node)) {
             resubscribed.forEach(listener -> listener.accept(channel));
         }
     }
 
-    /** A pub/sub connection to {@code owner} ("" for every channel outside a cluster) went down. */
-    void lost(String owner) {
-        wanted.values().forEach(entry -> {
-            if (entry.owner != null && (owner.isEmpty() || owner.equals(entry.owner))) {
-                entry.owner = null;
-                entry.gap = true;
-            }
-        });
+    /** A pub/sub connection to {@code node} ("" for every node) went down. */
+    void lost(String node) {
+        wanted.values().forEach(entry -> entry.droppedOn(node));
     }
 
     /** Soon, on the timer thread: after a reconnect or a topology change. */
@@ -142,14 +147,13 @@ final class ShardedSubscriptions {
     }
 
     /**
-     * Subscribes again each wanted channel that is not confirmed, or confirmed on another node than its slot's master
-     * in the topology (a slot moved and its {@code sunsubscribe} went missing; or the topology is stale, and the
-     * SSUBSCRIBE, redirected, is confirmed where it already was: nothing lost).
+     * Subscribes again each wanted channel that is not confirmed on its slot's master in the topology (it was dropped;
+     * or a slot moved and its {@code sunsubscribe} went missing; or the topology is stale, and the SSUBSCRIBE,
+     * redirected, is confirmed where it already was: nothing lost).
      */
     void reconcile() {
         wanted.forEach((channel, entry) -> {
-            if (!entry.inFlight && (entry.owner == null
-                    || !Objects.equals(RedisLink.ownerOf(pubSub, channel), entry.owner))) {
+            if (!entry.inFlight && !entry.isOn(RedisLink.ownerOf(pubSub, channel))) {
                 issue(channel, entry);
             }
         });
