@@ -6,17 +6,28 @@
 //
 //   node agent.mjs [URL] [TOKEN]      (defaults ws://localhost:3000/ws and agent-7)
 //
-// Exits 0 after done, 1 on an error frame or a close before it.
+// Exits 0 after done and the ack of every frame it sent (an ack comes once the engine bus holds the frame, which may
+// be after the engine's answer to it), 1 on an error frame or a close before that.
 
 import WebSocket from "ws";
 
 const [url = "ws://localhost:3000/ws", token = "agent-7"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
 let text = "";
+let done = false;
+const unacked = new Set();
+
+const finishOnceAcked = () => {
+  if (done && unacked.size === 0) {
+    ws.close(1000);
+    process.exitCode = 0;
+  }
+};
 
 const send = (type, requestId, payload) => {
   const frame = JSON.stringify({ type, request_id: requestId, payload });
   console.log(`> ${frame}`);
+  unacked.add(requestId);
   ws.send(frame);
 };
 
@@ -38,14 +49,18 @@ ws.on("message", (data) => {
       break;
     case "done":
       console.log(`run ${frame.payload.runId} done: streamed "${text}", final "${frame.payload.text}"`);
-      ws.close(1000);
-      process.exitCode = 0;
+      done = true;
+      finishOnceAcked();
+      break;
+    case "ack":
+      unacked.delete(frame.request_id);
+      finishOnceAcked();
       break;
     case "error":
       process.exitCode = 1;
       ws.close(1000);
       break;
-    default: // hello_ack's siblings: ack of each client frame, run_started
+    default: // run_started
   }
 });
 ws.on("close", () => {

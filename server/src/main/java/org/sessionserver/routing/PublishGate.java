@@ -82,8 +82,8 @@ public final class PublishGate implements AutoCloseable {
 
     /**
      * Completes once the publisher may publish: at once while the backlog is under its bound, the loops are within
-     * their pace and nobody waits; else when they are, on the gate's thread. Fails with an {@code unavailable} {@link Refusal} when the wait is
-     * over first.
+     * their pace and nobody waits; else when they are, on the gate's thread. Fails with an {@code unavailable}
+     * {@link Refusal} when the wait is over first.
      */
     public CompletableFuture<Void> admit() {
         if (waiting.isEmpty() && mayPublish()) {
