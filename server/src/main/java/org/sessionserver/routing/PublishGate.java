@@ -1,9 +1,7 @@
 package org.sessionserver.routing;
 
 import java.util.List;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,34 +18,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Back-pressure on publishers: while this node's {@link Backlog} is over its bound, or its event loops hold more
  * unwritten fan-out than their {@link LoopPace} (a few ticks of their writing), a publisher ({@code POST /messages})
- * waits until they are under both again, or is refused after the wait. Waiters go in arrival order until the first
- * has waited {@value #STANDING_MS} ms: the queue is then standing (the node is overloaded, not hit by a burst) and the
- * newest goes first ("adaptive LIFO", as in Facebook's "Fail at scale"), so that what is delivered is fresh and those
- * that waited longest are the ones refused; concurrent publishers had no order between them anyway. The node is
- * <em>behind</em> from the moment the backlog reaches the bound until it is back under half of it (so that
- * the state does not flap with every message); listeners hear each change (the Redis subscriber stops reading while
- * behind). Falling behind is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the
- * backlog every {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. The timer runs only
- * while the node is behind, someone waits or a client holds unsent bytes: a timer that woke every 10 ms for nothing
- * cost an idle node 9 ms of CPU a second, three quarters of its background. Nothing blocks: {@link #admit} returns a
- * stage.
+ * waits until they are under both again, or is refused after the wait ({@link WaitingPublishers}: in arrival order,
+ * or, once publishers queue behind publishers, the newest first and with a short wait). The node is <em>behind</em>
+ * from the moment the backlog reaches the bound until it is back under half of it (so that the state does not flap
+ * with every message); listeners hear each change (the Redis subscriber stops reading while behind). Falling behind
+ * is seen at once, where the backlog grows; catching up on a timer thread, which re-reads the backlog every
+ * {@value #TICK_MS} ms, releases waiters and refuses those whose wait is over. The timer runs only while the node is
+ * behind, someone waits or a client holds unsent bytes: a timer that woke every 10 ms for nothing cost an idle node
+ * 9 ms of CPU a second, three quarters of its background. Nothing blocks: {@link #admit} returns a stage.
  */
 public final class PublishGate implements AutoCloseable {
     static final long TICK_MS = 10;
-    static final long STANDING_MS = 100;
     /** What a refused publisher is told to wait before trying again. */
     public static final long RETRY_AFTER_SECONDS = 1;
     private static final Logger log = LoggerFactory.getLogger(PublishGate.class);
     private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
 
-    private record Waiter(CompletableFuture<Void> admitted, long since) {
-    }
-
     private final Backlog backlog;
     private final long limitBytes;
-    private final long waitNanos;
+    private final boolean refuseAtOnce;
     private final ServerMetrics metrics;
-    private final Deque<Waiter> waiting = new ConcurrentLinkedDeque<>();
+    private final WaitingPublishers waiting;
     private final LoopPace pace = new LoopPace();
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
@@ -69,7 +60,8 @@ public final class PublishGate implements AutoCloseable {
                 ScheduledExecutorService timer) {
         this.backlog = backlog;
         this.limitBytes = limitBytes;
-        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMs);
+        this.refuseAtOnce = waitMs == 0;
+        this.waiting = new WaitingPublishers(waitMs);
         this.metrics = metrics;
         this.timer = timer;
         metrics.backlogGauges(() -> {
@@ -90,13 +82,12 @@ public final class PublishGate implements AutoCloseable {
             return ADMITTED;
         }
         metrics.publisherHeld();
-        if (waitNanos == 0) {
+        if (refuseAtOnce) {
             return refusal();
         }
-        Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime());
-        waiting.add(waiter);
+        CompletableFuture<Void> admitted = waiting.add(System.nanoTime()).admitted();
         tickWhileNeeded();
-        return waiter.admitted();
+        return admitted;
     }
 
     /**
@@ -162,15 +153,13 @@ public final class PublishGate implements AutoCloseable {
             }
             // Admitting one may add its fan-out to the backlog at once (the embedded bus routes on this thread).
             while (!waiting.isEmpty() && mayPublish()) {
-                Waiter next = standing(now) ? waiting.pollLast() : waiting.pollFirst();
+                WaitingPublishers.Waiter next = waiting.next(now);
                 if (next != null) {
                     next.admitted().complete(null);
                 }
             }
-            for (Waiter first = waiting.peek(); first != null && now - first.since() >= waitNanos; first = waiting.peek()) {
-                if (waiting.remove(first)) {
-                    first.admitted().completeExceptionally(refused());
-                }
+            for (WaitingPublishers.Waiter first = waiting.expired(now); first != null; first = waiting.expired(now)) {
+                first.admitted().completeExceptionally(refused());
             }
         } catch (RuntimeException e) {
             log.warn("publish gate: {}", e.toString(), e); // a scheduled task that throws is never run again
@@ -179,12 +168,6 @@ public final class PublishGate implements AutoCloseable {
 
     private boolean mayPublish() {
         return !behind && backlog.bytes() < limitBytes && backlog.queuedBytes() < pace.aheadBytes();
-    }
-
-    /** The first waiter has waited long enough to call the node overloaded. */
-    private boolean standing(long now) {
-        Waiter first = waiting.peekFirst();
-        return first != null && now - first.since() >= TimeUnit.MILLISECONDS.toNanos(STANDING_MS);
     }
 
     /** The backlog grew past the bound, on whatever thread grew it. */
@@ -223,7 +206,7 @@ public final class PublishGate implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        for (Waiter waiter = waiting.poll(); waiter != null; waiter = waiting.poll()) {
+        for (WaitingPublishers.Waiter waiter = waiting.poll(); waiter != null; waiter = waiting.poll()) {
             waiter.admitted().completeExceptionally(refused());
         }
     }

@@ -120,28 +120,6 @@ class PublishGateTest {
     }
 
     @Test
-    void onceTheFirstHasWaitedLongTheNewestGoesFirst() throws InterruptedException {
-        PublishGate gate = gate(100 * LoopPace.MIN_AHEAD_BYTES, 60_000);
-        backlog.queued(LoopPace.MIN_AHEAD_BYTES);
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int publisher = i;
-            gate.admit().thenRun(() -> {
-                order.add(publisher);
-                backlog.queued(LoopPace.MIN_AHEAD_BYTES);
-            });
-            if (i == 0) {
-                Thread.sleep(PublishGate.STANDING_MS + 20); // the queue stands: the node is overloaded
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            backlog.written(LoopPace.MIN_AHEAD_BYTES);
-            gate.tick();
-        }
-        assertEquals(List.of(2, 1, 0), order);
-    }
-
-    @Test
     void afterTheWaitAPublisherIsRefusedAsUnavailable() throws InterruptedException {
         PublishGate gate = gate(1);
         backlog.queued(LIMIT);
