@@ -5,14 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The publishers {@link PublishGate} holds back, and in which order they go. One waiter waits only for the event loops:
- * that is the back-pressure itself, and it waits up to the configured wait. Publishers queued behind publishers for
- * {@value #STANDING_MS} ms are a <em>standing</em> queue, until it has stayed empty for as long: more is offered than
- * the loops take, and waiting longer only makes what is delivered later. Then, as in Facebook's "Fail at scale" (adaptive LIFO and a controlled delay), the
- * newest goes first and a waiter is refused once it has waited {@value #STANDING_WAIT_MS} ms: what is delivered stays
- * fresh and publishers hear at once that they must back off. (A queue emptied by those refusals still stands: ended
- * there, it stood again only {@value #STANDING_MS} ms later, and the waiters admitted in between had waited that
- * long.) A burst goes in arrival order.
+ * The publishers {@link PublishGate} holds back, and in which order they go. One waiter waits only for the event
+ * loops: that is the back-pressure itself, and it waits up to the configured wait. Publishers queued behind publishers
+ * for {@value #STANDING_MS} ms are a <em>standing</em> queue until it has stayed empty for as long: more is offered
+ * than the loops take, and waiting longer only makes what is delivered later. Then, as in Facebook's "Fail at scale"
+ * (adaptive LIFO and a controlled delay), the newest goes first and a waiter is refused once it has waited
+ * {@value #STANDING_WAIT_MS} ms: what is delivered stays fresh and publishers hear at once that they must back off.
+ * (A queue emptied by those refusals still stands: ended there, it stood again only {@value #STANDING_MS} ms later,
+ * and the waiters admitted in between had waited that long.) A burst goes in arrival order.
  */
 final class WaitingPublishers {
     static final long STANDING_MS = 100;
@@ -25,7 +25,7 @@ final class WaitingPublishers {
 
     private final long waitNanos;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by this
-    private boolean crowded; // guarded by this: publishers queued behind publishers, and the queue not empty long since
+    private boolean crowded; // guarded by this: publishers queued behind publishers, not empty for long since
     private long crowdedSince; // guarded by this
     private long emptiedAt; // guarded by this
     private volatile int size; // the queue's size, read without the lock
@@ -72,7 +72,7 @@ final class WaitingPublishers {
         return first;
     }
 
-    /** Takes every waiter (closing). */
+    /** The oldest waiter, whatever its wait (closing). */
     synchronized Waiter poll() {
         Waiter first = queue.pollFirst();
         size = queue.size();
