@@ -23,7 +23,7 @@ final class Outbox implements Runnable {
     /**
      * About 2-3 ms of writing for a loop (one WebSocket frame costs 5-15 us, mostly the kernel's send). With 1,024
      * (10 ms, 25 ms on a busy machine) a {@code POST /messages} under overload waited 94 ms (p50) for its answer, as
-     * each turn delayed the loop's reads; with 256, 29 ms, and the loops delivered more, not less (bench, ours, raw).
+     * each turn delayed the loop's reads; with 256, 29-38 ms, and the loops delivered more, not less (bench, raw).
      */
     static final int DELIVERIES_PER_TURN = 256;
 
