@@ -38,6 +38,8 @@ public final class RedisConnections implements AutoCloseable {
 
     private final RedisLink link;
     private final DataConnection commands;
+    /** The command connection's commands; in a cluster each failure also goes to {@link RedisLink#commandFailed}. */
+    private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final ScheduledExecutorService timer;
     private final ShardedSubscriptions sharded;
@@ -79,6 +81,8 @@ public final class RedisConnections implements AutoCloseable {
             }
         });
         this.commands = link.connect();
+        this.async = link.deployment().isCluster() ? FailureTelling.of(commands.async(), link::commandFailed)
+                : commands.async();
         this.pubSub = link.connectPubSub();
         this.sharded = new ShardedSubscriptions(pubSub, timer, link::commandFailed);
         pubSub.addListener(new RedisPubSubAdapter<>() {
@@ -154,9 +158,9 @@ public final class RedisConnections implements AutoCloseable {
         return link.deployment();
     }
 
-    /** The commands, routed by slot in a cluster. */
+    /** The commands, routed by slot in a cluster, where a failure may reload the topology ({@link FailureTelling}). */
     public RedisClusterAsyncCommands<String, String> async() {
-        return commands.async();
+        return async;
     }
 
     /** PUBLISH through the server that serves {@code slotKey} ({@link DataConnection#publishBeside}). */
@@ -213,11 +217,7 @@ public final class RedisConnections implements AutoCloseable {
 
     /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
     public CompletableFuture<Long> publishSharded(String channel, String message) {
-        return commands.async().spublish(channel, message).toCompletableFuture().whenComplete((count, failure) -> {
-            if (failure != null) {
-                link.commandFailed(failure);
-            }
-        });
+        return async.spublish(channel, message).toCompletableFuture();
     }
 
     /**

@@ -109,25 +109,23 @@ public final class RedisEngineBus implements EngineBus {
      */
     private CompletableFuture<Void> durably(DataConnection dedicated, String stream,
                                            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<?>> write) {
-        CompletableFuture<Void> written;
-        if (dedicated == null) {
-            written = write.apply(redis.async()).toCompletableFuture().thenApply(reply -> null);
-        } else {
-            written = dedicated.masterOf(stream).thenCompose(master -> write.apply(master).toCompletableFuture()
-                            .thenCompose(reply -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
-                    .thenApply(replicas -> {
-                        if (replicas < waitReplicas) {
-                            throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
-                                    + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
-                        }
-                        return null;
-                    });
+        if (dedicated == null) { // the shared connection tells its failures itself (RedisConnections#async)
+            return write.apply(redis.async()).toCompletableFuture().thenApply(reply -> null);
         }
-        return written.whenComplete((done, failure) -> {
-            if (failure != null) {
-                redis.commandFailed(failure);
-            }
-        });
+        return dedicated.masterOf(stream).thenCompose(master -> write.apply(master).toCompletableFuture()
+                        .thenCompose(reply -> master.waitForReplication(waitReplicas, WAIT_TIMEOUT_MS)))
+                .<Void>thenApply(replicas -> {
+                    if (replicas < waitReplicas) {
+                        throw new IllegalStateException("WAIT: " + replicas + " of " + waitReplicas
+                                + " replicas confirmed within " + WAIT_TIMEOUT_MS + " ms");
+                    }
+                    return null;
+                })
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        redis.commandFailed(failure);
+                    }
+                });
     }
 
     /**
