@@ -13,6 +13,7 @@
 # --scale-nodes "1 2 4": its counts of active nodes.
 #
 # BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
+# BENCH_GEN_NICE=N runs the generator at nice N (the servers' CPU first: shows whether a figure is the generator's).
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
 # Everything runs on 127.0.0.1; it stops by itself and kills what it started. See README.md.
 set -euo pipefail
@@ -53,7 +54,7 @@ while [ $# -gt 0 ]; do
           if [ "$1" = --client ] && [ $# -gt 1 ]; then CLIENTS="$2"; shift 2; else EXTRA+=("$1"); shift; fi
         done
         break ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -137,7 +138,7 @@ start_server() {
 
 loadgen() { # label kind mode nodes outfile [extra...]: with the client $CLIENT, into outfile-$CLIENT.json
   local label="$1" kind="$2" mode="$3" nodes="$4" outfile="$5"; shift 5
-  timeout 900 node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
+  timeout 900 ${BENCH_GEN_NICE:+nice -n "$BENCH_GEN_NICE"} node "$HERE/loadgen.mjs" --label "$label" --kind "$kind" --mode "$mode" --nodes "$nodes" \
     --engine-key "$ENGINE_KEY" --connections "$CONNECTIONS" --workers "$WORKERS" --clk-tck "$CLK_TCK" --client "$CLIENT" \
     "$@" ${EXTRA[@]+"${EXTRA[@]}"} >"${outfile%.json}-$CLIENT.json" 2>>"$WORK/loadgen.log"
 }
