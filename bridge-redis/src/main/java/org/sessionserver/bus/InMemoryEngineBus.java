@@ -18,12 +18,13 @@ import java.util.function.Consumer;
  * reach the engine (its {@link #engineSide()}) on a thread of their own, in order, so that a slow engine never holds
  * up an I/O thread. Messages reach the node on the publisher's thread, before {@code publishMessage} returns: routing
  * never blocks, and a hand-off to another thread would cost more than the routing itself (a targeted message is
- * delivered in microseconds). Nothing survives a restart; events published while no engine listens are dropped (the
- * embedded engine listens from the start).
+ * delivered in microseconds). Nothing survives a restart; events published while no engine listens are dropped at
+ * once (the embedded engine listens from the start).
  */
 public final class InMemoryEngineBus implements EngineBus {
     private final ExecutorService toEngine = Executors.newSingleThreadExecutor(daemon("memory-bus-events"));
-    private volatile Consumer<EventEnvelope> engine = envelope -> { };
+    /** Null while no engine listens ({@code ENGINE=discard}): an event is then dropped at once, no thread woken. */
+    private volatile Consumer<EventEnvelope> engine;
     private volatile Consumer<LifecycleEnvelope> lifecycle = envelope -> { };
     /** The sessions told opened, by participant; used on the engine thread only, which orders every telling. */
     private final Map<String, Set<String>> told = new HashMap<>();
@@ -32,7 +33,14 @@ public final class InMemoryEngineBus implements EngineBus {
 
     @Override
     public CompletionStage<Void> publishEvent(EventEnvelope envelope) {
-        return submit(toEngine, () -> engine.accept(envelope));
+        Consumer<EventEnvelope> listener = engine;
+        if (listener == null) {
+            // Handing each event to the engine thread only to drop it there cost a wake-up of that thread per event:
+            // a third of the CPU of an acknowledged event with ENGINE=discard (perf, 1,000 events/s).
+            return closed ? CompletableFuture.failedFuture(new IllegalStateException("bus closed"))
+                    : CompletableFuture.completedFuture(null);
+        }
+        return submit(toEngine, () -> listener.accept(envelope));
     }
 
     @Override
@@ -126,7 +134,7 @@ public final class InMemoryEngineBus implements EngineBus {
 
             @Override
             public void close() {
-                engine = envelope -> { };
+                engine = null;
                 lifecycle = envelope -> { };
             }
         };

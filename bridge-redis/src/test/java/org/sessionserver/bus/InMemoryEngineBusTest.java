@@ -1,9 +1,12 @@
 package org.sessionserver.bus;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,5 +46,20 @@ class InMemoryEngineBusTest extends EngineBusContract {
         assertThrows(ExecutionException.class, () -> bus.publishEvent(envelope("late")).toCompletableFuture()
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertTrue(!bus.status().up());
+    }
+
+    @Test
+    void withoutAnEngineAnEventIsTakenAndDroppedBeforePublishReturns() throws Exception {
+        assertTrue(bus.publishEvent(envelope("nobody listens")).toCompletableFuture().isDone());
+
+        List<String> seen = new CopyOnWriteArrayList<>();
+        EngineSide engine = engineSideOf(bus);
+        engine.onEvent(envelope -> seen.add(envelope.event().get("id").textValue()));
+        bus.publishEvent(envelope("heard")).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        engine.close();
+        assertTrue(bus.publishEvent(envelope("after the engine left")).toCompletableFuture().isDone());
+
+        Thread.sleep(100);
+        assertEquals(List.of("heard"), seen);
     }
 }
