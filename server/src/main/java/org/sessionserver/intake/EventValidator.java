@@ -2,8 +2,6 @@ package org.sessionserver.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import org.sessionserver.errors.ErrorCode;
 import org.sessionserver.errors.Refusal;
 import org.sessionserver.json.ServerJson;
@@ -56,7 +54,7 @@ public final class EventValidator {
             throw new Refusal(ErrorCode.FORBIDDEN_SOURCE, "source.id must be the authenticated participant");
         }
         JsonNode timestamp = event.get("timestamp");
-        if (timestamp == null || !timestamp.isTextual() || !isIsoInstant(timestamp.textValue())) {
+        if (timestamp == null || !timestamp.isTextual() || !IsoTimestamps.valid(timestamp.textValue())) {
             throw invalid("timestamp must be an ISO-8601 date-time with an offset, e.g. 2025-10-28T22:45:00.000Z");
         }
         optionalString(event, "thredId");
@@ -84,15 +82,6 @@ public final class EventValidator {
         JsonNode value = event.get(field);
         if (value != null && !value.isNull() && !value.isTextual()) {
             throw invalid(field + " must be a string when present");
-        }
-    }
-
-    private static boolean isIsoInstant(String text) {
-        try {
-            OffsetDateTime.parse(text);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
         }
     }
 

@@ -50,7 +50,8 @@ class ClusterUnseenMasterIT {
 
             doomed.stop();
             long killedAt = System.nanoTime();
-            Wait.until(Duration.ofSeconds(30), () -> promotedFor(keys.topicMembers(topic), doomed), "a replica promoted");
+            Wait.until(Duration.ofSeconds(30), () -> promotedFor(keys.topicMembers(topic), doomed),
+                    "a replica promoted");
 
             Set<String> members = null;
             while (members == null && System.nanoTime() - killedAt < BUDGET.toNanos()) {
