@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.testing.Wait;
 
 /** The engine bus contract, in memory (the embedded default). */
 class InMemoryEngineBusTest extends EngineBusContract {
@@ -59,7 +60,8 @@ class InMemoryEngineBusTest extends EngineBusContract {
         engine.close();
         assertTrue(bus.publishEvent(envelope("after the engine left")).toCompletableFuture().isDone());
 
-        Thread.sleep(100);
+        // "heard" reaches the engine on its thread; the later event was dropped before publishEvent returned
+        Wait.until(WAIT, () -> !seen.isEmpty(), "the engine got the event it listened for");
         assertEquals(List.of("heard"), seen);
     }
 }
