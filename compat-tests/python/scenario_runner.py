@@ -6,7 +6,29 @@ import threading
 import time
 import traceback
 
+import engineio
+
 opened = []  # clients of the running scenario, disconnected after it: scenarios append theirs here
+
+
+def _handle_messages_in_order():
+    """Works around a defect of python-engineio 4.3.4's client (Debian's): it runs the handler of every message it
+    receives on a thread of its own (Client._receive_packet, run_async=True), so the header of a binary packet and its
+    attachments may be handled in any order; python-socketio then parses an attachment as a packet (ValueError:
+    invalid literal for int() with base 10: b'\\x00') and the packet is lost (CI saw it once, a binary ack over
+    upgrade). Here messages are handled on the reading thread, in the order the server sent them; the scenarios'
+    handlers only record what they get and return, so that thread never waits on them."""
+    trigger = engineio.Client._trigger_event
+
+    def in_order(self, event, *args, **kwargs):
+        if event == 'message':
+            kwargs['run_async'] = False
+        return trigger(self, event, *args, **kwargs)
+
+    engineio.Client._trigger_event = in_order
+
+
+_handle_messages_in_order()
 
 
 def _run(scenario, timeout):
