@@ -31,6 +31,7 @@ public final class ServerMetrics {
     private final Counter publishersRefused;
     private final Timer ackLatency;
     private final Timer deliveryLatency;
+    private final Timer writtenLatency;
 
     public ServerMetrics() {
         accepted = Counter.builder("sessions_events").description("Client events by result")
@@ -68,6 +69,12 @@ public final class ServerMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         deliveryLatency = Timer.builder("sessions_message_delivery_latency")
                 .description("From a message's arrival on this node to its hand-off to the connections")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        writtenLatency = Timer.builder("sessions_message_written_latency")
+                .description("From a message's arrival on this node until an event loop has written it to the last "
+                        + "of its connections that the message is for (one sample per message and loop): the time it "
+                        + "waited in this node")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         // At 0 from the start, so that increase() sees the first drop (a series that appears at 1 shows none).
@@ -133,6 +140,11 @@ public final class ServerMetrics {
         messagesRouted.increment();
         delivered.increment(connections);
         deliveryLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An event loop wrote a message that arrived at {@code startNanos} to the last of its connections. */
+    public void messageWritten(long startNanos) {
+        writtenLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     public void topicDelivered(int connections) {

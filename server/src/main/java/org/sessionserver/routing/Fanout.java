@@ -27,18 +27,11 @@ final class Fanout {
     }
 
     /**
-     * Hands the message to every connection added; returns how many. A loop whose outbox is empty is written to at
-     * once when this runs on it (a targeted message read on its connection's loop), others through their outbox.
+     * Hands the message, arrived on the node at {@code arrivedNanos}, to every connection added, through their loops'
+     * outboxes; returns how many.
      */
-    int deliver(OutboundMessage message, Backlog backlog, Outboxes outboxes) {
-        byLoop.forEach((loop, connections) -> {
-            Outbox outbox = outboxes.of(loop);
-            if (loop.inEventLoop() && outbox.idle()) {
-                deliverAll(connections, message, backlog);
-            } else {
-                outbox.add(connections, message);
-            }
-        });
+    int deliver(OutboundMessage message, long arrivedNanos, Outboxes outboxes) {
+        byLoop.forEach((loop, connections) -> outboxes.of(loop).take(connections, message, arrivedNanos));
         return size;
     }
 

@@ -22,7 +22,7 @@ public final class MessageRouter {
         this.sessions = sessions;
         this.metrics = metrics;
         this.backlog = backlog;
-        this.outboxes = new Outboxes(backlog);
+        this.outboxes = new Outboxes(backlog, metrics);
     }
 
     /** Routes a copy of the message that serves every entry. */
@@ -36,7 +36,7 @@ public final class MessageRouter {
         OutboundMessage outbound = new OutboundMessage(message);
         Fanout fanout = new Fanout();
         sessions.forEachRecipient(message, copyFor, fanout::add, away -> away.deliver(outbound));
-        int delivered = fanout.deliver(outbound, backlog, outboxes);
+        int delivered = fanout.deliver(outbound, start, outboxes);
         metrics.messageRouted(start, delivered);
         if (message.hasTopic()) {
             metrics.topicDelivered(delivered);

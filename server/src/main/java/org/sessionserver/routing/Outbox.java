@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
 
@@ -27,27 +28,34 @@ final class Outbox implements Runnable {
      */
     static final int DELIVERIES_PER_TURN = 256;
 
-    /** One message for some of this loop's connections; {@code next} is the first not yet written. */
+    /**
+     * One message for some of this loop's connections, arrived on the node at {@code arrivedNanos}; {@code next} is
+     * the first connection not yet written.
+     */
     private static final class Batch {
         final List<Connection> connections;
         final OutboundMessage message;
+        final long arrivedNanos;
         int next;
 
-        Batch(List<Connection> connections, OutboundMessage message) {
+        Batch(List<Connection> connections, OutboundMessage message, long arrivedNanos) {
             this.connections = connections;
             this.message = message;
+            this.arrivedNanos = arrivedNanos;
         }
     }
 
     private final EventExecutor loop;
     private final Backlog backlog;
+    private final ServerMetrics metrics;
     private final Queue<Batch> batches = new ConcurrentLinkedQueue<>();
     /** True from the moment a turn is due until the outbox is found empty. */
     private final AtomicBoolean turnDue = new AtomicBoolean();
 
-    Outbox(EventExecutor loop, Backlog backlog) {
+    Outbox(EventExecutor loop, Backlog backlog, ServerMetrics metrics) {
         this.loop = loop;
         this.backlog = backlog;
+        this.metrics = metrics;
     }
 
     /** Whether nothing waits here: then a caller on the loop may write at once without overtaking anything. */
@@ -55,10 +63,24 @@ final class Outbox implements Runnable {
         return !turnDue.get();
     }
 
+    /**
+     * Hands {@code message}, arrived on the node at {@code arrivedNanos}, to {@code connections} (all on this loop),
+     * from any thread: written at once when called on the loop with nothing waiting here (a targeted message read on
+     * its connection's loop overtakes nothing), queued for a turn otherwise.
+     */
+    void take(List<Connection> connections, OutboundMessage message, long arrivedNanos) {
+        if (loop.inEventLoop() && idle()) {
+            Fanout.deliverAll(connections, message, backlog);
+            metrics.messageWritten(arrivedNanos);
+        } else {
+            add(connections, message, arrivedNanos);
+        }
+    }
+
     /** Queues {@code message} for {@code connections} (all on this loop), from any thread. */
-    void add(List<Connection> connections, OutboundMessage message) {
+    void add(List<Connection> connections, OutboundMessage message, long arrivedNanos) {
         backlog.queued((long) message.size() * connections.size());
-        batches.add(new Batch(connections, message));
+        batches.add(new Batch(connections, message, arrivedNanos));
         if (turnDue.compareAndSet(false, true)) {
             loop.execute(this);
         }
@@ -74,13 +96,17 @@ final class Outbox implements Runnable {
                 List<Connection> slice = batch.connections.subList(batch.next, end);
                 budget -= slice.size();
                 batch.next = end;
-                if (end == batch.connections.size()) {
+                boolean last = end == batch.connections.size();
+                if (last) {
                     batches.poll();
                 }
                 try {
                     Fanout.deliverAll(slice, batch.message, backlog);
                 } finally {
                     backlog.written((long) batch.message.size() * slice.size());
+                }
+                if (last) {
+                    metrics.messageWritten(batch.arrivedNanos);
                 }
             }
         } finally {

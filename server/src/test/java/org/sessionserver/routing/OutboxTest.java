@@ -3,6 +3,7 @@ package org.sessionserver.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sessionserver.bus.Message;
+import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
 
@@ -22,7 +24,8 @@ class OutboxTest {
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventExecutor loop = group.next();
     private final Backlog backlog = new Backlog();
-    private final Outbox outbox = new Outbox(loop, backlog);
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Outbox outbox = new Outbox(loop, backlog, metrics);
     /** Deliveries in the order the loop made them, across every connection (touched on the loop only). */
     private final List<String> log = new ArrayList<>();
     private final AtomicInteger delivered = new AtomicInteger();
@@ -69,7 +72,7 @@ class OutboxTest {
         List<Connection> all = connections(size);
         // both queued from the loop itself, so that the other task is surely queued while the fan-out waits
         loop.execute(() -> {
-            outbox.add(all, message(1));
+            outbox.add(all, message(1), System.nanoTime());
             loop.execute(() -> { // a read, a pong, a POST: whatever the loop has to do besides the fan-out
                 deliveredBefore.set(delivered.get());
                 ranAfter.countDown();
@@ -85,7 +88,7 @@ class OutboxTest {
     void everyConnectionGetsTheMessagesInOrderAndTheBacklogEmpties() throws Exception {
         List<Connection> all = connections(2 * Outbox.DELIVERIES_PER_TURN + 7);
         for (int n = 0; n < 5; n++) {
-            outbox.add(all, message(n));
+            outbox.add(all, message(n), System.nanoTime());
         }
         awaitDelivered(5 * all.size());
         for (Connection connection : all) {
@@ -104,6 +107,28 @@ class OutboxTest {
         }
         assertEquals(0, backlog.bytes());
         assertTrue(outbox.idle());
+        assertEquals(5, written().count(), "one written-latency sample per message, once its last connection has it");
+    }
+
+    @Test
+    void aMessageTakenOnTheIdleLoopIsWrittenAtOnce() throws Exception {
+        List<Connection> all = connections(3);
+        CountDownLatch taken = new CountDownLatch(1);
+        AtomicInteger deliveredOnReturn = new AtomicInteger();
+        long arrived = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(40);
+        loop.execute(() -> {
+            outbox.take(all, message(1), arrived);
+            deliveredOnReturn.set(delivered.get());
+            taken.countDown();
+        });
+        assertTrue(taken.await(5, TimeUnit.SECONDS));
+        assertEquals(3, deliveredOnReturn.get());
+        assertEquals(1, written().count());
+        assertTrue(written().totalTime(TimeUnit.MILLISECONDS) >= 40, "counted from the message's arrival");
+    }
+
+    private Timer written() {
+        return metrics.registry().get("sessions_message_written_latency").timer();
     }
 
     private void awaitDelivered(int count) throws InterruptedException {
