@@ -7,6 +7,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A command connection of any deployment: the commands common to one server and a cluster, plus WAIT measured on the
@@ -62,11 +63,16 @@ interface DataConnection extends AutoCloseable {
         };
     }
 
-    static DataConnection of(StatefulRedisClusterConnection<String, String> connection) {
+    /**
+     * A cluster connection whose commands tell each failure to {@code failed} ({@link FailureTelling}); those of
+     * {@link #masterOf} do not (their caller tells).
+     */
+    static DataConnection of(StatefulRedisClusterConnection<String, String> connection, Consumer<Throwable> failed) {
+        RedisClusterAsyncCommands<String, String> telling = FailureTelling.of(connection.async(), failed);
         return new DataConnection() {
             @Override
             public RedisClusterAsyncCommands<String, String> async() {
-                return connection.async();
+                return telling;
             }
 
             @Override

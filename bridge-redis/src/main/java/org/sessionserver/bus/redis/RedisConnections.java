@@ -81,8 +81,7 @@ public final class RedisConnections implements AutoCloseable {
             }
         });
         this.commands = link.connect();
-        this.async = link.deployment().isCluster() ? FailureTelling.of(commands.async(), link::commandFailed)
-                : commands.async();
+        this.async = commands.async();
         this.pubSub = link.connectPubSub();
         this.sharded = new ShardedSubscriptions(pubSub, timer, link::commandFailed);
         pubSub.addListener(new RedisPubSubAdapter<>() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +20,8 @@ import org.sessionserver.bus.testing.Wait;
  * A cluster master that a node has never had a connection to dies, and its replica takes over: the node's first
  * commands for that slot fail (its topology still names the dead master, and nothing of Lettuce's own reloads it: no
  * connection of the node's was lost, no redirect came), and that failure must reload the topology
- * ({@link FailureTelling}), so that the topic and directory commands work again within seconds, not at Lettuce's
- * periodic reload ({@link RedisLink#TOPOLOGY_REFRESH}, 60 s).
+ * ({@link FailureTelling}), so that the topic and directory commands of a node, and an {@link EngineClient}'s, work
+ * again within seconds, not at Lettuce's periodic reload ({@link RedisLink#TOPOLOGY_REFRESH}, 60 s).
  */
 class ClusterUnseenMasterIT {
     /** Well under the periodic reload; the promotion itself takes about two node timeouts. */
@@ -45,7 +46,9 @@ class ClusterUnseenMasterIT {
         // seeds without the doomed master: the node's own connections (commands, pub/sub) go to the others
         String seeds = "redis://" + cluster.servers().stream().filter(server -> server != doomed)
                 .map(server -> "127.0.0.1:" + server.port()).collect(Collectors.joining(","));
-        try (RedisConnections node = RedisConnections.connect(RedisDeployment.parse(seeds, true))) {
+        RedisDeployment deployment = RedisDeployment.parse(seeds, true);
+        try (RedisConnections node = RedisConnections.connect(deployment);
+             EngineClient engine = EngineClient.connect(deployment, keys.prefix(), 1, "unseen", "engine-1")) {
             RedisTopics topics = RedisTopics.of(node, keys);
 
             doomed.stop();
@@ -53,23 +56,32 @@ class ClusterUnseenMasterIT {
             Wait.until(Duration.ofSeconds(30), () -> promotedFor(keys.topicMembers(topic), doomed),
                     "a replica promoted");
 
-            Set<String> members = null;
-            while (members == null && System.nanoTime() - killedAt < BUDGET.toNanos()) {
-                try {
-                    members = topics.members(topic).toCompletableFuture().get(5, TimeUnit.SECONDS);
-                } catch (Exception failedMeanwhile) {
-                    Thread.sleep(100);
-                }
-            }
-            long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
-            System.out.printf("unseen master killed: topic commands work again %d ms after the kill%n", tookMs);
-            assertTrue(members != null, "topic commands still failing " + BUDGET.toSeconds() + " s after the kill");
+            assertBackWithinBudget("a node's topic commands", killedAt,
+                    () -> topics.members(topic).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            assertBackWithinBudget("an engine's topic commands", killedAt,
+                    () -> engine.members(topic).toCompletableFuture().get(5, TimeUnit.SECONDS));
             topics.change(TopicChange.join(topic, "alice")).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertEquals(Set.of("alice"), topics.members(topic).toCompletableFuture().get(5, TimeUnit.SECONDS));
+            assertEquals(Set.of("alice"), engine.members(topic).toCompletableFuture().get(5, TimeUnit.SECONDS));
         } finally {
             doomed.startAgain();
             cluster.awaitOk();
         }
+    }
+
+    private static void assertBackWithinBudget(String what, long killedAt, Callable<Set<String>> members)
+            throws InterruptedException {
+        Set<String> got = null;
+        while (got == null && System.nanoTime() - killedAt < BUDGET.toNanos()) {
+            try {
+                got = members.call();
+            } catch (Exception failedMeanwhile) {
+                Thread.sleep(100);
+            }
+        }
+        long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("unseen master killed: %s work again %d ms after the kill%n", what, tookMs);
+        assertTrue(got != null, what + " still failing " + BUDGET.toSeconds() + " s after the kill");
     }
 
     private static boolean promotedFor(String key, RedisServerProcess former) {
