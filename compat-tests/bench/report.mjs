@@ -73,6 +73,9 @@ const rows = [
   ["  latency p50 counted from the POST's answer", "single", "overload.latencyAfterAnswerMs.p50", "ms", "lower", "", "", 0],
   ["  latency p99 counted from the POST's answer", "single", "overload.latencyAfterAnswerMs.p99", "ms", "lower", "", "", 0],
   ["  p99 / unsaturated p99 (1 msg/s) of the same server", "single", "overload.p99OverUnsaturatedP99", "x", "lower", "<=2", "", 2],
+  ["  time in the server p99 (arrival to written, ours only)", "single", "overload.serverWrittenMs.p99", "ms", "lower", "", "", 0],
+  ["  the same at 1 msg/s to all (ours only)", "single", "latencyLight.serverWrittenMs.p99", "ms", "lower", "", "", 0],
+  ["  time in the server p99 / the same at 1 msg/s", "single", "overload.serverWrittenP99OverUnsaturated", "x", "lower", "<=2", "", 2],
   ["  POSTs accepted (202)", "single", "overload.accepted", "", "", "", "", 0],
   ["  POSTs refused (503, back-pressure)", "single", "overload.refused", "", "", "", "", 0],
   ["  POSTs failed (other status, error, timeout)", "single", "overload.failed", "", "lower", "0", "", 0],
@@ -133,21 +136,26 @@ for (const deployment of ["standalone", "cluster"]) {
   lines.push("");
   lines.push(`Routed delivery over ${deployment === "cluster" ? "a Redis Cluster of 3 masters" : "one Redis"}: ` +
     "targeted messages (one participant each, posted on the active nodes in turn), server CPU per message summed " +
-    "over the active nodes, and the idle node's CPU per cluster message, raw and above its own idle baseline (us):");
+    "over the active nodes (raw, and above what the same nodes spend in as long a time without messages), and the " +
+    "idle node's CPU per cluster message, raw and above its own idle baseline (us):");
   lines.push("");
-  lines.push("| active nodes | ours | node classic | node sharded | ours / best node | ours vs 1 node | ours idle | " +
-    "node classic idle | node sharded idle | ours idle above baseline |");
-  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  const one = scale("ours", 1, "scale.cpuPerMessageUs");
+  lines.push("| active nodes | ours | node classic | node sharded | ours / best node | ours vs 1 node | " +
+    "above baseline: ours | node classic | node sharded | ours vs 1 node | ours idle | " +
+    "node classic idle | node sharded idle | ours idle above baseline | ours: JIT share of the window |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const one = scale("ours", 1, "scale.cpuPerMessageUs"), oneNet = scale("ours", 1, "scale.cpuAboveBaselinePerMessageUs");
   for (const nodes of [1, 2, 4]) {
     const a = scale("ours", nodes, "scale.cpuPerMessageUs");
     const c = scale("node", nodes, "scale.cpuPerMessageUs"), h = scale("node-sharded", nodes, "scale.cpuPerMessageUs");
     const best = [c, h].some(Number.isFinite) ? Math.min(...[c, h].filter(Number.isFinite)) : NaN;
+    const net = (who) => scale(who, nodes, "scale.cpuAboveBaselinePerMessageUs");
     lines.push(`| ${nodes} | ${fmt(a, 1)} | ${fmt(c, 1)} | ${fmt(h, 1)} | ${fmt(a / best, 2)} | ${fmt(a / one, 2)} | ` +
+      `${fmt(net("ours"), 1)} | ${fmt(net("node"), 1)} | ${fmt(net("node-sharded"), 1)} | ${fmt(net("ours") / oneNet, 2)} | ` +
       `${fmt(scale("ours", nodes, "scale.idleCpuPerMessageUs"), 1)} | ` +
       `${fmt(scale("node", nodes, "scale.idleCpuPerMessageUs"), 1)} | ` +
       `${fmt(scale("node-sharded", nodes, "scale.idleCpuPerMessageUs"), 1)} | ` +
-      `${fmt(scale("ours", nodes, "scale.idleAboveBaselinePerMessageUs"), 1)} |`);
+      `${fmt(scale("ours", nodes, "scale.idleAboveBaselinePerMessageUs"), 1)} | ` +
+      `${fmt(scale("ours", nodes, "scale.serverJitShare"), 2)} |`);
   }
 }
 

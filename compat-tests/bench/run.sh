@@ -12,7 +12,7 @@
 # --redis-cluster: the routed-delivery scenario (scale) runs over a Redis Cluster of 3 masters instead of one Redis;
 # --scale-nodes "1 2 4": its counts of active nodes.
 #
-# BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m, as shipped), e.g. to add a JFR recording.
+# BENCH_JAVA_OPTS replaces the JVM flags (default -XX:+UseParallelGC -Xmn32m -XX:PerfDataSamplingInterval=1000, as shipped), e.g. to add a JFR recording.
 # BENCH_GEN_NICE=N runs the generator at nice N (the servers' CPU first: shows whether a figure is the generator's).
 # Expects `mvn -q -DskipTests package` done (it builds nothing); installs this folder's npm packages if missing.
 # Everything runs on 127.0.0.1; it stops by itself and kills what it started. See README.md.
@@ -80,7 +80,7 @@ if [ "$HARD" != "unlimited" ] && [ "$HARD" -lt $((CONNECTIONS + 2000)) ]; then
 fi
 ulimit -n "$HARD"
 
-JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xmn32m}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xmn32m -XX:PerfDataSamplingInterval=1000}"
 ENGINE_KEY="bench-engine-key-$$-0123456789"
 CLK_TCK="$(getconf CLK_TCK)"
 WORK="$(mktemp -d /tmp/session-bench.XXXXXX)"
