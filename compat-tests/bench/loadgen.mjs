@@ -382,6 +382,32 @@ async function coordinator() {
     }
   }, 0);
   const sumOf = (f, list = pids) => list.reduce((a, pid) => a + f(pid), 0);
+  // CPU seconds and times run (each a wake-up, near enough) per kind of thread of the processes, from each thread's
+  // schedstat; a kind is the thread's name without its numbers (epollEventLoopGroup-#-#, C# CompilerThre)
+  const threadKinds = (list) => {
+    const kinds = {};
+    for (const pid of list) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const kind = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+/g, "#");
+          const [ns, , runs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+          const k = kinds[kind] ??= { cpu: 0, runs: 0 };
+          k.cpu += ns / 1e9;
+          k.runs += runs;
+        } catch {
+          // a thread that ended meanwhile
+        }
+      }
+    }
+    return kinds;
+  };
+  // What each kind of thread spent per message in a window, above what it spent in a quiet time as long (both
+  // windows' before/after threadKinds): CPU in us and runs, the kinds that cost most first
+  const threadKindsPerMessage = (w0, w1, q0, q1, messages) => Object.entries(w1).map(([kind, a]) => {
+    const delta = (x1, x0, f) => (x1?.[f] ?? 0) - (x0?.[f] ?? 0);
+    return { kind, usPerMessage: (delta(a, w0[kind], "cpu") - delta(q1[kind], q0[kind], "cpu")) / messages * 1e6,
+      runsPerMessage: (delta(a, w0[kind], "runs") - delta(q1[kind], q0[kind], "runs")) / messages };
+  }).filter((k) => Math.abs(k.usPerMessage) >= 1 || k.runsPerMessage >= 0.05).sort((a, b) => b.usPerMessage - a.usPerMessage);
   // seconds since the process started (its start time, field 22 of stat, in clock ticks since boot)
   const ageSeconds = (pid) => {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -997,13 +1023,14 @@ async function coordinator() {
       const count = Number(opt["scale-messages"]);
       // what every node spends with no message at all (timers, heartbeats, its JVM), over as long as the window: a
       // cost per node and second, not per message, which a window of 500 messages/s spreads over its messages
-      const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now();
+      const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now(), q0 = threadKinds(activePids);
       await sleep((count * 1000) / rate);
-      const quiet = (now() - bt0) / 1000;
+      const quiet = (now() - bt0) / 1000, q1 = threadKinds(activePids);
       const idleBaseline = (threadsCpu(idleNode.pid) - b0) / quiet, activeBaseline = (serverCpu(activePids) - ba0) / quiet;
       const c0 = active.map((n) => serverCpu([n.pid])), i0 = threadsCpu(idleNode.pid);
+      const k0 = threadKinds(activePids);
       const w = await window(() => send("scale", count, true));
-      const c1 = active.map((n) => serverCpu([n.pid])), i1 = threadsCpu(idleNode.pid);
+      const c1 = active.map((n) => serverCpu([n.pid])), i1 = threadsCpu(idleNode.pid), k1 = threadKinds(activePids);
       const activeCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
       out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
@@ -1012,12 +1039,16 @@ async function coordinator() {
         idleCpuPerMessageUs: ((i1 - i0) / count) * 1e6,
         idleAboveBaselinePerMessageUs: (Math.max(0, i1 - i0 - idleBaseline * w.wall) / count) * 1e6,
         redisCpuPerMessageUs: redisPid ? (w.redisCpu / count) * 1e6 : undefined, serverJitShare: w.serverJitShare,
-        latencyMs: percentiles(w.result.hist, 0.1) };
+        latencyMs: percentiles(w.result.hist, 0.1),
+        // where the active nodes' CPU per message goes, by kind of thread, above the quiet time (the baseline)
+        threads: threadKindsPerMessage(k0, k1, q0, q1, w.result.received) };
       log(`scale, ${active.length} node(s): ${w.result.received}/${count}, ${out.scale.cpuPerMessageUs.toFixed(1)} us per`
         + ` message on the active nodes (${out.scale.cpuAboveBaselinePerMessageUs.toFixed(1)} us above their idle baseline`
         + ` of ${(activeBaseline * 1000).toFixed(1)} ms/s), idle node ${out.scale.idleCpuPerMessageUs.toFixed(1)} us`
         + ` (${out.scale.idleAboveBaselinePerMessageUs.toFixed(1)} us above its own idle baseline)`
         + (w.serverJitShare !== undefined ? `, JIT ${(w.serverJitShare * 100).toFixed(0)} % of the window` : ""));
+      log(`scale, ${active.length} node(s), per message above the baseline, by thread: ` + out.scale.threads.slice(0, 10)
+        .map((k) => `${k.kind} ${k.usPerMessage.toFixed(0)} us / ${k.runsPerMessage.toFixed(2)} runs`).join("; "));
       await all("disconnect");
     } else if (opt.mode === "topics") {
       // groups the engine manages: one message to a topic, against the same message listing every member in `to`
