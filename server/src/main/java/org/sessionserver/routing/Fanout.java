@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connections one message goes to, grouped by the event loop that does their I/O: a broadcast then hands each
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * were routed. What is handed to loops, and what connections leave unsent, is counted in the {@link Backlog}.
  */
 final class Fanout {
-    private static final Logger log = LoggerFactory.getLogger(Fanout.class);
     private final Map<EventExecutor, List<Connection>> byLoop = new IdentityHashMap<>(4);
     private int size;
 
@@ -33,17 +30,5 @@ final class Fanout {
     int deliver(OutboundMessage message, long arrivedNanos, Outboxes outboxes) {
         byLoop.forEach((loop, connections) -> outboxes.of(loop).take(connections, message, arrivedNanos));
         return size;
-    }
-
-    /** Writes to each connection; one that fails is logged and costs the others nothing. */
-    static void deliverAll(List<Connection> connections, OutboundMessage message, Backlog backlog) {
-        for (Connection connection : connections) {
-            try {
-                connection.deliver(message);
-                backlog.noteUnsent(connection);
-            } catch (RuntimeException e) {
-                log.warn("delivering to session {} failed", connection.session().sessionId(), e);
-            }
-        }
     }
 }

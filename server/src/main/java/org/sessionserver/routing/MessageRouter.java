@@ -15,13 +15,11 @@ import org.sessionserver.sessions.OutboundMessage;
 public final class MessageRouter {
     private final LocalSessions sessions;
     private final ServerMetrics metrics;
-    private final Backlog backlog;
     private final Outboxes outboxes;
 
     public MessageRouter(LocalSessions sessions, ServerMetrics metrics, Backlog backlog) {
         this.sessions = sessions;
         this.metrics = metrics;
-        this.backlog = backlog;
         this.outboxes = new Outboxes(backlog, metrics);
     }
 

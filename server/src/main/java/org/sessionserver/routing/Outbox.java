@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.sessionserver.metrics.ServerMetrics;
 import org.sessionserver.sessions.Connection;
 import org.sessionserver.sessions.OutboundMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deliveries waiting for one event loop, written in turns of at most {@value #DELIVERIES_PER_TURN}, with the
@@ -21,6 +23,7 @@ import org.sessionserver.sessions.OutboundMessage;
  * more to do goes on as a task scheduled from the loop itself, which Netty runs in its next pass, after the I/O.
  */
 final class Outbox implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     /**
      * About 2-3 ms of writing for a loop (one WebSocket frame costs 5-15 us, mostly the kernel's send). With 1,024
      * (10 ms, 25 ms on a busy machine) a {@code POST /messages} under overload waited 94 ms (p50) for its answer, as
@@ -70,7 +73,7 @@ final class Outbox implements Runnable {
      */
     void take(List<Connection> connections, OutboundMessage message, long arrivedNanos) {
         if (loop.inEventLoop() && idle()) {
-            Fanout.deliverAll(connections, message, backlog);
+            write(connections, message);
             metrics.messageWritten(arrivedNanos);
         } else {
             add(connections, message, arrivedNanos);
@@ -101,7 +104,7 @@ final class Outbox implements Runnable {
                     batches.poll();
                 }
                 try {
-                    Fanout.deliverAll(slice, batch.message, backlog);
+                    write(slice, batch.message);
                 } finally {
                     backlog.written((long) batch.message.size() * slice.size());
                 }
@@ -111,6 +114,18 @@ final class Outbox implements Runnable {
             }
         } finally {
             nextTurn();
+        }
+    }
+
+    /** Writes to each connection; one that fails is logged and costs the others nothing. */
+    private void write(List<Connection> connections, OutboundMessage message) {
+        for (Connection connection : connections) {
+            try {
+                connection.deliver(message);
+                backlog.noteUnsent(connection);
+            } catch (RuntimeException e) {
+                log.warn("delivering to session {} failed", connection.session().sessionId(), e);
+            }
         }
     }
 
