@@ -1,5 +1,6 @@
 package org.sessionserver;
 
+import io.netty.channel.EventLoopGroup;
 import org.sessionserver.bus.ClusterBus;
 import org.sessionserver.bus.EchoEngine;
 import org.sessionserver.bus.EngineBus;
@@ -49,7 +50,15 @@ public final class BusWiring implements AutoCloseable {
     }
 
     public static BusWiring from(ServerConfig config) {
-        return config.redis().isEmbedded() ? embedded(config) : redis(config);
+        return from(config, null);
+    }
+
+    /**
+     * With Redis's connections on {@code serverLoops} (the server's event loops, stopped by the caller after {@link
+     * #close}); null: on Lettuce's own threads.
+     */
+    public static BusWiring from(ServerConfig config, EventLoopGroup serverLoops) {
+        return config.redis().isEmbedded() ? embedded(config) : redis(config, serverLoops);
     }
 
     private static BusWiring embedded(ServerConfig config) {
@@ -59,7 +68,7 @@ public final class BusWiring implements AutoCloseable {
                 engine, null);
     }
 
-    private static BusWiring redis(ServerConfig config) {
+    private static BusWiring redis(ServerConfig config, EventLoopGroup serverLoops) {
         RedisConfig redis = config.redis();
         RedisDeployment deployment;
         try {
@@ -69,7 +78,7 @@ public final class BusWiring implements AutoCloseable {
         }
         RedisConnections connections;
         try {
-            connections = RedisConnections.connect(deployment);
+            connections = RedisConnections.connect(deployment, serverLoops);
         } catch (RuntimeException e) {
             throw new ConfigException("REDIS_URL", "Redis (" + deployment.kind().label() + ") cannot be reached ("
                     + e.getClass().getSimpleName() + ")");

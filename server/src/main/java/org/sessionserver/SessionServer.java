@@ -38,6 +38,7 @@ import org.sessionserver.sessions.RecoveryBook;
 import org.sessionserver.sessions.RecoveryHandover;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SessionSettings;
+import io.netty.channel.EventLoopGroup;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.EioOptions;
 import org.sessionserver.transport.engineio.EioServer;
@@ -67,6 +68,8 @@ public final class SessionServer implements AutoCloseable {
     private final EioServer engineIo;
     private final RawWebSocketEndpoint rawWebSocket;
     private final TransportServer transport;
+    /** The event loops of the client connections and of Redis's: shared, so that no message changes threads. */
+    private final EventLoopGroup loops;
     private final ServerTls tls;
     private final Authenticator authenticator;
     private final SessionLifecycle lifecycle;
@@ -74,10 +77,11 @@ public final class SessionServer implements AutoCloseable {
     private final PublishGate gate;
     private volatile boolean draining;
 
-    private SessionServer(ServerConfig config) {
+    private SessionServer(ServerConfig config, EventLoopGroup loops) {
         this.config = config;
         this.tls = loadTls(config.tls()); // first: a bad file stops the start before anything runs
-        this.wiring = BusWiring.from(config);
+        this.loops = loops;
+        this.wiring = BusWiring.from(config, loops);
         this.bus = wiring.bus();
         SessionDirectory directory = wiring.directory();
 
@@ -159,8 +163,7 @@ public final class SessionServer implements AutoCloseable {
         engineIo.paths().forEach(path -> routes.put(path, engineIo));
         config.rawWsPaths().forEach(path -> routes.put(freePath(routes, path), rawWebSocket));
         HttpRouter router = new HttpRouter(routes, cors);
-        this.transport = TransportServer.start("0.0.0.0", config.port(), Runtime.getRuntime().availableProcessors(),
-                router, maxPayload, tls);
+        this.transport = TransportServer.start("0.0.0.0", config.port(), loops, router, maxPayload, tls);
     }
 
     /** A path of {@code RAW_WS_PATHS} that no other route serves; one that another route serves stops the start. */
@@ -190,7 +193,14 @@ public final class SessionServer implements AutoCloseable {
 
     /** Starts a node; throws {@link ConfigException} when a setting cannot work. */
     public static SessionServer start(ServerConfig config) {
-        SessionServer server = new SessionServer(config);
+        EventLoopGroup loops = TransportServer.newEventLoops(Runtime.getRuntime().availableProcessors());
+        SessionServer server;
+        try {
+            server = new SessionServer(config, loops);
+        } catch (RuntimeException | Error e) {
+            TransportServer.stopEventLoops(loops);
+            throw e;
+        }
         log.info("session server {} listening on port {} ({}, bus {}, engine {}, auth {})", config.nodeId(),
                 server.port(), server.tls == null ? "http" : "https only, TLS by " + server.tls.engine(),
                 server.bus.status().kind(), config.engine().name().toLowerCase(Locale.ROOT),
@@ -282,6 +292,7 @@ public final class SessionServer implements AutoCloseable {
         }
         topics.close();
         wiring.close();
+        TransportServer.stopEventLoops(loops);
         log.info("session server {} stopped", config.nodeId());
     }
 }

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -60,12 +62,38 @@ public final class TransportServer implements AutoCloseable {
         return start(host, port, workerThreads, router, maxBody, null);
     }
 
-    /**
-     * As {@link #start(String, int, int, HttpRouter, int)}, HTTPS and WSS only when {@code tls} is given: each
-     * connection starts with a TLS handshake on the certificate current when it was accepted.
-     */
+    /** As above, on event loops of its own. */
     public static TransportServer start(String host, int port, int workerThreads, HttpRouter router, int maxBody,
                                         ServerTls tls) {
+        return start(host, port, workerThreads, null, router, maxBody, tls);
+    }
+
+    /**
+     * As above, the connections on {@code workers} ({@link #newEventLoops}), which the caller stops after {@link
+     * #close} ({@link #stopEventLoops}).
+     */
+    public static TransportServer start(String host, int port, EventLoopGroup workers, HttpRouter router, int maxBody,
+                                        ServerTls tls) {
+        return start(host, port, 0, workers, router, maxBody, tls);
+    }
+
+    /** Event loops of the kind the transport uses (native epoll where available). */
+    public static EventLoopGroup newEventLoops(int threads) {
+        return Epoll.isAvailable() ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+    }
+
+    /** Stops loops made by {@link #newEventLoops} at once (no quiet period) and waits for them. */
+    public static void stopEventLoops(EventLoopGroup loops) {
+        loops.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+    }
+
+    /**
+     * HTTPS and WSS only when {@code tls} is given: each connection starts with a TLS handshake on the certificate
+     * current when it was accepted. The connections live on {@code workers} when given, else on {@code workerThreads}
+     * loops of netty-socketio's.
+     */
+    private static TransportServer start(String host, int port, int workerThreads, EventLoopGroup workers,
+                                         HttpRouter router, int maxBody, ServerTls tls) {
         Configuration config = new Configuration();
         config.setHostname(host);
         config.setPort(port);
@@ -78,7 +106,7 @@ public final class TransportServer implements AutoCloseable {
         // slow consumer, so one stalled client cannot grow the server's memory without bound.
         config.getSocketConfig().setWriteBufferWaterMarkLow(UnsentBytes.LIMIT / 2);
         config.getSocketConfig().setWriteBufferWaterMarkHigh(UnsentBytes.LIMIT);
-        SocketIOServer bootstrap = new SocketIOServer(config);
+        SocketIOServer bootstrap = workers == null ? new SocketIOServer(config) : new GivenWorkers(config, workers);
         releaseDefaultPipeline(bootstrap);
         Pipeline pipeline = new Pipeline(router, maxBody, tls);
         bootstrap.setPipelineFactory(pipeline);
@@ -111,8 +139,13 @@ public final class TransportServer implements AutoCloseable {
     @Override
     public void close() {
         pipeline.channels.close().awaitUninterruptibly(CLOSE_TIMEOUT_MS);
-        stopEventLoopsNow(bootstrap);
-        bootstrap.stop();
+        if (bootstrap instanceof GivenWorkers) {
+            stopEventLoopsNow(bootstrap, true);
+            pipeline.stop(); // what stop() does besides stopping the loops, the given ones included
+        } else {
+            stopEventLoopsNow(bootstrap, false);
+            bootstrap.stop();
+        }
     }
 
     /**
@@ -122,10 +155,10 @@ public final class TransportServer implements AutoCloseable {
      * quiet period, by reflection; {@code stop()} then finds them terminated. A failure is only logged (the slow
      * stop still works).
      */
-    private static void stopEventLoopsNow(SocketIOServer server) {
+    private static void stopEventLoopsNow(SocketIOServer server, boolean givenWorkers) {
         try {
             List<Future<?>> terminations = new ArrayList<>();
-            for (String name : new String[] {"bossGroup", "workerGroup"}) {
+            for (String name : givenWorkers ? new String[] {"bossGroup"} : new String[] {"bossGroup", "workerGroup"}) {
                 Field field = SocketIOServer.class.getDeclaredField(name);
                 field.setAccessible(true);
                 EventLoopGroup group = (EventLoopGroup) field.get(server);
@@ -134,6 +167,33 @@ public final class TransportServer implements AutoCloseable {
             terminations.forEach(termination -> termination.awaitUninterruptibly(CLOSE_TIMEOUT_MS));
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("could not stop netty-socketio's event loops early: {}", e.toString());
+        }
+    }
+
+    /**
+     * netty-socketio 2.0.14 makes its own worker loops in {@code initGroups} and has no way to be given them: this
+     * puts the given loops in their place by reflection, closing the ones it just made. Its {@code stop()} would
+     * stop the given loops too (with a 2 s quiet period), so {@link #close} does the rest of its work without it.
+     */
+    private static final class GivenWorkers extends SocketIOServer {
+        private final EventLoopGroup workers;
+
+        GivenWorkers(Configuration config, EventLoopGroup workers) {
+            super(config);
+            this.workers = workers;
+        }
+
+        @Override
+        protected void initGroups() {
+            super.initGroups();
+            try {
+                Field field = SocketIOServer.class.getDeclaredField("workerGroup");
+                field.setAccessible(true);
+                ((EventLoopGroup) field.get(this)).shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                field.set(this, workers);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("netty-socketio's worker loops cannot be replaced", e);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -38,6 +39,8 @@ public final class RedisConnections implements AutoCloseable {
 
     private final RedisLink link;
     private final DataConnection commands;
+    /** SPUBLISH from a server loop on that loop's own connection (one server, Sentinel); null otherwise. */
+    private final LoopPublishers loopPublishers;
     /** The command connection's commands; in a cluster each failure also goes to {@link RedisLink#commandFailed}. */
     private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -50,7 +53,7 @@ public final class RedisConnections implements AutoCloseable {
     /** Our pub/sub connections (a cluster's per node too), by the node they connected to: what a drop loses. */
     private final Map<RedisChannelHandler<?, ?>, String> pubSubNodes = new ConcurrentHashMap<>();
 
-    private RedisConnections(RedisLink link) {
+    private RedisConnections(RedisLink link, EventLoopGroup serverLoops) {
         this.link = link;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "redis-timer");
@@ -83,6 +86,7 @@ public final class RedisConnections implements AutoCloseable {
         this.commands = link.connect();
         this.async = commands.async();
         this.pubSub = link.connectPubSub();
+        this.loopPublishers = LoopPublishers.open(link, serverLoops, COMMAND_TIMEOUT);
         this.sharded = new ShardedSubscriptions(pubSub, timer, link::commandFailed);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -139,9 +143,19 @@ public final class RedisConnections implements AutoCloseable {
      * be reached now.
      */
     public static RedisConnections connect(RedisDeployment deployment) {
-        RedisLink link = RedisLink.open(deployment, COMMAND_TIMEOUT);
+        return connect(deployment, null);
+    }
+
+    /**
+     * As {@link #connect(RedisDeployment)}, with every connection on {@code serverLoops} (the server's own event
+     * loops, which the caller stops after {@link #close}) instead of Lettuce's threads: a message read from Redis is
+     * handled, and a command sent, on the thread that handles the connections it concerns, without a hand-off
+     * between threads (two to four per routed message, each a wake-up).
+     */
+    public static RedisConnections connect(RedisDeployment deployment, EventLoopGroup serverLoops) {
+        RedisLink link = RedisLink.open(deployment, COMMAND_TIMEOUT, serverLoops);
         try {
-            return new RedisConnections(link);
+            return new RedisConnections(link, serverLoops);
         } catch (RuntimeException e) {
             link.close();
             throw e;
@@ -216,7 +230,8 @@ public final class RedisConnections implements AutoCloseable {
 
     /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
     public CompletableFuture<Long> publishSharded(String channel, String message) {
-        return async.spublish(channel, message).toCompletableFuture();
+        CompletableFuture<Long> onLoop = loopPublishers != null ? loopPublishers.spublish(channel, message) : null;
+        return onLoop != null ? onLoop : async.spublish(channel, message).toCompletableFuture();
     }
 
     /**
@@ -252,6 +267,9 @@ public final class RedisConnections implements AutoCloseable {
         events.dispose();
         pubSub.close();
         commands.close();
+        if (loopPublishers != null) {
+            loopPublishers.close();
+        }
         link.close();
     }
 

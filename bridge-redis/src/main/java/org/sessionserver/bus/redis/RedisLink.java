@@ -21,7 +21,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -67,9 +70,17 @@ final class RedisLink implements AutoCloseable {
     private final RedisClusterClient cluster;
     private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - ADAPTIVE_REFRESH_TIMEOUT.toNanos());
 
-    private RedisLink(RedisDeployment deployment, Duration commandTimeout) {
+    private RedisLink(RedisDeployment deployment, Duration commandTimeout, EventLoopGroup loops) {
         this.deployment = deployment;
-        this.resources = DefaultClientResources.builder()
+        DefaultClientResources.Builder builder = DefaultClientResources.builder();
+        if (loops != null) {
+            int size = 0;
+            for (EventExecutor ignored : loops) {
+                size++;
+            }
+            builder.eventLoopGroupProvider(new GivenEventLoops(loops, size));
+        }
+        this.resources = builder
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .nettyCustomizer(pubSubReading)
                 .timer(timer)
@@ -117,8 +128,37 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** A client with Lettuce's own I/O threads. */
     static RedisLink open(RedisDeployment deployment, Duration commandTimeout) {
-        return new RedisLink(deployment, commandTimeout);
+        return new RedisLink(deployment, commandTimeout, null);
+    }
+
+    /** A client whose connections live on {@code loops}, which the caller stops after {@link #close}. */
+    static RedisLink open(RedisDeployment deployment, Duration commandTimeout, EventLoopGroup loops) {
+        return new RedisLink(deployment, commandTimeout, loops);
+    }
+
+    /**
+     * A client for one server or a Sentinel set whose connections all live on {@code loop}, sharing this client's
+     * timer; closed with {@link #closeOnLoop}.
+     */
+    RedisClient clientOnLoop(EventLoop loop, Duration commandTimeout) {
+        ClientResources onLoop = DefaultClientResources.builder()
+                .eventLoopGroupProvider(new GivenEventLoops(loop, 1))
+                .eventExecutorGroup(resources.eventExecutorGroup())
+                .timer(timer)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
+                .build();
+        RedisClient onLoopClient = RedisClient.create(onLoop, deployment.uri());
+        onLoopClient.setOptions(client.getOptions());
+        return onLoopClient;
+    }
+
+    static void closeOnLoop(RedisClient onLoop) {
+        onLoop.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        onLoop.getResources().shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     RedisDeployment deployment() {
