@@ -1,5 +1,6 @@
 package org.sessionserver;
 
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -38,7 +39,6 @@ import org.sessionserver.sessions.RecoveryBook;
 import org.sessionserver.sessions.RecoveryHandover;
 import org.sessionserver.sessions.SessionLifecycle;
 import org.sessionserver.sessions.SessionSettings;
-import io.netty.channel.EventLoopGroup;
 import org.sessionserver.transport.TransportServer;
 import org.sessionserver.transport.engineio.EioOptions;
 import org.sessionserver.transport.engineio.EioServer;

@@ -2,6 +2,7 @@ package org.sessionserver.bus.redis;
 
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -12,7 +13,19 @@ import java.util.concurrent.TimeUnit;
  * them; their owner does, after Lettuce is closed. A reply or a pub/sub message is then read on the thread that
  * handles it, and a command sent from that loop is written without a hand-off to another thread.
  */
-record GivenEventLoops(EventLoopGroup loops, int size) implements EventLoopGroupProvider {
+final class GivenEventLoops implements EventLoopGroupProvider {
+    private final EventLoopGroup loops;
+    private final int size;
+
+    GivenEventLoops(EventLoopGroup loops) {
+        this.loops = loops;
+        int count = 0;
+        for (EventExecutor ignored : loops) {
+            count++;
+        }
+        this.size = count;
+    }
+
     @SuppressWarnings("unchecked")
     @Override
     public <T extends EventLoopGroup> T allocate(Class<T> type) {

@@ -24,7 +24,6 @@ import io.lettuce.core.resource.Delay;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -72,23 +71,11 @@ final class RedisLink implements AutoCloseable {
 
     private RedisLink(RedisDeployment deployment, Duration commandTimeout, EventLoopGroup loops) {
         this.deployment = deployment;
-        DefaultClientResources.Builder builder = DefaultClientResources.builder();
+        DefaultClientResources.Builder builder = commonResources();
         if (loops != null) {
-            int size = 0;
-            for (EventExecutor ignored : loops) {
-                size++;
-            }
-            builder.eventLoopGroupProvider(new GivenEventLoops(loops, size));
+            builder.eventLoopGroupProvider(new GivenEventLoops(loops));
         }
-        this.resources = builder
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(pubSubReading)
-                .timer(timer)
-                // With HdrHistogram and LatencyUtils on the class path (micrometer brings them) Lettuce times every
-                // command into a histogram per (address, command type) and publishes them as events nobody here reads.
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
-                .build();
+        this.resources = builder.nettyCustomizer(pubSubReading).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
         if (deployment.isCluster()) {
             this.client = null;
@@ -143,17 +130,24 @@ final class RedisLink implements AutoCloseable {
      * timer; closed with {@link #closeOnLoop}.
      */
     RedisClient clientOnLoop(EventLoop loop, Duration commandTimeout) {
-        ClientResources onLoop = DefaultClientResources.builder()
-                .eventLoopGroupProvider(new GivenEventLoops(loop, 1))
+        ClientResources onLoop = commonResources()
+                .eventLoopGroupProvider(new GivenEventLoops(loop))
                 .eventExecutorGroup(resources.eventExecutorGroup())
-                .timer(timer)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
                 .build();
         RedisClient onLoopClient = RedisClient.create(onLoop, deployment.uri());
         onLoopClient.setOptions(client.getOptions());
         return onLoopClient;
+    }
+
+    /** What every client of this link shares: reconnect pace, timer, no latency histograms. */
+    private DefaultClientResources.Builder commonResources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .timer(timer)
+                // With HdrHistogram and LatencyUtils on the class path (micrometer brings them) Lettuce times every
+                // command into a histogram per (address, command type) and publishes them as events nobody here reads.
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled());
     }
 
     static void closeOnLoop(RedisClient onLoop) {
