@@ -362,42 +362,31 @@ async function coordinator() {
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
     return [Number(f[11]), Number(f[12])]; // utime (14), stime (15), in clock ticks
   };
-  // utime + stime of the processes, seconds; serverSys: stime alone (the kernel's share: syscalls, loopback TCP)
-  // CPU seconds of a process from its threads' schedstat (nanoseconds): clock ticks (10 ms) are too coarse for a node
-  // that should spend a few microseconds per message of the cluster
-  const threadsCpu = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
+  // A process's threads from their schedstat: name, CPU seconds (nanoseconds in the file: clock ticks, 10 ms, are too
+  // coarse for a node that should spend a few microseconds per message of the cluster) and times run (each a
+  // wake-up, near enough); a thread that ends while being read is left out
+  const threadStats = (pid) => readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
     try {
-      return sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      const [ns, , runs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+      return [{ name, cpu: ns / 1e9, runs }];
     } catch {
-      return sum; // a thread that ended meanwhile
+      return [];
     }
-  }, 0);
+  });
+  const threadsCpu = (pid) => threadStats(pid).reduce((sum, t) => sum + t.cpu, 0);
   // CPU seconds of the JVM's JIT compiler threads (0 for Node, whose compilers share its worker threads with the GC)
-  const jitCpu = (pid) => opt.kind !== "java" ? 0 : readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
-    try {
-      if (!/^C[12] CompilerThre/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8"))) return sum;
-      return sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
-    } catch {
-      return sum;
-    }
-  }, 0);
+  const jitCpu = (pid) => opt.kind !== "java" ? 0
+    : threadStats(pid).filter((t) => /^C[12] CompilerThre/.test(t.name)).reduce((sum, t) => sum + t.cpu, 0);
   const sumOf = (f, list = pids) => list.reduce((a, pid) => a + f(pid), 0);
-  // CPU seconds and times run (each a wake-up, near enough) per kind of thread of the processes, from each thread's
-  // schedstat; a kind is the thread's name without its numbers (epollEventLoopGroup-#-#, C# CompilerThre)
+  // CPU seconds and times run per kind of thread of the processes; a kind is the thread's name without its numbers
+  // (epollEventLoopGroup-#-#, C# CompilerThre)
   const threadKinds = (list) => {
     const kinds = {};
-    for (const pid of list) {
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        try {
-          const kind = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+/g, "#");
-          const [ns, , runs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
-          const k = kinds[kind] ??= { cpu: 0, runs: 0 };
-          k.cpu += ns / 1e9;
-          k.runs += runs;
-        } catch {
-          // a thread that ended meanwhile
-        }
-      }
+    for (const t of list.flatMap(threadStats)) {
+      const k = kinds[t.name.replace(/\d+/g, "#")] ??= { cpu: 0, runs: 0 };
+      k.cpu += t.cpu;
+      k.runs += t.runs;
     }
     return kinds;
   };
@@ -414,6 +403,7 @@ async function coordinator() {
     const started = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]) / CLK;
     return Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) - started;
   };
+  // utime + stime of the processes, seconds; serverSys: stime alone (the kernel's share: syscalls, loopback TCP)
   const serverCpu = (list = pids) => list.reduce((sum, pid) => sum + (cpuTicks(pid)[0] + cpuTicks(pid)[1]) / CLK, 0);
   const serverSys = (list = pids) => list.reduce((sum, pid) => sum + cpuTicks(pid)[1] / CLK, 0);
   const rssKb = (list = pids) => list.reduce((sum, pid) => {
