@@ -39,7 +39,7 @@ public final class RedisConnections implements AutoCloseable {
 
     private final RedisLink link;
     private final DataConnection commands;
-    /** SPUBLISH from a server loop on that loop's own connection (one server, Sentinel); null otherwise. */
+    /** SPUBLISH from a server loop on that loop's own connection; null without the server's loops. */
     private final LoopPublishers loopPublishers;
     /** The command connection's commands; in a cluster each failure also goes to {@link RedisLink#commandFailed}. */
     private final RedisClusterAsyncCommands<String, String> async;
@@ -86,7 +86,7 @@ public final class RedisConnections implements AutoCloseable {
         this.commands = link.connect();
         this.async = commands.async();
         this.pubSub = link.connectPubSub();
-        this.loopPublishers = LoopPublishers.open(link, serverLoops, COMMAND_TIMEOUT);
+        this.loopPublishers = LoopPublishers.open(link, serverLoops, COMMAND_TIMEOUT, this::publishShared);
         this.sharded = new ShardedSubscriptions(pubSub, timer, link::commandFailed);
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -231,7 +231,16 @@ public final class RedisConnections implements AutoCloseable {
     /** SPUBLISH: reaches the nodes subscribed to {@code channel}; completes with how many subscribers got it. */
     public CompletableFuture<Long> publishSharded(String channel, String message) {
         CompletableFuture<Long> onLoop = loopPublishers != null ? loopPublishers.spublish(channel, message) : null;
-        return onLoop != null ? onLoop : async.spublish(channel, message).toCompletableFuture();
+        return onLoop != null ? onLoop : publishShared(channel, message);
+    }
+
+    private CompletableFuture<Long> publishShared(String channel, String message) {
+        return async.spublish(channel, message).toCompletableFuture();
+    }
+
+    /** How many SPUBLISHes went out on a server loop's own connection (tests). */
+    long publishedOnLoops() {
+        return loopPublishers == null ? 0 : loopPublishers.published();
     }
 
     /**

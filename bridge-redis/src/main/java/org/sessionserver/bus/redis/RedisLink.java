@@ -5,6 +5,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -76,7 +77,7 @@ final class RedisLink implements AutoCloseable {
             builder.eventLoopGroupProvider(new GivenEventLoops(loops));
         }
         this.resources = builder.nettyCustomizer(pubSubReading).build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
+        SocketOptions socket = socketOptions();
         if (deployment.isCluster()) {
             this.client = null;
             this.cluster = RedisClusterClient.create(resources, deployment.uris());
@@ -126,17 +127,50 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * A client for one server or a Sentinel set whose connections all live on {@code loop}, sharing this client's
-     * timer; closed with {@link #closeOnLoop}.
+     * A client whose connections all live on {@code loop}, sharing this client's timer; closed with {@link
+     * #closeOnLoop}. For one server or a Sentinel set it connects as this client does; in a cluster it has no URI of
+     * its own (connect it to a master's {@link #nodeUri}) and never reconnects: a connection that drops stays closed,
+     * and the caller opens one to whichever node the topology names then.
      */
     RedisClient clientOnLoop(EventLoop loop, Duration commandTimeout) {
         ClientResources onLoop = commonResources()
                 .eventLoopGroupProvider(new GivenEventLoops(loop))
                 .eventExecutorGroup(resources.eventExecutorGroup())
                 .build();
-        RedisClient onLoopClient = RedisClient.create(onLoop, deployment.uri());
-        onLoopClient.setOptions(client.getOptions());
+        if (client != null) {
+            RedisClient onLoopClient = RedisClient.create(onLoop, deployment.uri());
+            onLoopClient.setOptions(client.getOptions());
+            return onLoopClient;
+        }
+        RedisClient onLoopClient = RedisClient.create(onLoop);
+        onLoopClient.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(socketOptions())
+                .build());
         return onLoopClient;
+    }
+
+    /**
+     * The {@code host:port} of the master that serves {@code channel}'s slot, as this client's topology has it; ""
+     * outside a cluster (one master serves every channel); null while no master serves it.
+     */
+    String masterOf(String channel) {
+        return cluster == null ? "" : hostPort(cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel)));
+    }
+
+    /** A cluster node's URI: the seed's credentials and TLS, the node's {@code host:port}. */
+    RedisURI nodeUri(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return RedisURI.builder(deployment.uris().get(0))
+                .withHost(hostPort.substring(0, colon))
+                .withPort(Integer.parseInt(hostPort.substring(colon + 1)))
+                .build();
+    }
+
+    private static SocketOptions socketOptions() {
+        return SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build();
     }
 
     /** What every client of this link shares: reconnect pace, timer, no latency histograms. */

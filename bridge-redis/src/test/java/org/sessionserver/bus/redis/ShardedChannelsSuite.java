@@ -3,10 +3,13 @@ package org.sessionserver.bus.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,37 @@ abstract class ShardedChannelsSuite {
                     "subscribers of " + channel);
         }
         Wait.until(WAIT, () -> received.size() == channels.size(), () -> "received " + received);
+    }
+
+    /**
+     * Published from a server event loop, a message goes out on that loop's own connection (in a cluster its own
+     * connection to the channel's master, opened at the loop's first publish there, which goes through the shared
+     * connection meanwhile) and arrives like any other.
+     */
+    @Test
+    void publishedFromAServerLoopGoesOutOnThatLoopsOwnConnection() throws Exception {
+        List<String> channels = channels(12);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        for (String channel : channels) {
+            node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        EventLoopGroup loops = new NioEventLoopGroup(2); // Lettuce's own kind here: no native transport in this module
+        try (RedisConnections onLoops = RedisConnections.connect(RawRedis.of(redis.deployment), loops)) {
+            for (String round : List.of("first", "second")) {
+                for (String channel : channels) {
+                    CompletableFuture<Long> subscribers = loops.next()
+                            .submit(() -> onLoops.publishSharded(channel, round)).get();
+                    assertEquals(1L, subscribers.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), "subscribers");
+                }
+                Wait.settle(Duration.ofMillis(300)); // a cluster's loops open their connections to the masters
+            }
+            Wait.until(WAIT, () -> received.size() == 2 * channels.size(), () -> "received " + received);
+            assertTrue(onLoops.publishedOnLoops() >= channels.size(),
+                    "published on the loops' own connections: " + onLoops.publishedOnLoops());
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     @Test
