@@ -33,6 +33,7 @@ import java.util.function.BiFunction;
  * the shared connection, since it may have been published.
  */
 final class LoopPublishers implements AutoCloseable {
+    private static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(1);
     private final RedisLink link;
     private final EventExecutor[] loops;
     private final RedisClient[] clients;
@@ -40,6 +41,8 @@ final class LoopPublishers implements AutoCloseable {
     private final List<Map<String, StatefulRedisConnection<String, String>>> connections = new ArrayList<>();
     /** Per loop, the masters a connection is being opened to. */
     private final List<Set<String>> opening = new ArrayList<>();
+    /** Masters that could not be connected to, and when to try again (System.nanoTime). */
+    private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
     private final BiFunction<String, String, CompletableFuture<Long>> shared;
     private final LongAdder published = new LongAdder();
     private volatile boolean closed;
@@ -123,7 +126,8 @@ final class LoopPublishers implements AutoCloseable {
 
     /** Opens {@code loop}'s connection to {@code master} unless it is being opened; drops its closed ones. */
     private void openSoon(int loop, String master) {
-        if (closed || !opening.get(loop).add(master)) {
+        Long retry = unreachableUntil.get(master);
+        if (closed || retry != null && System.nanoTime() - retry < 0 || !opening.get(loop).add(master)) {
             return;
         }
         // The dropped ones: this master's, and those to masters that died (they never come back by themselves).
@@ -136,10 +140,14 @@ final class LoopPublishers implements AutoCloseable {
         });
         clients[loop].connectAsync(StringCodec.UTF8, link.nodeUri(master)).whenComplete((connection, failure) -> {
             if (failure != null) {
-                link.commandFailed(failure); // a master that cannot be reached: the topology may be stale
+                // A master that cannot be reached (it died, the topology is stale): reload the topology, and do not
+                // try it again with every publish meanwhile.
+                unreachableUntil.put(master, System.nanoTime() + RETRY_UNREACHABLE.toNanos());
+                link.commandFailed(failure);
             } else if (closed) {
                 connection.closeAsync();
             } else {
+                unreachableUntil.remove(master);
                 connections.get(loop).put(master, connection);
             }
             opening.get(loop).remove(master);

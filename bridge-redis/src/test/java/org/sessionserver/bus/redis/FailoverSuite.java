@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,8 +65,11 @@ abstract class FailoverSuite {
         Set<String> received = ConcurrentHashMap.newKeySet();
         Set<String> resubscribed = ConcurrentHashMap.newKeySet();
         EventLoad load;
+        // The publisher publishes from event loops of its own, as a server's POST /messages does: on each loop's own
+        // connections, which must find the new master by themselves.
+        EventLoopGroup loops = new NioEventLoopGroup(2);
         try (RedisConnections node = RedisConnections.connect(RawRedis.of(redis()));
-             RedisConnections publisher = RedisConnections.connect(RawRedis.of(redis()))) {
+             RedisConnections publisher = RedisConnections.connect(RawRedis.of(redis()), loops)) {
             RedisEngineBus bus = new RedisEngineBus(node, streams, RedisEngineBus.DEFAULT_STREAM_MAXLEN, WAIT_REPLICAS);
             node.onResubscribed(resubscribed::add);
             for (String channel : channels) {
@@ -87,7 +92,7 @@ abstract class FailoverSuite {
                     Wait.until(budget().multipliedBy(2), () -> {
                         for (String channel : channels) {
                             if (!received.contains(marker + "@" + channel)) {
-                                publisher.publishSharded(channel, marker + "@" + channel);
+                                loops.next().execute(() -> publisher.publishSharded(channel, marker + "@" + channel));
                             }
                         }
                         Wait.settle(Duration.ofMillis(50));
@@ -100,6 +105,8 @@ abstract class FailoverSuite {
                 load.close();
                 bus.close();
             }
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         System.out.printf("failover %s x%d: acks back after %s ms (median %d), sharded deliveries after %s ms "
                 + "(median %d); %d events acknowledged, %d refused%n", redis().kind().name().toLowerCase(java.util.Locale.ROOT), KILLS,
