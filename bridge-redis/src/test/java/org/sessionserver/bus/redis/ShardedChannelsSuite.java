@@ -65,14 +65,19 @@ abstract class ShardedChannelsSuite {
         return channels;
     }
 
-    @Test
-    void whatIsPublishedAfterTheSubscriptionIsConfirmedArrivesOnEveryChannel() throws Exception {
-        List<String> channels = channels(30);
-        Set<String> received = ConcurrentHashMap.newKeySet();
+    /** Subscribes the node to every channel; what arrives is added to {@code received} as channel=message. */
+    private void subscribeAll(List<String> channels, Set<String> received) throws Exception {
         for (String channel : channels) {
             node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Test
+    void whatIsPublishedAfterTheSubscriptionIsConfirmedArrivesOnEveryChannel() throws Exception {
+        List<String> channels = channels(30);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        subscribeAll(channels, received);
         for (String channel : channels) {
             assertEquals(1L, publisher.publishSharded(channel, "m").get(WAIT.toMillis(), TimeUnit.MILLISECONDS),
                     "subscribers of " + channel);
@@ -89,10 +94,7 @@ abstract class ShardedChannelsSuite {
     void publishedFromAServerLoopGoesOutOnThatLoopsOwnConnection() throws Exception {
         List<String> channels = channels(12);
         Set<String> received = ConcurrentHashMap.newKeySet();
-        for (String channel : channels) {
-            node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        subscribeAll(channels, received);
         EventLoopGroup loops = new NioEventLoopGroup(2); // Lettuce's own kind here: no native transport in this module
         try (RedisConnections onLoops = RedisConnections.connect(RawRedis.of(redis.deployment), loops)) {
             for (String round : List.of("first", "second")) {
@@ -130,10 +132,7 @@ abstract class ShardedChannelsSuite {
         Set<String> received = ConcurrentHashMap.newKeySet();
         Set<String> resubscribed = ConcurrentHashMap.newKeySet();
         node.onResubscribed(resubscribed::add);
-        for (String channel : channels) {
-            node.subscribeSharded(channel, message -> received.add(channel + "=" + message))
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        subscribeAll(channels, received);
         redis.deployment.killPubSubClients();
         Wait.until(WAIT, () -> resubscribed.containsAll(channels), () -> "told of " + resubscribed);
         // Told once subscribed again: from now on every channel delivers.
