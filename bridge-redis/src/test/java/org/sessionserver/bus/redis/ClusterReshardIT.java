@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.SlotHash;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -28,9 +30,10 @@ import org.sessionserver.bus.testing.Wait;
  * their directory and membership keys: nothing restarted, no acknowledged event lost, refusals meanwhile Redis's own
  * (a node answers them {@code unavailable}), and within {@link #BACK} of the move events acknowledged again (with and
  * without {@code REDIS_WAIT_REPLICAS}) and deliveries back on both channels, the gap told, the directory and the
- * topics working, the gap told once per channel, and an engine reading every acknowledged event. Three nodes, each
+ * topics working, the gap told once per channel, and an engine reading every acknowledged event. Four nodes, each
  * with only its own reason to learn the new owner: one subscribed, one writing with WAIT (on the connection to the
- * slot's master itself), one writing without. Prints the timings; the README reports them.
+ * slot's master itself), one writing without, one publishing from event loops on their own connections to the
+ * masters (no publish fails). Prints the timings; the README reports them.
  */
 class ClusterReshardIT {
     /** What the move may cost a node after the last SETSLOT: no periodic topology refresh to wait for. */
@@ -69,11 +72,15 @@ class ClusterReshardIT {
         long deliveriesBackMs;
         RedisServerProcess target;
         Set<String> read = ConcurrentHashMap.newKeySet();
+        List<Throwable> publishFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long publishedOnLoops;
+        EventLoopGroup loops = new NioEventLoopGroup(2);
         try (EngineClient engine = EngineClient.connect(RawRedis.of(cluster), keys.prefix(), streams.count(),
                 "engine", "e1");
              RedisConnections subscriber = RedisConnections.connect(RawRedis.of(cluster));
              RedisConnections durableNode = RedisConnections.connect(RawRedis.of(cluster));
-             RedisConnections plainNode = RedisConnections.connect(RawRedis.of(cluster))) {
+             RedisConnections plainNode = RedisConnections.connect(RawRedis.of(cluster));
+             RedisConnections publishingNode = RedisConnections.connect(RawRedis.of(cluster), loops)) {
             engine.onEvent(event -> read.add(event.event().path("id").asText()));
             subscriber.onResubscribed(resubscribed::add);
             for (String channel : channels) {
@@ -88,7 +95,7 @@ class ClusterReshardIT {
             get(directory.register(RedisSessionDirectorySuite.on("n1", "0", "s1")));
             durableLoad = new EventLoad(durableBus, LOAD_PERIOD_MS, "durable-");
             plainLoad = new EventLoad(plainBus, LOAD_PERIOD_MS, "plain-");
-            MessageFlow flow = new MessageFlow(plainNode, channels);
+            MessageFlow flow = new MessageFlow(publishingNode, loops, channels, publishFailures);
             try {
                 long before = System.nanoTime();
                 Wait.until(Duration.ofSeconds(10), () -> durableLoad.ackedSince(before, onStream)
@@ -107,6 +114,9 @@ class ClusterReshardIT {
                         () -> "deliveries on every channel within " + BACK + " of the move; resubscribed "
                                 + resubscribed);
                 deliveriesBackMs = Duration.ofNanos(System.nanoTime() - movedAt).toMillis();
+                long onLoopsBack = publishingNode.publishedOnLoops();
+                Wait.until(BACK, () -> publishingNode.publishedOnLoops() > onLoopsBack + 10 * channels.size(),
+                        "publishing on the loops' own connections again after the move");
                 for (String channel : channels) {
                     assertEquals(1L, cluster.shardSubscribers(channel), "one subscription of " + channel);
                 }
@@ -131,13 +141,20 @@ class ClusterReshardIT {
                 directory.close();
                 topics.close();
             }
+            publishedOnLoops = publishingNode.publishedOnLoops();
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         System.out.printf("reshard of slot %d: events acknowledged again %d ms and deliveries back %d ms after the "
                         + "last SETSLOT; %d + %d events acknowledged, %d + %d refused%n", slot, acksBackMs,
                 deliveriesBackMs, durableLoad.acked(), plainLoad.acked(), durableLoad.refusals().size(),
                 plainLoad.refusals().size());
         System.out.println("refusals: " + refusalKinds(durableLoad) + " / " + refusalKinds(plainLoad));
+        System.out.println("published on the loops' own connections: " + publishedOnLoops);
         assertEquals(target, cluster.masterOf(stream), "the slot moved");
+        assertEquals(List.of(), publishFailures.stream().limit(5).toList(),
+                "SPUBLISHes from the loops that failed (a MOVED on a loop's own connection goes again through the "
+                        + "node's shared one)");
         for (EventLoad load : List.of(durableLoad, plainLoad)) {
             assertEquals(Set.of(), load.ackedButMissing(cluster.commands(), streams.all()),
                     "acknowledged events missing from the streams");
@@ -170,17 +187,24 @@ class ClusterReshardIT {
         return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** Numbered messages SPUBLISHed on each channel every 10 ms by a thread of its own. */
+    /**
+     * Numbered messages SPUBLISHed on each channel every 10 ms, from event loops as a server's {@code POST /messages}
+     * does (on the loops' own connections to the masters); failures are collected.
+     */
     private static final class MessageFlow implements AutoCloseable {
         private final RedisConnections publisher;
+        private final EventLoopGroup loops;
         private final List<String> channels;
+        private final List<Throwable> failures;
         private final Thread thread;
         private volatile int sent;
         private volatile boolean running = true;
 
-        MessageFlow(RedisConnections publisher, List<String> channels) {
+        MessageFlow(RedisConnections publisher, EventLoopGroup loops, List<String> channels, List<Throwable> failures) {
             this.publisher = publisher;
+            this.loops = loops;
             this.channels = channels;
+            this.failures = failures;
             this.thread = new Thread(this::run, "message-flow");
             thread.setDaemon(true);
             thread.start();
@@ -189,7 +213,13 @@ class ClusterReshardIT {
         private void run() {
             while (running) {
                 int number = sent;
-                channels.forEach(channel -> publisher.publishSharded(channel, channel + "#" + number));
+                channels.forEach(channel -> loops.next().execute(() -> publisher
+                        .publishSharded(channel, channel + "#" + number)
+                        .whenComplete((subscribers, failure) -> {
+                            if (failure != null) {
+                                failures.add(failure);
+                            }
+                        })));
                 sent = number + 1;
                 try {
                     Thread.sleep(10);
