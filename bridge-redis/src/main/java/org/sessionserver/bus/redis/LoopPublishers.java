@@ -3,6 +3,7 @@ package org.sessionserver.bus.redis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -34,14 +35,17 @@ import java.util.function.BiFunction;
  */
 final class LoopPublishers implements AutoCloseable {
     private static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(1);
+    /** The key of the one connection per loop to one server or a Sentinel set's master. */
+    private static final String ALONE = "";
     private final RedisLink link;
+    private final boolean cluster;
     private final EventExecutor[] loops;
     private final RedisClient[] clients;
-    /** Per loop, its connections by the master they go to ("" outside a cluster). */
+    /** Per loop, its connections by the id of the master they go to ({@link #ALONE} outside a cluster). */
     private final List<Map<String, StatefulRedisConnection<String, String>>> connections = new ArrayList<>();
-    /** Per loop, the masters a connection is being opened to. */
+    /** Per loop, the masters (by id) a connection is being opened to. */
     private final List<Set<String>> opening = new ArrayList<>();
-    /** Masters that could not be connected to, and when to try again (System.nanoTime). */
+    /** Masters (by id) that could not be connected to, and when to try again (System.nanoTime). */
     private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
     private final BiFunction<String, String, CompletableFuture<Long>> shared;
     private final LongAdder published = new LongAdder();
@@ -50,6 +54,7 @@ final class LoopPublishers implements AutoCloseable {
     private LoopPublishers(RedisLink link, EventLoopGroup group, Duration commandTimeout,
                            BiFunction<String, String, CompletableFuture<Long>> shared) {
         this.link = link;
+        this.cluster = link.deployment().isCluster();
         this.shared = shared;
         List<EventExecutor> all = new ArrayList<>();
         group.forEach(all::add);
@@ -60,8 +65,8 @@ final class LoopPublishers implements AutoCloseable {
                 clients[i] = link.clientOnLoop((EventLoop) loops[i], commandTimeout);
                 connections.add(new ConcurrentHashMap<>());
                 opening.add(ConcurrentHashMap.newKeySet());
-                if (!link.deployment().isCluster()) {
-                    connections.get(i).put("", clients[i].connect());
+                if (!cluster) {
+                    connections.get(i).put(ALONE, clients[i].connect());
                 }
             }
         } catch (RuntimeException e) {
@@ -85,20 +90,24 @@ final class LoopPublishers implements AutoCloseable {
      */
     CompletableFuture<Long> spublish(String channel, String message) {
         int loop = callingLoop();
-        String master = loop < 0 ? null : link.masterOf(channel);
-        if (master == null) {
+        if (loop < 0) {
             return null;
         }
-        StatefulRedisConnection<String, String> connection = connections.get(loop).get(master);
+        RedisClusterNode master = cluster ? link.masterOf(channel) : null;
+        if (cluster && (master == null || master.getUri() == null)) {
+            return null;
+        }
+        String key = cluster ? master.getNodeId() : ALONE;
+        StatefulRedisConnection<String, String> connection = connections.get(loop).get(key);
         if (connection == null || !connection.isOpen()) {
-            if (!master.isEmpty()) {
+            if (cluster) {
                 openSoon(loop, master);
             }
             return null;
         }
         published.increment();
         CompletableFuture<Long> sent = connection.async().spublish(channel, message).toCompletableFuture();
-        if (master.isEmpty()) {
+        if (!cluster) {
             return sent;
         }
         return sent.exceptionallyCompose(failure -> {
@@ -125,9 +134,10 @@ final class LoopPublishers implements AutoCloseable {
     }
 
     /** Opens {@code loop}'s connection to {@code master} unless it is being opened; drops its closed ones. */
-    private void openSoon(int loop, String master) {
-        Long retry = unreachableUntil.get(master);
-        if (closed || retry != null && System.nanoTime() - retry < 0 || !opening.get(loop).add(master)) {
+    private void openSoon(int loop, RedisClusterNode master) {
+        String id = master.getNodeId();
+        Long retry = unreachableUntil.get(id);
+        if (closed || retry != null && System.nanoTime() - retry < 0 || !opening.get(loop).add(id)) {
             return;
         }
         // The dropped ones: this master's, and those to masters that died (they never come back by themselves).
@@ -142,15 +152,15 @@ final class LoopPublishers implements AutoCloseable {
             if (failure != null) {
                 // A master that cannot be reached (it died, the topology is stale): reload the topology, and do not
                 // try it again with every publish meanwhile.
-                unreachableUntil.put(master, System.nanoTime() + RETRY_UNREACHABLE.toNanos());
+                unreachableUntil.put(id, System.nanoTime() + RETRY_UNREACHABLE.toNanos());
                 link.commandFailed(failure);
             } else if (closed) {
                 connection.closeAsync();
             } else {
-                unreachableUntil.remove(master);
-                connections.get(loop).put(master, connection);
+                unreachableUntil.remove(id);
+                connections.get(loop).put(id, connection);
             }
-            opening.get(loop).remove(master);
+            opening.get(loop).remove(id);
         });
     }
 

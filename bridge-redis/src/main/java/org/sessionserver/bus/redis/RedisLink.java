@@ -153,19 +153,18 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * The {@code host:port} of the master that serves {@code channel}'s slot, as this client's topology has it; ""
-     * outside a cluster (one master serves every channel); null while no master serves it.
+     * The master that serves {@code channel}'s slot as this client's topology has it; null outside a cluster, or while
+     * no master serves it.
      */
-    String masterOf(String channel) {
-        return cluster == null ? "" : hostPort(cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel)));
+    RedisClusterNode masterOf(String channel) {
+        return cluster == null ? null : cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
     }
 
-    /** A cluster node's URI: the seed's credentials and TLS, the node's {@code host:port}. */
-    RedisURI nodeUri(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
+    /** A cluster node's URI: the seed's credentials and TLS, the node's host and port. */
+    RedisURI nodeUri(RedisClusterNode node) {
         return RedisURI.builder(deployment.uris().get(0))
-                .withHost(hostPort.substring(0, colon))
-                .withPort(Integer.parseInt(hostPort.substring(colon + 1)))
+                .withHost(node.getUri().getHost())
+                .withPort(node.getUri().getPort())
                 .build();
     }
 

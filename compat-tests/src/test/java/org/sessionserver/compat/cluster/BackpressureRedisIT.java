@@ -65,7 +65,7 @@ class BackpressureRedisIT {
             }
             assertTrue(metric("sessions_backlog_behind") == 1, "the node never fell behind (" + published + " sent)");
             assertTrue(cluster.backend.pubSubOutputBytes() > MESSAGE_BYTES,
-                    "Redis holds nothing for the node that is behind (" + published + " sent)");
+                    "Redis holds no whole message for the node that is behind (" + published + " sent)");
             assertTrue(metric("sessions_disconnects_total", "reason=\"slow consumer\"") == 0,
                     "a client was dropped as a slow consumer");
 
