@@ -331,7 +331,7 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 2, "idle-seconds": 25, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 25,
-    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 15000,
+    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 40000,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", client: "socket.io", "overload-rate": 20, "overload-seconds": 5, "overload-inflight": 1000,
@@ -991,7 +991,9 @@ async function coordinator() {
         return expectAll(phase, count);
       };
       // Warm-up. Every node must compile its own code, and the JIT compiles a method for good only after some
-      // 10,000 calls: so first --scale-warmup messages per active node (paced at 4x the window's rate, not flooded:
+      // 10,000 calls, later while five JVMs' compilers share 2 cores (a compilation log of 4-node windows after 15,000
+      // per node: the message path still reaching C2 in the window, at ~9,700 calls, 60-230 ms of compiling per node
+      // in 6 s, and only 3 deoptimizations): so first --scale-warmup messages per active node (paced at 4x the window's rate, not flooded:
       // a flood batches differently), then rounds of 1,000 at the window's rate until two rounds in a row cost the
       // nodes the same CPU within 10 % and (ours) the JIT took under 10 % of it. A fixed 3,000 or 15,000 left 2 and
       // 4 nodes compiling, and so did the CPU check alone over a Redis Cluster (C2 was a third of a 4-node window).
@@ -1003,11 +1005,12 @@ async function coordinator() {
       });
       // Over a Redis Cluster each of our nodes reloads the topology every 60 s (RedisLink.TOPOLOGY_REFRESH): a cost
       // per node and minute, not per message, and the first reload compiles its code (C2 was a third of a 4-node
-      // window that met it). Warm on until every node has passed its first reload, so that the window (and its
-      // baseline) fall between the first and the second.
+      // window that met it). Warm on until every node has passed its first reload and is 10-35 s past its latest,
+      // so that the window (and its baseline) fall between two reloads.
       if (opt.kind === "java" && opt.deployment === "cluster") {
-        for (let round = 0; Math.min(...pids.map(ageSeconds)) < 70; round++) await send(`scale-reload-${round}`, 1000, true);
-        if (Math.max(...pids.map(ageSeconds)) > 105) log("scale: warning: the window may meet a node's second topology reload");
+        const betweenReloads = (pid) => ageSeconds(pid) >= 70 && ageSeconds(pid) % 60 >= 10 && ageSeconds(pid) % 60 <= 35;
+        for (let round = 0; !pids.every(betweenReloads) && round < 60; round++) await send(`scale-reload-${round}`, 1000, true);
+        if (!pids.every(betweenReloads)) log("scale: warning: the window may meet a node's topology reload");
       }
       await settle();
       const count = Number(opt["scale-messages"]);
