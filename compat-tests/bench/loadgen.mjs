@@ -990,13 +990,14 @@ async function coordinator() {
         await Promise.all(inFlight);
         return expectAll(phase, count);
       };
-      // Warm-up. Every node must compile its own code, and the JIT compiles a method for good only after some
-      // 10,000 calls, later while five JVMs' compilers share 2 cores (a compilation log of 4-node windows after 15,000
-      // per node: the message path still reaching C2 in the window, at ~9,700 calls, 60-230 ms of compiling per node
-      // in 6 s, and only 3 deoptimizations): so first --scale-warmup messages per active node (paced at 4x the window's rate, not flooded:
-      // a flood batches differently), then rounds of 1,000 at the window's rate until two rounds in a row cost the
-      // nodes the same CPU within 10 % and (ours) the JIT took under 10 % of it. A fixed 3,000 or 15,000 left 2 and
-      // 4 nodes compiling, and so did the CPU check alone over a Redis Cluster (C2 was a third of a 4-node window).
+      // Warm-up. Every node must compile its own code, and the JIT compiles a method for good only after some 10,000
+      // calls, later while five JVMs' compilers share 2 cores (a compilation log of 4-node windows after 15,000 per
+      // node: the message path still reaching C2 in the window, at ~9,700 calls, 55-233 ms of compiling per node in
+      // 6 s, and only 3 deoptimizations): so first --scale-warmup messages per active node (paced at 4x the window's
+      // rate, not flooded: a flood batches differently), then rounds of 1,000 at the window's rate until two rounds
+      // in a row cost the nodes the same CPU within 10 % and (ours) the JIT took under 10 % of it. A fixed 3,000 or
+      // 15,000 left 2 and 4 nodes compiling, and so did the CPU check alone over a Redis Cluster (C2 was a third of a
+      // 4-node window).
       const activePids = active.map((n) => n.pid);
       await send("scale-warm", Number(opt["scale-warmup"]) * active.length, true, rate * 4);
       out.scaleWarmRounds = await warmUntilStable("scale", async (round) => {
