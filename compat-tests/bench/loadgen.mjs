@@ -1009,7 +1009,10 @@ async function coordinator() {
       // window that met it). Warm on until every node has passed its first reload and is 10-35 s past its latest,
       // so that the window (and its baseline) fall between two reloads.
       if (opt.kind === "java" && opt.deployment === "cluster") {
-        const betweenReloads = (pid) => ageSeconds(pid) >= 70 && ageSeconds(pid) % 60 >= 10 && ageSeconds(pid) % 60 <= 35;
+        const betweenReloads = (pid) => {
+          const age = ageSeconds(pid);
+          return age >= 70 && age % 60 >= 10 && age % 60 <= 35;
+        };
         for (let round = 0; !pids.every(betweenReloads) && round < 60; round++) await send(`scale-reload-${round}`, 1000, true);
         if (!pids.every(betweenReloads)) log("scale: warning: the window may meet a node's topology reload");
       }
