@@ -363,13 +363,16 @@ async function coordinator() {
     return [Number(f[11]), Number(f[12])]; // utime (14), stime (15), in clock ticks
   };
   // A process's threads from their schedstat: name, CPU seconds (nanoseconds in the file: clock ticks, 10 ms, are too
-  // coarse for a node that should spend a few microseconds per message of the cluster) and times run (each a
-  // wake-up, near enough); a thread that ends while being read is left out
+  // coarse for a node that should spend a few microseconds per message of the cluster) and times run; and from their
+  // status, how many of those runs began after the scheduler took the CPU away (nonvoluntary context switches: the
+  // machine's contention, not a wake-up the code asked for); a thread that ends while being read is left out
   const threadStats = (pid) => readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
     try {
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
       const [ns, , runs] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
-      return [{ name, cpu: ns / 1e9, runs }];
+      const preempted = Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(
+        readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8"))?.[1] ?? 0);
+      return [{ name, cpu: ns / 1e9, runs, preempted }];
     } catch {
       return [];
     }
@@ -384,18 +387,20 @@ async function coordinator() {
   const threadKinds = (list) => {
     const kinds = {};
     for (const t of list.flatMap(threadStats)) {
-      const k = kinds[t.name.replace(/\d+/g, "#")] ??= { cpu: 0, runs: 0 };
+      const k = kinds[t.name.replace(/\d+/g, "#")] ??= { cpu: 0, runs: 0, preempted: 0 };
       k.cpu += t.cpu;
       k.runs += t.runs;
+      k.preempted += t.preempted;
     }
     return kinds;
   };
   // What each kind of thread spent per message in a window, above what it spent in a quiet time as long (both
-  // windows' before/after threadKinds): CPU in us and runs, the kinds that cost most first
+  // windows' before/after threadKinds): CPU in us, runs and preempted runs, the kinds that cost most first
   const threadKindsPerMessage = (w0, w1, q0, q1, messages) => Object.entries(w1).map(([kind, a]) => {
     const delta = (x1, x0, f) => (x1?.[f] ?? 0) - (x0?.[f] ?? 0);
-    return { kind, usPerMessage: (delta(a, w0[kind], "cpu") - delta(q1[kind], q0[kind], "cpu")) / messages * 1e6,
-      runsPerMessage: (delta(a, w0[kind], "runs") - delta(q1[kind], q0[kind], "runs")) / messages };
+    const perMessage = (f) => (delta(a, w0[kind], f) - delta(q1[kind], q0[kind], f)) / messages;
+    return { kind, usPerMessage: perMessage("cpu") * 1e6, runsPerMessage: perMessage("runs"),
+      preemptedPerMessage: perMessage("preempted") };
   }).filter((k) => Math.abs(k.usPerMessage) >= 1 || k.runsPerMessage >= 0.05).sort((a, b) => b.usPerMessage - a.usPerMessage);
   // seconds since the process started (its start time, field 22 of stat, in clock ticks since boot)
   const ageSeconds = (pid) => {
@@ -1045,7 +1050,8 @@ async function coordinator() {
         + ` (${out.scale.idleAboveBaselinePerMessageUs.toFixed(1)} us above its own idle baseline)`
         + (w.serverJitShare !== undefined ? `, JIT ${(w.serverJitShare * 100).toFixed(0)} % of the window` : ""));
       log(`scale, ${active.length} node(s), per message above the baseline, by thread: ` + out.scale.threads.slice(0, 10)
-        .map((k) => `${k.kind} ${k.usPerMessage.toFixed(0)} us / ${k.runsPerMessage.toFixed(2)} runs`).join("; "));
+        .map((k) => `${k.kind} ${k.usPerMessage.toFixed(0)} us / ${k.runsPerMessage.toFixed(2)} runs`
+          + ` (${k.preemptedPerMessage.toFixed(2)} preempted)`).join("; "));
       await all("disconnect");
     } else if (opt.mode === "topics") {
       // groups the engine manages: one message to a topic, against the same message listing every member in `to`

@@ -39,6 +39,11 @@ const httpServer = http.createServer((req, res) => {
   }
   json(res, 404, { ok: false, error: { code: "not_found", message: "no such route" } });
 });
+// Node closes an idle keep-alive connection after 5 s; the generator's POSTs reuse theirs after quiet times of 6 s and
+// more (the scale mode's baseline), and one sent just as the server closed it failed the run (ECONNRESET, "socket
+// hang up"). Ours keeps them open; so does the reference now.
+httpServer.keepAliveTimeout = 120_000;
+httpServer.headersTimeout = 121_000;
 
 const io = new Server(httpServer, {
   transports: ["websocket", "polling"],
