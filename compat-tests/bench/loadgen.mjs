@@ -1052,6 +1052,10 @@ async function coordinator() {
       log(`scale, ${active.length} node(s), per message above the baseline, by thread: ` + out.scale.threads.slice(0, 10)
         .map((k) => `${k.kind} ${k.usPerMessage.toFixed(0)} us / ${k.runsPerMessage.toFixed(2)} runs`
           + ` (${k.preemptedPerMessage.toFixed(2)} preempted)`).join("; "));
+      const quietKinds = Object.entries(q1).map(([kind, a]) => [kind, (a.cpu - (q0[kind]?.cpu ?? 0)) / quiet * 1e3])
+        .filter(([, ms]) => ms >= 0.1).sort((a, b) => b[1] - a[1]);
+      log(`scale, ${active.length} node(s), the baseline by thread (ms/s): `
+        + quietKinds.slice(0, 10).map(([kind, ms]) => `${kind} ${ms.toFixed(1)}`).join("; "));
       await all("disconnect");
     } else if (opt.mode === "topics") {
       // groups the engine manages: one message to a topic, against the same message listing every member in `to`
