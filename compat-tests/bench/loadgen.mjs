@@ -12,7 +12,7 @@
 //   overload (a fixed POST schedule to the group, more than the machine delivers; --no-overload skips it).
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
 // mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
-//   over the others, then --scale-messages targeted messages (one participant each) at --scale-rate, posted on the
+//   over the others (connected over --scale-connect-seconds, one ping interval), then --scale-messages targeted messages (one participant each) at --scale-rate, posted on the
 //   active nodes in turn: CPU of all active nodes per delivered message, and the idle node's per cluster message.
 // mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
 //   the same message to the topic, to a `to` list of every member, and to the small topic.
@@ -217,13 +217,17 @@ async function worker() {
   }
   const connectOne = client === "raw" ? connectRaw : connectSocketIo;
 
-  async function connect({ indexes, urls, group, concurrency }) {
+  // spreadMs > 0: the connections start evenly over that time instead of as fast as the lanes go
+  async function connect({ indexes, urls, group, concurrency, spreadMs = 0 }) {
     const t0 = now();
     let next = 0, ok = 0, failed = 0;
     const reasons = {};
     async function lane() {
       while (next < indexes.length) {
-        const i = indexes[next++];
+        const position = next++;
+        const i = indexes[position];
+        const due = t0 + (position * spreadMs) / indexes.length;
+        if (due > now()) await sleep(due - now());
         const r = await connectOne(i, urls[i % urls.length], group || `p${i}`);
         if (r.ok) ok++;
         else {
@@ -331,7 +335,7 @@ async function coordinator() {
   const opt = parseArgs(process.argv.slice(2), {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 2, "idle-seconds": 25, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 25,
-    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 40000,
+    "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 40000, "scale-connect-seconds": 25, "scale-window-tries": 3,
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", client: "socket.io", "overload-rate": 20, "overload-seconds": 5, "overload-inflight": 1000,
@@ -973,8 +977,13 @@ async function coordinator() {
       const activeUrls = active.map((n) => n.url);
       const indexes = split(range(0, N));
       await settle();
+      // Spread over one ping interval (25 s, both servers' default), as connections that come and go at random times
+      // are: each connection's heartbeat keeps the phase of its connect, and 2,000 connections opened in 2 s pinged in
+      // one burst every 25 s (~100 ms of a node's CPU), which landed in the 6 s baseline or the 6 s window or neither,
+      // and moved a run's figure by up to a third.
       const r = await all("connect", (k) => ({ indexes: indexes[k], urls: activeUrls, group: null,
-        concurrency: Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W)) }));
+        concurrency: Math.max(1, Math.floor(Number(opt["ramp-concurrency"]) / W)),
+        spreadMs: Number(opt["scale-connect-seconds"]) * 1000 }));
       out.ramp = { ok: r.reduce((a, x) => a + x.ok, 0) };
       log(`scale: ${out.ramp.ok}/${N} connected over ${active.length} node(s), one idle node`);
       const rate = Number(opt["scale-rate"]);
@@ -1021,18 +1030,41 @@ async function coordinator() {
         for (let round = 0; !pids.every(betweenReloads) && round < 60; round++) await send(`scale-reload-${round}`, 1000, true);
         if (!pids.every(betweenReloads)) log("scale: warning: the window may meet a node's topology reload");
       }
-      await settle();
       const count = Number(opt["scale-messages"]);
-      // what every node spends with no message at all (timers, heartbeats, its JVM), over as long as the window: a
-      // cost per node and second, not per message, which a window of 500 messages/s spreads over its messages
-      const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now(), q0 = threadKinds(activePids);
-      await sleep((count * 1000) / rate);
-      const quiet = (now() - bt0) / 1000, q1 = threadKinds(activePids);
-      const idleBaseline = (threadsCpu(idleNode.pid) - b0) / quiet, activeBaseline = (serverCpu(activePids) - ba0) / quiet;
-      const c0 = active.map((n) => serverCpu([n.pid])), i0 = threadsCpu(idleNode.pid);
-      const k0 = threadKinds(activePids);
-      const w = await window(() => send("scale", count, true));
-      const c1 = active.map((n) => serverCpu([n.pid])), i1 = threadsCpu(idleNode.pid), k1 = threadKinds(activePids);
+      // The baseline and the window. The JIT still comes back in bursts long after the warm-up (with five JVMs on 2
+      // cores C2's queue grows, and HotSpot then delays profiling and promotion: `Tier3DelayOn`, `Tier4LoadFeedback`),
+      // and a burst in the window (up to 25 % of it, 75 us per message) is not the cost of a message, nor one in the
+      // baseline (which the figure above it subtracts): ours goes again, at most --scale-window-tries times in all,
+      // while its JIT took more than 10 % of the window's CPU in the window or in the baseline. Every try is logged;
+      // Node's compilers cannot be told apart from its other threads, so its first window counts.
+      let idleBaseline, activeBaseline, quiet, q0, q1, c0, i0, k0, w, c1, i1, k1;
+      for (let attempt = 1; ; attempt++) {
+        await settle();
+        // what every node spends with no message at all (timers, heartbeats, its JVM), over as long as the window: a
+        // cost per node and second, not per message, which a window of 500 messages/s spreads over its messages
+        const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now();
+        q0 = threadKinds(activePids);
+        await sleep((count * 1000) / rate);
+        quiet = (now() - bt0) / 1000;
+        q1 = threadKinds(activePids);
+        idleBaseline = (threadsCpu(idleNode.pid) - b0) / quiet;
+        activeBaseline = (serverCpu(activePids) - ba0) / quiet;
+        c0 = active.map((n) => serverCpu([n.pid]));
+        i0 = threadsCpu(idleNode.pid);
+        k0 = threadKinds(activePids);
+        w = await window(() => send(`scale-${attempt}`, count, true));
+        c1 = active.map((n) => serverCpu([n.pid]));
+        i1 = threadsCpu(idleNode.pid);
+        k1 = threadKinds(activePids);
+        out.scaleWindowTries = attempt;
+        const jit = (k) => k["C# CompilerThre"]?.cpu ?? 0;
+        const windowCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
+        const baselineJitShare = windowCpu > 0 ? (jit(q1) - jit(q0)) / windowCpu : 0;
+        if (opt.kind !== "java" || (w.serverJitShare <= 0.1 && baselineJitShare <= 0.1)
+            || attempt >= Number(opt["scale-window-tries"])) break;
+        log(`scale: window ${attempt}: JIT ${(w.serverJitShare * 100).toFixed(0)} % of it, in the baseline`
+          + ` ${(baselineJitShare * 100).toFixed(0)} % of the window's CPU; going again`);
+      }
       const activeCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
       out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
