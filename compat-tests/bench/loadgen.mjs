@@ -12,8 +12,9 @@
 //   overload (a fixed POST schedule to the group, more than the machine delivers; --no-overload skips it).
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
 // mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
-//   over the others (connected over --scale-connect-seconds, one ping interval), then --scale-messages targeted messages (one participant each) at --scale-rate, posted on the
-//   active nodes in turn: CPU of all active nodes per delivered message, and the idle node's per cluster message.
+//   over the others (connected over --scale-connect-seconds, one ping interval), then --scale-messages targeted
+//   messages (one participant each) at --scale-rate, posted on the active nodes in turn: CPU of all active nodes per
+//   delivered message, and the idle node's per cluster message.
 // mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
 //   the same message to the topic, to a `to` list of every member, and to the small topic.
 // See README.md for what each figure means.
@@ -1037,7 +1038,7 @@ async function coordinator() {
       // baseline (which the figure above it subtracts): ours goes again, at most --scale-window-tries times in all,
       // while its JIT took more than 10 % of the window's CPU in the window or in the baseline. Every try is logged;
       // Node's compilers cannot be told apart from its other threads, so its first window counts.
-      let idleBaseline, activeBaseline, quiet, q0, q1, c0, i0, k0, w, c1, i1, k1;
+      let idleBaseline, activeBaseline, quiet, q0, q1, i0, k0, w, activeCpu, i1, k1;
       for (let attempt = 1; ; attempt++) {
         await settle();
         // what every node spends with no message at all (timers, heartbeats, its JVM), over as long as the window: a
@@ -1049,23 +1050,21 @@ async function coordinator() {
         q1 = threadKinds(activePids);
         idleBaseline = (threadsCpu(idleNode.pid) - b0) / quiet;
         activeBaseline = (serverCpu(activePids) - ba0) / quiet;
-        c0 = active.map((n) => serverCpu([n.pid]));
+        const c0 = serverCpu(activePids);
         i0 = threadsCpu(idleNode.pid);
         k0 = threadKinds(activePids);
         w = await window(() => send(`scale-${attempt}`, count, true));
-        c1 = active.map((n) => serverCpu([n.pid]));
+        activeCpu = serverCpu(activePids) - c0;
         i1 = threadsCpu(idleNode.pid);
         k1 = threadKinds(activePids);
         out.scaleWindowTries = attempt;
-        const jit = (k) => k["C# CompilerThre"]?.cpu ?? 0;
-        const windowCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
-        const baselineJitShare = windowCpu > 0 ? (jit(q1) - jit(q0)) / windowCpu : 0;
+        const jit = (kinds) => kinds["C# CompilerThre"]?.cpu ?? 0; // threadKinds' name for C1 and C2 threads
+        const baselineJitShare = activeCpu > 0 ? (jit(q1) - jit(q0)) / activeCpu : 0;
         if (opt.kind !== "java" || (w.serverJitShare <= 0.1 && baselineJitShare <= 0.1)
             || attempt >= Number(opt["scale-window-tries"])) break;
         log(`scale: window ${attempt}: JIT ${(w.serverJitShare * 100).toFixed(0)} % of it, in the baseline`
           + ` ${(baselineJitShare * 100).toFixed(0)} % of the window's CPU; going again`);
       }
-      const activeCpu = c1.reduce((a, c, k) => a + c - c0[k], 0);
       out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
         cpuAboveBaselinePerMessageUs: (Math.max(0, activeCpu - activeBaseline * w.wall) / w.result.received) * 1e6,
