@@ -1043,11 +1043,12 @@ async function coordinator() {
         await settle();
         // what every node spends with no message at all (timers, heartbeats, its JVM), over as long as the window: a
         // cost per node and second, not per message, which a window of 500 messages/s spreads over its messages
-        const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now();
+        const b0 = threadsCpu(idleNode.pid), ba0 = serverCpu(activePids), bt0 = now(), j0 = sumOf(jitCpu, activePids);
         q0 = threadKinds(activePids);
         await sleep((count * 1000) / rate);
         quiet = (now() - bt0) / 1000;
         q1 = threadKinds(activePids);
+        const baselineJit = sumOf(jitCpu, activePids) - j0;
         idleBaseline = (threadsCpu(idleNode.pid) - b0) / quiet;
         activeBaseline = (serverCpu(activePids) - ba0) / quiet;
         const c0 = serverCpu(activePids);
@@ -1058,8 +1059,7 @@ async function coordinator() {
         i1 = threadsCpu(idleNode.pid);
         k1 = threadKinds(activePids);
         out.scaleWindowTries = attempt;
-        const jit = (kinds) => kinds["C# CompilerThre"]?.cpu ?? 0; // threadKinds' name for C1 and C2 threads
-        const baselineJitShare = activeCpu > 0 ? (jit(q1) - jit(q0)) / activeCpu : 0;
+        const baselineJitShare = activeCpu > 0 ? baselineJit / activeCpu : 0;
         if (opt.kind !== "java" || (w.serverJitShare <= 0.1 && baselineJitShare <= 0.1)
             || attempt >= Number(opt["scale-window-tries"])) break;
         log(`scale: window ${attempt}: JIT ${(w.serverJitShare * 100).toFixed(0)} % of it, in the baseline`
