@@ -13,8 +13,9 @@
 // mode cluster: ramp as one group split over the nodes, broadcast posted to the first node (through Redis).
 // mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
 //   over the others (connected over --scale-connect-seconds, one ping interval), then --scale-messages targeted
-//   messages (one participant each) at --scale-rate, posted on the active nodes in turn: CPU of all active nodes per
-//   delivered message, and the idle node's per cluster message.
+//   messages (one participant each) at --scale-rate, posted on the active nodes in turn (--scale-via redis, ours
+//   only: SPUBLISHed by the generator on the participants' sharded channels, as an engine does): CPU of all active
+//   nodes per delivered message, and the idle node's per cluster message.
 // mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
 //   the same message to the topic, to a `to` list of every member, and to the small topic.
 // See README.md for what each figure means.
@@ -337,6 +338,7 @@ async function coordinator() {
     label: "server", kind: "java", mode: "single", nodes: "", "engine-key": "", connections: 1000, workers: 2,
     "clk-tck": 100, warmup: 1000, "warmup-messages": 10000, "warmup-ack-seconds": 2, "idle-seconds": 25, "ramp-concurrency": 200, "ack-clients": 100, "ack-rate": 1000, "ack-seconds": 25,
     "scale-messages": 3000, "scale-rate": 500, "scale-warmup": 40000, "scale-connect-seconds": 25, "scale-window-tries": 3,
+    "scale-via": "http", "redis-url": "",
     "topic-members": 1000, "topic-messages": 50, "topic-rate": 10, "topic-warmup": 300, "topic-list-warmup": 20,
     "targeted-concurrency": 32, "broadcast-warm": 3, "broadcast-messages": 20, "broadcast-rate": 5,
     transports: "websocket", client: "socket.io", "overload-rate": 20, "overload-seconds": 5, "overload-inflight": 1000,
@@ -523,6 +525,19 @@ async function coordinator() {
       previous = perUnit;
     }
     return max;
+  }
+
+  // The engine's own connection to Redis (--scale-via redis): this server's Redis contract, one Redis or a cluster.
+  async function redisPublisher() {
+    if (opt.kind !== "java" || !opt["redis-url"]) {
+      throw new Error("--scale-via redis: this server only (its sharded channels), with --redis-url");
+    }
+    const { createClient, createCluster } = await import("redis");
+    const urls = String(opt["redis-url"]).split(",");
+    const client = opt.deployment === "cluster"
+      ? createCluster({ rootNodes: urls.map((url) => ({ url })) }) : createClient({ url: urls[0] });
+    await client.connect();
+    return client;
   }
 
   // The servers' CPU per second with nothing to do but hold what is open (after settle), from the threads' schedstat.
@@ -988,6 +1003,9 @@ async function coordinator() {
       out.ramp = { ok: r.reduce((a, x) => a + x.ok, 0) };
       log(`scale: ${out.ramp.ok}/${N} connected over ${active.length} node(s), one idle node`);
       const rate = Number(opt["scale-rate"]);
+      // --scale-via redis (ours only): the generator is the engine and SPUBLISHes each Message on its participant's
+      // sharded channel itself, as EngineClient.publishMessage does, so the servers only route and deliver (no POST)
+      const publisher = opt["scale-via"] === "redis" ? await redisPublisher() : null;
       const send = async (phase, count, paced, pace = rate) => {
         const t0 = now();
         const inFlight = [];
@@ -997,9 +1015,12 @@ async function coordinator() {
             if (due > now()) await sleep(due - now());
           }
           const url = activeUrls[seq % activeUrls.length];
-          inFlight.push(httpJson("POST", `${url}/messages`, { event: { id: `m_${phase}_${seq}`, type: "bench.note" },
-            to: [{ participantId: `p${(seq * 7919) % N}` }],
-            data: { phase, seq, sentAt: now(), text: "hello from the engine" } }, engineAuth));
+          const participantId = `p${(seq * 7919) % N}`;
+          const message = { event: { id: `m_${phase}_${seq}`, type: "bench.note" }, to: [{ participantId }],
+            data: { phase, seq, sentAt: now(), text: "hello from the engine" } };
+          inFlight.push(publisher
+            ? publisher.sPublish(`sio:participant:{${participantId}}:out`, JSON.stringify(message))
+            : httpJson("POST", `${url}/messages`, message, engineAuth));
           if (inFlight.length >= 64) await Promise.all(inFlight.splice(0));
         }
         await Promise.all(inFlight);
@@ -1065,7 +1086,8 @@ async function coordinator() {
         log(`scale: window ${attempt}: JIT ${(w.serverJitShare * 100).toFixed(0)} % of it, in the baseline`
           + ` ${(baselineJitShare * 100).toFixed(0)} % of the window's CPU; going again`);
       }
-      out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", messages: count, received: w.result.received, wall: w.wall,
+      await publisher?.disconnect();
+      out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", via: opt["scale-via"], messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
         cpuAboveBaselinePerMessageUs: (Math.max(0, activeCpu - activeBaseline * w.wall) / w.result.received) * 1e6,
         activeBaselineCpuPerSec: activeBaseline,

@@ -221,7 +221,8 @@ for run in $(seq "$RUNS"); do
           pids+=("$SERVER_PID")
         done
         loadgen "$who" "$(kind_of "$server")" scale "$list" "$OUT/$who-scale$active-$SCALE_DEPLOYMENT-$run.json" \
-          --redis-pid "$SCALE_REDIS_PIDS" --deployment "$SCALE_DEPLOYMENT" --connections "$SCALE_CONNECTIONS" \
+          --redis-pid "$SCALE_REDIS_PIDS" --redis-url "$SCALE_REDIS_URL" --deployment "$SCALE_DEPLOYMENT" \
+          --connections "$SCALE_CONNECTIONS" \
           || echo "bench: the generator failed ($who scale $active, run $run): see $WORK/loadgen.log" >&2
         for pid in "${pids[@]}"; do stop "$pid"; done
       done

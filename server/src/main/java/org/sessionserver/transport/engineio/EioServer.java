@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.sessionserver.transport.RandomIds;
+import org.sessionserver.transport.heartbeat.Heartbeats;
 import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.HttpRoute;
@@ -42,6 +43,7 @@ public final class EioServer implements HttpRoute {
     private static final String SHUTTING_DOWN = "{\"code\":3,\"message\":\"Server is shutting down\"}";
 
     private final EioOptions options;
+    private final Heartbeats heartbeats;
     private final Consumer<EioSocket> onOpen;
     private final ConcurrentHashMap<String, EioSocket> sessions = new ConcurrentHashMap<>();
     private volatile boolean opening = true;
@@ -52,11 +54,16 @@ public final class EioServer implements HttpRoute {
      */
     public EioServer(EioOptions options, Consumer<EioSocket> onOpen) {
         this.options = options;
+        this.heartbeats = new Heartbeats(options.pingIntervalMs(), options.pingTimeoutMs());
         this.onOpen = onOpen;
     }
 
     public EioOptions options() {
         return options;
+    }
+
+    Heartbeats heartbeats() {
+        return heartbeats;
     }
 
     public static void listen(EioSocket socket, EioSocketListener listener) {

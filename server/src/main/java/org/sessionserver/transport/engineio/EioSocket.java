@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.heartbeat.Heartbeat;
 import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
 import org.sessionserver.transport.http.UnsentBytes;
@@ -30,6 +31,7 @@ public final class EioSocket {
      * loops read: the poll must get the noop it gets when it arrives first, whichever loop is quicker.
      */
     static final long RACING_POLL_GRACE_MS = 1_000;
+    private static final List<Object> PING = List.of(String.valueOf(EioPacketType.PING.code));
 
     private final String sid;
     private final EventLoop loop;
@@ -60,8 +62,7 @@ public final class EioSocket {
         this.options = server.options();
         this.handshake = handshake;
         this.transport = transport;
-        this.heartbeat = new Heartbeat(loop, options, () -> send(List.of(String.valueOf(EioPacketType.PING.code))),
-                () -> terminate("ping timeout", false));
+        this.heartbeat = server.heartbeats().of(loop, () -> send(PING), () -> terminate("ping timeout", false));
     }
 
     public String sid() {

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.sessionserver.transport.heartbeat.Heartbeats;
 import org.sessionserver.transport.http.CorsPolicy;
 import org.sessionserver.transport.http.HandshakeRequest;
 import org.sessionserver.transport.http.HttpExchange;
@@ -25,8 +26,7 @@ import org.sessionserver.transport.http.WebSocketUpgrade;
 public final class RawWebSocketEndpoint implements HttpRoute {
     private final RawSocketListener listener;
     private final int maxMessageBytes;
-    private final long pingIntervalMs;
-    private final long pingTimeoutMs;
+    private final Heartbeats heartbeats;
     private final CorsPolicy cors;
     private final Set<RawSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting = true;
@@ -36,8 +36,7 @@ public final class RawWebSocketEndpoint implements HttpRoute {
                                 long pingTimeoutMs, CorsPolicy cors) {
         this.listener = listener;
         this.maxMessageBytes = maxMessageBytes;
-        this.pingIntervalMs = pingIntervalMs;
-        this.pingTimeoutMs = pingTimeoutMs;
+        this.heartbeats = new Heartbeats(pingIntervalMs, pingTimeoutMs);
         this.cors = cors;
     }
 
@@ -69,7 +68,7 @@ public final class RawWebSocketEndpoint implements HttpRoute {
         HandshakeRequest handshake = new HandshakeRequest(uri.parameters(),
                 new DefaultHttpHeaders().add(request.headers()), channel.remoteAddress());
         RawSocket socket = new RawSocket(channel, handshake);
-        RawWebSocketHandler frames = new RawWebSocketHandler(socket, listener, pingIntervalMs, pingTimeoutMs);
+        RawWebSocketHandler frames = new RawWebSocketHandler(socket, listener, heartbeats);
         WebSocketUpgrade.Start start = WebSocketUpgrade.start(request, channel, decoder, pipeline -> {
             pipeline.addLast(new Utf8FrameValidator(false));
             pipeline.addLast(new WebSocketFrameAggregator(maxMessageBytes));

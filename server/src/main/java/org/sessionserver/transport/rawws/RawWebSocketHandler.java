@@ -14,12 +14,12 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import org.sessionserver.transport.heartbeat.Heartbeat;
+import org.sessionserver.transport.heartbeat.Heartbeats;
 
 /**
  * The RFC 6455 side of a raw WebSocket after the upgrade: whole messages to the listener, control frames answered,
@@ -31,21 +31,23 @@ import java.util.concurrent.TimeUnit;
 final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final RawSocket socket;
     private final RawSocketListener listener;
-    private final long pingIntervalMs;
-    private final long pingTimeoutMs;
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> pongDeadline;
+    private final Heartbeats heartbeats;
+    private Heartbeat heartbeat;
 
-    RawWebSocketHandler(RawSocket socket, RawSocketListener listener, long pingIntervalMs, long pingTimeoutMs) {
+    RawWebSocketHandler(RawSocket socket, RawSocketListener listener, Heartbeats heartbeats) {
         this.socket = socket;
         this.listener = listener;
-        this.pingIntervalMs = pingIntervalMs;
-        this.pingTimeoutMs = pingTimeoutMs;
+        this.heartbeats = heartbeats;
     }
 
     /** Called once the handshake is done, on the channel's loop. */
     void start(ChannelHandlerContext ctx) {
-        schedulePing(ctx);
+        heartbeat = heartbeats.of(ctx.executor(), () -> {
+            if (socket.isOpen()) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+        }, () -> socket.close(RawSocket.PING_TIMEOUT));
+        heartbeat.start();
         listener.onOpen(socket);
     }
 
@@ -60,12 +62,8 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
             listener.onBinary(socket, ByteBufUtil.getBytes(binary.content()));
         } else if (frame instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-        } else if (frame instanceof PongWebSocketFrame) {
-            if (pongDeadline != null) {
-                pongDeadline.cancel(false);
-                pongDeadline = null;
-                schedulePing(ctx);
-            }
+        } else if (frame instanceof PongWebSocketFrame && heartbeat != null) {
+            heartbeat.onPong();
         } else if (frame instanceof CloseWebSocketFrame close) {
             answerClose(ctx, close);
         }
@@ -108,24 +106,10 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
         }
     }
 
-    private void schedulePing(ChannelHandlerContext ctx) {
-        pingTimer = ctx.executor().schedule(() -> {
-            if (!socket.isOpen()) {
-                return;
-            }
-            ctx.writeAndFlush(new PingWebSocketFrame());
-            pongDeadline = ctx.executor().schedule(() -> socket.close(RawSocket.PING_TIMEOUT),
-                    pingTimeoutMs, TimeUnit.MILLISECONDS);
-        }, pingIntervalMs, TimeUnit.MILLISECONDS);
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (pingTimer != null) {
-            pingTimer.cancel(false);
-        }
-        if (pongDeadline != null) {
-            pongDeadline.cancel(false);
+        if (heartbeat != null) {
+            heartbeat.stop();
         }
         listener.onClose(socket);
         ctx.fireChannelInactive();
