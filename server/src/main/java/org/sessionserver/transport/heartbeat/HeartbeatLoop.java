@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * time, holding nothing but its due time. Used on its loop only.
  */
 final class HeartbeatLoop {
-    static final long MAX_SLOT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_SLOT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A planned ping or pong deadline of one heartbeat. */
     static final class Due {

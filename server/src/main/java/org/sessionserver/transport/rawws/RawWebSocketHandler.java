@@ -45,6 +45,8 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
         heartbeat = heartbeats.of(ctx.executor(), () -> {
             if (socket.isOpen()) {
                 ctx.writeAndFlush(new PingWebSocketFrame());
+            } else {
+                heartbeat.stop(); // closing: the close handshake or its grace period ends it, not a pong deadline
             }
         }, () -> socket.close(RawSocket.PING_TIMEOUT));
         heartbeat.start();
