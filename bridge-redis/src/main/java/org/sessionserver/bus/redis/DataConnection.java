@@ -65,9 +65,10 @@ interface DataConnection extends AutoCloseable {
 
     /**
      * A cluster connection whose commands tell each failure to {@code failed} ({@link FailureTelling}); those of
-     * {@link #masterOf} do not (their caller tells).
+     * {@link #masterOf} go through {@code masters} and do not (their caller tells).
      */
-    static DataConnection of(StatefulRedisClusterConnection<String, String> connection, Consumer<Throwable> failed) {
+    static DataConnection of(StatefulRedisClusterConnection<String, String> connection, Consumer<Throwable> failed,
+                             MasterConnections masters) {
         RedisClusterAsyncCommands<String, String> telling = FailureTelling.of(connection.async(), failed);
         return new DataConnection() {
             @Override
@@ -82,17 +83,13 @@ interface DataConnection extends AutoCloseable {
 
             /*
              * WAIT has no key, so Lettuce would send it to an arbitrary node; and a write routed by slot may land on
-             * another node than the one asked afterwards, if the topology changed in between. Both go to the node
-             * connection of the slot's master taken once (research memo section 4).
+             * another node than the one asked afterwards, if the topology changed in between. Both go to a connection
+             * of the slot's master taken once (research memo section 4), and not Lettuce's own node connection, which
+             * would re-send them through the router if the master died meanwhile (MasterConnections).
              */
             @Override
             public CompletableFuture<RedisClusterAsyncCommands<String, String>> masterOf(String key) {
-                RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-                if (master == null) {
-                    return CompletableFuture.failedFuture(new IllegalStateException("no master serves " + key));
-                }
-                return connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
-                        .thenApply(node -> node.async());
+                return masters.masterOf(key);
             }
 
             @Override
@@ -107,6 +104,7 @@ interface DataConnection extends AutoCloseable {
 
             @Override
             public void close() {
+                masters.close();
                 connection.close();
             }
         };

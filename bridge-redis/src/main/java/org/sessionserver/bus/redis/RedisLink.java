@@ -68,6 +68,8 @@ final class RedisLink implements AutoCloseable {
     private final PubSubReading pubSubReading = new PubSubReading();
     private final RedisClient client;
     private final RedisClusterClient cluster;
+    /** In a cluster: a client for connections to single nodes that never reconnect ({@link MasterConnections}). */
+    private final RedisClient nodes;
     private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - ADAPTIVE_REFRESH_TIMEOUT.toNanos());
 
     private RedisLink(RedisDeployment deployment, Duration commandTimeout, EventLoopGroup loops) {
@@ -80,6 +82,13 @@ final class RedisLink implements AutoCloseable {
         SocketOptions socket = socketOptions();
         if (deployment.isCluster()) {
             this.client = null;
+            this.nodes = RedisClient.create(resources);
+            nodes.setOptions(ClientOptions.builder()
+                    .autoReconnect(false)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(socket)
+                    .build());
             this.cluster = RedisClusterClient.create(resources, deployment.uris());
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
@@ -106,6 +115,7 @@ final class RedisLink implements AutoCloseable {
                     .build());
         } else {
             this.cluster = null;
+            this.nodes = null;
             this.client = RedisClient.create(resources, deployment.uri());
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
@@ -202,7 +212,7 @@ final class RedisLink implements AutoCloseable {
      */
     DataConnection connect() {
         return client != null ? DataConnection.of(client.connect())
-                : DataConnection.of(cluster.connect(), this::commandFailed);
+                : DataConnection.of(cluster.connect(), this::commandFailed, new MasterConnections(this, nodes));
     }
 
     /**
@@ -273,6 +283,9 @@ final class RedisLink implements AutoCloseable {
 
     @Override
     public void close() {
+        if (nodes != null) {
+            nodes.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
         client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         timer.stop(); // a timer given to Lettuce is ours to stop

@@ -1,6 +1,7 @@
 package org.sessionserver.bus.redis;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sessionserver.bus.testing.RedisClusterSet;
@@ -35,8 +36,13 @@ class ClusterFailoverIT extends FailoverSuite {
     }
 
     @Override
-    RedisServerProcess killMaster(String stream) {
-        return cluster.killMasterOf(stream);
+    RedisServerProcess masterOf(String stream) {
+        return cluster.masterOf(stream);
+    }
+
+    @Override
+    List<RedisServerProcess> replicasOf(RedisServerProcess master) {
+        return cluster.replicasOf(master);
     }
 
     @Override

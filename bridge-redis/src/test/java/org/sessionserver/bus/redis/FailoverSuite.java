@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.sessionserver.bus.EventEnvelope;
 import org.sessionserver.bus.testing.RedisServerProcess;
 import org.sessionserver.bus.testing.TestRedis;
 import org.sessionserver.bus.testing.Wait;
@@ -45,8 +47,11 @@ abstract class FailoverSuite {
 
     abstract int streams();
 
-    /** Kills (SIGKILL) the master that owns the first inbound stream; returns it. */
-    abstract RedisServerProcess killMaster(String stream);
+    /** The server that is master of {@code stream} now. */
+    abstract RedisServerProcess masterOf(String stream);
+
+    /** The running replicas of {@code master}. */
+    abstract List<RedisServerProcess> replicasOf(RedisServerProcess master);
 
     /** Starts the killed server again and waits until the deployment is whole (replicas synced). */
     abstract void restart(RedisServerProcess killed);
@@ -82,8 +87,9 @@ abstract class FailoverSuite {
                     Wait.until(Duration.ofSeconds(10), () -> load.ackedSince(System.nanoTime() - 200_000_000L),
                             "events acknowledged before the kill");
                     long killedAt = System.nanoTime();
-                    RedisServerProcess killed = killMaster(streams.all().get(0));
                     String stream = streams.all().get(0);
+                    RedisServerProcess killed = masterOf(stream);
+                    killed.stop();
                     Predicate<String> onKilledStream = participant -> streams.of(participant).equals(stream);
                     Wait.until(budget(), () -> load.ackedAgainAfter(killedAt, onKilledStream) != null,
                             "events of " + stream + " acknowledged again within " + budget() + " of kill " + number);
@@ -122,6 +128,57 @@ abstract class FailoverSuite {
                     "a refusal that is not a Redis or connection failure: " + cause);
         }
         assertTrue(!resubscribed.isEmpty(), "the gap in the sharded deliveries was told");
+    }
+
+    /**
+     * The master dies after the XADD and before any replica confirmed it (they are frozen meanwhile): the event is
+     * refused, never acknowledged, since the promoted replica never had it. Its WAIT must not be answered by another
+     * server: Lettuce re-sends what was in flight on a closed cluster node connection through the cluster's router,
+     * which sends a WAIT (no key) to an arbitrary master ({@link MasterConnections}; seen once under load: "load-1").
+     */
+    @Test
+    void anEventWhoseMasterDiesBeforeAReplicaConfirmedItIsRefused() throws Exception {
+        EngineStreams streams = new EngineStreams(new RedisKeys(RawRedis.newPrefix()), streams());
+        String stream = streams.all().get(0);
+        try (RedisConnections node = RedisConnections.connect(RawRedis.of(redis()))) {
+            RedisEngineBus bus = new RedisEngineBus(node, streams, RedisEngineBus.DEFAULT_STREAM_MAXLEN, WAIT_REPLICAS);
+            bus.publishEvent(eventOn(streams, stream, "before")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            RedisServerProcess master = masterOf(stream);
+            List<RedisServerProcess> replicas = replicasOf(master);
+            assertFalse(replicas.isEmpty(), "the master has replicas");
+            CompletableFuture<Void> unconfirmed;
+            replicas.forEach(RedisServerProcess::pause);
+            try {
+                unconfirmed = bus.publishEvent(eventOn(streams, stream, "unconfirmed")).toCompletableFuture();
+                Wait.settle(Duration.ofMillis(200)); // the XADD is in; its WAIT waits for the frozen replicas
+                master.stop();
+            } finally {
+                replicas.forEach(RedisServerProcess::resume);
+            }
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> unconfirmed.get(RedisConnections.COMMAND_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS),
+                    "an event no replica had when its master died was acknowledged");
+            System.out.println("refused as it should be: " + refused.getCause());
+            Wait.until(budget().multipliedBy(2), () -> {
+                try {
+                    return masterOf(stream) != master;
+                } catch (RuntimeException noMasterYet) {
+                    return false;
+                }
+            }, "a replica promoted");
+            restart(master);
+            bus.close();
+        }
+    }
+
+    /** An event of a participant whose events go to {@code stream}. */
+    private static EventEnvelope eventOn(EngineStreams streams, String stream, String idPrefix) {
+        for (int i = 0; ; i++) {
+            EventEnvelope envelope = EventLoad.envelope(idPrefix + "-" + i);
+            if (streams.of(envelope.participantId()).equals(stream)) {
+                return envelope;
+            }
+        }
     }
 
     @Test

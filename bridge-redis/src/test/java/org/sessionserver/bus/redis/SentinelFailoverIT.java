@@ -1,6 +1,7 @@
 package org.sessionserver.bus.redis;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sessionserver.bus.testing.RedisSentinelSet;
@@ -32,8 +33,13 @@ class SentinelFailoverIT extends FailoverSuite {
     }
 
     @Override
-    RedisServerProcess killMaster(String stream) {
-        return sentinel.killMaster();
+    RedisServerProcess masterOf(String stream) {
+        return sentinel.master();
+    }
+
+    @Override
+    List<RedisServerProcess> replicasOf(RedisServerProcess master) {
+        return sentinel.replicas();
     }
 
     @Override

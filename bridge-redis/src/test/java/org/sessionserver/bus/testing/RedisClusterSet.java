@@ -140,6 +140,25 @@ public final class RedisClusterSet implements TestRedis {
         throw new IllegalStateException("no master for slot " + slot);
     }
 
+    /** The running replicas of {@code master}, as {@code master} itself sees them. */
+    public List<RedisServerProcess> replicasOf(RedisServerProcess master) {
+        String[] lines = clusterNodes(master.port()).split("\n");
+        String masterId = java.util.Arrays.stream(lines).filter(line -> line.contains("myself"))
+                .map(line -> line.trim().split(" ")[0]).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no CLUSTER NODES from " + master.port()));
+        List<RedisServerProcess> replicas = new ArrayList<>();
+        for (String line : lines) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length > 3 && fields[2].contains("slave") && fields[3].equals(masterId)) {
+                RedisServerProcess replica = processOn(port(fields[1]));
+                if (replica.isRunning()) {
+                    replicas.add(replica);
+                }
+            }
+        }
+        return replicas;
+    }
+
     /** Kills (SIGKILL) the master of {@code key}'s slot and returns it, to be started again later. */
     public RedisServerProcess killMasterOf(String key) {
         RedisServerProcess master = masterOf(key);

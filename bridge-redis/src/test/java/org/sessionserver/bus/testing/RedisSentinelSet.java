@@ -117,6 +117,12 @@ public final class RedisSentinelSet implements TestRedis {
         throw new IllegalStateException("no sentinel names a master");
     }
 
+    /** The running servers other than the master: its replicas. */
+    public List<RedisServerProcess> replicas() {
+        RedisServerProcess master = master();
+        return servers.stream().filter(server -> server != master && server.isRunning()).toList();
+    }
+
     /** Kills the master (SIGKILL) and returns it, to be started again later. */
     public RedisServerProcess killMaster() {
         RedisServerProcess master = master();
