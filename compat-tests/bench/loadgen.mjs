@@ -14,8 +14,9 @@
 // mode scale: the last of --nodes stays idle (no connection, no POST); --connections participants p<i> spread evenly
 //   over the others (connected over --scale-connect-seconds, one ping interval), then --scale-messages targeted
 //   messages (one participant each) at --scale-rate, posted on the active nodes in turn (--scale-via redis, ours
-//   only: SPUBLISHed by the generator on the participants' sharded channels, as an engine does): CPU of all active
-//   nodes per delivered message, and the idle node's per cluster message.
+//   only: SPUBLISHed by the generator on the participants' sharded channels, as an engine does; --scale-per-node:
+//   rate and count per active node): CPU of all active nodes per delivered message, and the idle node's per cluster
+//   message.
 // mode topics: --topic-members connections (participants p<i>), all in topic "members-1000", ten in "members-0010";
 //   the same message to the topic, to a `to` list of every member, and to the small topic.
 // See README.md for what each figure means.
@@ -1002,7 +1003,10 @@ async function coordinator() {
         spreadMs: Number(opt["scale-connect-seconds"]) * 1000 }));
       out.ramp = { ok: r.reduce((a, x) => a + x.ok, 0) };
       log(`scale: ${out.ramp.ok}/${N} connected over ${active.length} node(s), one idle node`);
-      const rate = Number(opt["scale-rate"]);
+      // --scale-per-node: the window's rate and count are per active node (weak scaling: each node carries what one
+      // node carries alone, as when nodes are added for load); without it the same total spreads over more nodes
+      const perNode = Boolean(opt["scale-per-node"]);
+      const rate = Number(opt["scale-rate"]) * (perNode ? active.length : 1);
       // --scale-via redis (ours only): the generator is the engine and SPUBLISHes each Message on its participant's
       // sharded channel itself, as EngineClient.publishMessage does, so the servers only route and deliver (no POST)
       const publisher = opt["scale-via"] === "redis" ? await redisPublisher() : null;
@@ -1035,7 +1039,7 @@ async function coordinator() {
       // 15,000 left 2 and 4 nodes compiling, and so did the CPU check alone over a Redis Cluster (C2 was a third of a
       // 4-node window).
       const activePids = active.map((n) => n.pid);
-      await send("scale-warm", Number(opt["scale-warmup"]) * active.length, true, rate * 4);
+      await send("scale-warm", Number(opt["scale-warmup"]) * active.length, true, Number(opt["scale-rate"]) * 4);
       out.scaleWarmRounds = await warmUntilStable("scale", async (round) => {
         await send(`scale-warm-${round}`, 1000, true);
         return 1000;
@@ -1052,7 +1056,7 @@ async function coordinator() {
         for (let round = 0; !pids.every(betweenReloads) && round < 60; round++) await send(`scale-reload-${round}`, 1000, true);
         if (!pids.every(betweenReloads)) log("scale: warning: the window may meet a node's topology reload");
       }
-      const count = Number(opt["scale-messages"]);
+      const count = Number(opt["scale-messages"]) * (perNode ? active.length : 1);
       // The baseline and the window. The JIT still comes back in bursts long after the warm-up (with five JVMs on 2
       // cores C2's queue grows, and HotSpot then delays profiling and promotion: `Tier3DelayOn`, `Tier4LoadFeedback`),
       // and a burst in the window (up to 25 % of it, 75 us per message) is not the cost of a message, nor one in the
@@ -1087,7 +1091,7 @@ async function coordinator() {
           + ` ${(baselineJitShare * 100).toFixed(0)} % of the window's CPU; going again`);
       }
       await publisher?.disconnect();
-      out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", via: opt["scale-via"], messages: count, received: w.result.received, wall: w.wall,
+      out.scale = { nodes: active.length, deployment: opt.deployment || "standalone", via: opt["scale-via"], perNode, rate, messages: count, received: w.result.received, wall: w.wall,
         cpuPerMessageUs: (activeCpu / w.result.received) * 1e6,
         cpuAboveBaselinePerMessageUs: (Math.max(0, activeCpu - activeBaseline * w.wall) / w.result.received) * 1e6,
         activeBaselineCpuPerSec: activeBaseline,

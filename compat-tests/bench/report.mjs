@@ -135,7 +135,9 @@ for (const deployment of ["standalone", "cluster"]) {
   const scale = (who, nodes, path) => median(runs(who).filter((r) => r.scale.nodes === nodes).map((r) => get(r, path)));
   lines.push("");
   lines.push(`Routed delivery over ${deployment === "cluster" ? "a Redis Cluster of 3 masters" : "one Redis"}: ` +
-    "targeted messages (one participant each, posted on the active nodes in turn), server CPU per message summed " +
+    "targeted messages (one participant each, posted on the active nodes in turn" +
+    (Object.keys(results).some((who) => runs(who).some((r) => r.scale.perNode)) ? ", at a rate per active node" : "") +
+    "), server CPU per message summed " +
     "over the active nodes (raw, and above what the same nodes spend in as long a time without messages), and the " +
     "idle node's CPU per cluster message, raw and above its own idle baseline (us):");
   lines.push("");

@@ -79,26 +79,21 @@ final class RedisLink implements AutoCloseable {
             builder.eventLoopGroupProvider(new GivenEventLoops(loops));
         }
         this.resources = builder.nettyCustomizer(pubSubReading).build();
-        SocketOptions socket = socketOptions();
         if (deployment.isCluster()) {
             this.client = null;
             this.nodes = RedisClient.create(resources);
-            nodes.setOptions(ClientOptions.builder()
-                    .autoReconnect(false)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                    .socketOptions(socket)
-                    .build());
+            nodes.setOptions(failingFast(false, commandTimeout));
             this.cluster = RedisClusterClient.create(resources, deployment.uris());
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     // Not REJECT_COMMANDS: since 7.7.0 (#3782) it also rejects the first commands to a node whose
                     // connection is still being made, which every node's is at first and a promoted replica's is
                     // after a failover. Commands for a dead master wait instead, up to the command timeout, and are
-                    // re-routed to its successor when the topology refresh closes its connection as stale.
+                    // re-routed to its successor when the topology refresh closes its connection as stale (not a
+                    // write that a WAIT must follow: MasterConnections).
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                    .socketOptions(socket)
+                    .socketOptions(socketOptions())
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH)
                             .enableAllAdaptiveRefreshTriggers()
@@ -117,12 +112,7 @@ final class RedisLink implements AutoCloseable {
             this.cluster = null;
             this.nodes = null;
             this.client = RedisClient.create(resources, deployment.uri());
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                    .socketOptions(socket)
-                    .build());
+            client.setOptions(failingFast(true, commandTimeout));
         }
     }
 
@@ -153,12 +143,7 @@ final class RedisLink implements AutoCloseable {
             return onLoopClient;
         }
         RedisClient onLoopClient = RedisClient.create(onLoop);
-        onLoopClient.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(socketOptions())
-                .build());
+        onLoopClient.setOptions(failingFast(false, commandTimeout));
         return onLoopClient;
     }
 
@@ -175,6 +160,19 @@ final class RedisLink implements AutoCloseable {
         return RedisURI.builder(deployment.uris().get(0))
                 .withHost(node.getUri().getHost())
                 .withPort(node.getUri().getPort())
+                .build();
+    }
+
+    /**
+     * Options of connections to single servers: a command fails at once while its connection is down, and one in
+     * flight when it drops fails too (never queued, never sent again), so callers can refuse instead of hanging.
+     */
+    private static ClientOptions failingFast(boolean autoReconnect, Duration commandTimeout) {
+        return ClientOptions.builder()
+                .autoReconnect(autoReconnect)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(socketOptions())
                 .build();
     }
 
