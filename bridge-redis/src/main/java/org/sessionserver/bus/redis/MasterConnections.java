@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>This is the one place that works around Lettuce's re-sending of a cluster node connection's commands: what was in
  * flight on one when its node died is sent again through the cluster's router once the topology reload closes that
  * connection as stale ({@code ClusterNodeEndpoint#closeAsync}, Lettuce's at-least-once for clusters: lettuce#105,
- * lettuce#1769). A WAIT has no key, so the router sends it to an
- * arbitrary master, whose replicas confirm it, and an event that the dead master never replicated was acknowledged
+ * lettuce#1769). A WAIT has no key, so the router sends it to an arbitrary master, whose replicas confirm it, and an
+ * event that the dead master never replicated was acknowledged
  * ({@code FailoverSuite#anEventWhoseMasterDiesBeforeAReplicaConfirmedItIsRefused}).
  */
 final class MasterConnections implements AutoCloseable {
